@@ -12,6 +12,7 @@ export const DOMAIN_ERROR_CODES = [
   'no_target', // SCIM PATCH path matched nothing where a target is required
   'mutability', // attempt to change a read-only attribute
   'too_many', // a request asks for more than the limits allow
+  'invalid_cursor', // RFC 9865: a cursor this server did not issue, or one for another query
   'validation', // admin API field validation (may carry per-field problems)
   'unauthenticated', // no or bad credentials
   'forbidden', // authenticated, not allowed

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
+import type { GroupEntity } from '../groups/group.entity.js';
+import { GroupsService } from '../groups/groups.service.js';
+import { OWNER } from '../groups/member.entity.js';
+import { MembershipService } from '../groups/membership.service.js';
+import type { PersonPrincipal } from '../tokens/principal.js';
+
+export type GroupRole = 'admin' | 'owner' | 'member';
+
+/**
+ * Who may do what with a group (admin-api.md): admins everything, Owners everything about their
+ * group, other members read only (403), anyone else sees no such group (404).
+ */
+@Injectable()
+export class GroupAccessService {
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly membership: MembershipService,
+  ) {}
+
+  async resolve(principal: PersonPrincipal, ref: string, need: 'read' | 'manage'): Promise<{ group: GroupEntity; role: GroupRole }> {
+    const group = await this.groups.findByRef(ref);
+    if (!group) throw new DomainError('not_found', '404 Group Not Found');
+    if (principal.user.isAdmin) return { group, role: 'admin' };
+    const member = await this.membership.find(group.id, principal.user.id);
+    if (!member) throw new DomainError('not_found', '404 Group Not Found');
+    const role: GroupRole = member.accessLevel === OWNER ? 'owner' : 'member';
+    if (need === 'manage' && role !== 'owner') throw new DomainError('forbidden', '403 Forbidden');
+    return { group, role };
+  }
+}
+
+export function requireAdmin(principal: PersonPrincipal): void {
+  if (!principal.user.isAdmin) throw new DomainError('forbidden', '403 Forbidden');
+}

@@ -1,0 +1,100 @@
+import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { parsePageRequest } from '../common/paging.js';
+import { groupScope } from '../common/scope.js';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
+import { GroupsService, GroupSettings, parseDomains } from '../groups/groups.service.js';
+import { SamlProviderService } from '../groups/saml-provider.service.js';
+import type { SamlProviderInput } from '../groups/saml-provider.service.js';
+import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
+import type { PersonPrincipal } from '../tokens/principal.js';
+import { TokensService } from '../tokens/tokens.service.js';
+import { GroupAccessService, requireAdmin } from './group-access.service.js';
+import { sendPage } from './paged-response.js';
+import { Principal, RequestActor } from './request-actor.js';
+import { groupView, samlProviderView, scimApiUrl } from './views.js';
+
+function body(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DomainError('validation', 'The request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** Groups, their SAML SSO settings and their SCIM token. */
+@Controller('api/v4/groups')
+@UseGuards(PersonAuthGuard)
+export class GroupsController {
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly access: GroupAccessService,
+    private readonly providers: SamlProviderService,
+    private readonly tokens: TokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  async create(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+    requireAdmin(principal);
+    const input = body(raw);
+    const group = await this.groups.create(actor, { name: input.name, path: input.path });
+    response.status(201);
+    return groupView(group, this.config.baseUrl);
+  }
+
+  @Get()
+  async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const page = await this.groups.list(principal.user.isAdmin ? null : principal.user.id, parsePageRequest(query));
+    return sendPage(request, response, page, (g) => groupView(g, this.config.baseUrl));
+  }
+
+  @Get(':group')
+  async get(@Principal() principal: PersonPrincipal, @Param('group') ref: string) {
+    const { group } = await this.access.resolve(principal, ref, 'read');
+    return groupView(group, this.config.baseUrl);
+  }
+
+  @Put(':group')
+  async update(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Body() raw: unknown) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const input = body(raw);
+    const settings: GroupSettings = {};
+    if (input.name !== undefined) {
+      if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 255) {
+        throw new DomainError('validation', 'Invalid name', { fields: { name: ['must be a non-empty string of at most 255 characters'] } });
+      }
+      settings.name = input.name.trim();
+    }
+    if (input.allowed_email_domains !== undefined) settings.allowedEmailDomains = parseDomains('allowed_email_domains', input.allowed_email_domains);
+    if (input.verified_domains !== undefined) settings.verifiedDomains = parseDomains('verified_domains', input.verified_domains);
+    return groupView(await this.groups.update(actor, group, settings), this.config.baseUrl);
+  }
+
+  @Get(':group/saml_provider')
+  async samlProvider(@Principal() principal: PersonPrincipal, @Param('group') ref: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return samlProviderView(await this.providers.find(groupScope(group.id)), this.config.baseUrl, group);
+  }
+
+  @Put(':group/saml_provider')
+  async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Body() raw: unknown) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const saved = await this.providers.update(actor, groupScope(group.id), body(raw) as SamlProviderInput);
+    return samlProviderView(saved, this.config.baseUrl, group);
+  }
+
+  @Get(':group/scim_token')
+  async scimToken(@Principal() principal: PersonPrincipal, @Param('group') ref: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return { scim_api_url: scimApiUrl(this.config.baseUrl, group), ...(await this.tokens.scimTokenStatus(groupScope(group.id))) };
+  }
+
+  @Post(':group/scim_token')
+  async generateScimToken(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Res({ passthrough: true }) response: Response) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const token = await this.tokens.generateScimToken(actor, groupScope(group.id));
+    response.status(201).setHeader('Cache-Control', 'no-store');
+    return { scim_api_url: scimApiUrl(this.config.baseUrl, group), scim_token: token };
+  }
+}

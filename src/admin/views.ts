@@ -1,0 +1,60 @@
+import type { GroupEntity } from '../groups/group.entity.js';
+import { groupDomains } from '../groups/groups.service.js';
+import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
+import type { UserEntity } from '../users/user.entity.js';
+
+/** Explicit response mappers: what the admin API returns is decided here, never by an entity. */
+export function userView(user: UserEntity) {
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    state: user.state,
+    is_admin: user.isAdmin,
+    enterprise_group_id: user.enterpriseGroupId,
+    created_at: user.createdAt,
+  };
+}
+
+export function groupView(group: GroupEntity, baseUrl: string) {
+  const { allowed, verified } = groupDomains(group);
+  return {
+    id: group.id,
+    name: group.name,
+    path: group.path,
+    full_path: group.path,
+    web_url: `${baseUrl}/groups/${group.path}`,
+    allowed_email_domains: allowed,
+    verified_domains: verified,
+    created_at: group.createdAt,
+  };
+}
+
+/** SAML SP endpoints of a group (saml.md), or of the instance. */
+export function samlEndpoints(baseUrl: string, group: GroupEntity | null) {
+  const base = group ? `${baseUrl}/groups/${group.path}` : `${baseUrl}/-/saml`;
+  const prefix = group ? `${base}/-/saml` : base;
+  return {
+    sp_entity_id: group ? base : `${baseUrl}`,
+    acs_url: `${prefix}/callback`,
+    metadata_url: `${prefix}/metadata`,
+    sso_start_url: `${prefix}/sso`,
+  };
+}
+
+export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: string, group: GroupEntity | null) {
+  return {
+    configured: provider !== null,
+    enabled: provider?.enabled ?? false,
+    enforced_sso: provider?.enforcedSso ?? false,
+    default_membership_role: provider?.defaultMembershipRole ?? 10,
+    sso_url: provider?.ssoUrl ?? null,
+    certificate: provider?.certificate ?? null,
+    ...samlEndpoints(baseUrl, group),
+  };
+}
+
+export function scimApiUrl(baseUrl: string, group: GroupEntity | null): string {
+  return group ? `${baseUrl}/api/scim/v2/groups/${group.path}` : `${baseUrl}/api/scim/v2/application`;
+}

@@ -1,0 +1,39 @@
+import { Logger } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { sendError } from './app-error.filter.js';
+import { bodyParsing } from './common/body-parsing.js';
+
+/**
+ * Everything the HTTP app needs besides its modules; shared by main.ts, the e2e tests and the
+ * benchmark so they all run the same server.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  const logger = new Logger('HTTP');
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'", 'https:', 'http:'],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(cookieParser());
+  app.use(bodyParsing((request, response, error) => sendError(request, response, error, logger)));
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,92 @@
+/**
+ * Configuration from the environment, validated once at boot so a typo fails fast with a message
+ * that names the variable, instead of surfacing later as a confusing runtime error.
+ */
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  baseUrl: string;
+  databaseUrl: string;
+  databaseKind: DatabaseKind;
+  /** For sqlite: the file path, or ':memory:'. */
+  sqlitePath?: string;
+  adminToken?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Sustained SCIM requests per second per token; 0 turns the limiter off (benchmarks). */
+  scimRateLimitPerSecond: number;
+  scimRateLimitBurst: number;
+  /** Newest request-log rows kept per scope. */
+  scimRequestLogRetention: number;
+  /** Whether test-only helpers (the test IdP) may be mounted. Never true in production. */
+  nodeEnv: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function parseDatabaseUrl(url: string): { kind: DatabaseKind; sqlitePath?: string } {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/roster.sqlite');
+    return { kind: 'sqlite', sqlitePath: path };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres' };
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/roster.sqlite';
+  const db = parseDatabaseUrl(databaseUrl);
+  let baseUrl = env.BASE_URL?.trim() || `http://localhost:${port}`;
+  try {
+    const parsed = new URL(baseUrl);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(`BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  }
+  baseUrl = baseUrl.replace(/\/+$/, '');
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminToken = env.ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken !== undefined && adminToken.length < 20) {
+    throw new ConfigError('ADMIN_TOKEN must be at least 20 characters long');
+  }
+  return {
+    port,
+    host,
+    baseUrl,
+    databaseUrl,
+    databaseKind: db.kind,
+    sqlitePath: db.sqlitePath,
+    adminToken,
+    logLevel,
+    scimRateLimitPerSecond: integer(env, 'SCIM_RATE_LIMIT', 50, 0, 1_000_000),
+    scimRateLimitBurst: integer(env, 'SCIM_RATE_LIMIT_BURST', 200, 1, 1_000_000),
+    scimRequestLogRetention: integer(env, 'SCIM_REQUEST_LOG_RETENTION', 100_000, 100, 100_000_000),
+    nodeEnv: env.NODE_ENV?.trim() || 'development',
+  };
+}
+
+/** Nest injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,38 @@
+import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { GroupEntity } from '../groups/group.entity.js';
+import { MemberEntity } from '../groups/member.entity.js';
+import { SamlProviderEntity } from '../groups/saml-provider.entity.js';
+import { SamlAssertionEntity } from '../saml/saml-assertion.entity.js';
+import { SamlIdentityEntity } from '../saml/saml-identity.entity.js';
+import { SamlRequestEntity } from '../saml/saml-request.entity.js';
+import { SamlSignInEntity } from '../saml/saml-sign-in.entity.js';
+import { ScimIdentityEmailEntity } from '../scim/scim-identity-email.entity.js';
+import { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
+import { ScimRequestEntity } from '../scim/scim-request.entity.js';
+import { PersonalAccessTokenEntity } from '../tokens/personal-access-token.entity.js';
+import { ScimTokenEntity } from '../tokens/scim-token.entity.js';
+import { SessionEntity } from '../tokens/session.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema.js';
+
+/** Every entity, registered once here; each is read and written only by its owning module. */
+export const ENTITIES = [
+  UserEntity,
+  GroupEntity,
+  MemberEntity,
+  SamlProviderEntity,
+  PersonalAccessTokenEntity,
+  ScimTokenEntity,
+  SessionEntity,
+  AuditEventEntity,
+  ScimIdentityEntity,
+  ScimIdentityEmailEntity,
+  ScimRequestEntity,
+  SamlIdentityEntity,
+  SamlSignInEntity,
+  SamlRequestEntity,
+  SamlAssertionEntity,
+];
+
+/** Migrations in order. A merged migration is never edited; add a new one. */
+export const MIGRATIONS = [InitialSchema1763900000000];

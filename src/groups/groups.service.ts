@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Page, PageRequest } from '../common/paging.js';
+import { groupScope } from '../common/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation } from '../database/database.service.js';
+import { GroupEntity } from './group.entity.js';
+import { GroupsRepository } from './groups.repository.js';
+import { MembersRepository } from './members.repository.js';
+import { OWNER } from './member.entity.js';
+
+/** Letters, digits, `_`, `-`, `.`; starting with a letter or digit; not all digits (ids are). */
+const GROUP_PATH = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export interface GroupSettings {
+  name?: string;
+  allowedEmailDomains?: string[];
+  verifiedDomains?: string[];
+}
+
+export function parseDomains(field: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((d) => typeof d !== 'string')) {
+    throw new DomainError('validation', `${field} must be an array of domain names`, { fields: { [field]: ['must be an array of domain names'] } });
+  }
+  const domains = [...new Set((value as string[]).map((d) => d.trim().toLowerCase().replace(/^@/, '')))];
+  const bad = domains.filter((d) => !DOMAIN.test(d));
+  if (bad.length > 0) {
+    throw new DomainError('validation', `${field} contains invalid domains: ${bad.join(', ')}`, { fields: { [field]: bad.map((d) => `"${d}" is not a domain name`) } });
+  }
+  return domains;
+}
+
+export function groupDomains(group: GroupEntity): { allowed: string[]; verified: string[] } {
+  return { allowed: JSON.parse(group.allowedEmailDomains) as string[], verified: JSON.parse(group.verifiedDomains) as string[] };
+}
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    private readonly db: Database,
+    private readonly groups: GroupsRepository,
+    private readonly members: MembersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** `ref` is a numeric id or a path (case-insensitive; dots allowed). */
+  async findByRef(ref: string): Promise<GroupEntity | null> {
+    if (/^\d{1,15}$/.test(ref)) return this.groups.findById(Number(ref));
+    return this.groups.findByPath(ref);
+  }
+
+  findById(id: number): Promise<GroupEntity | null> {
+    return this.groups.findById(id);
+  }
+
+  /** Creates a group; its creator becomes its first Owner. */
+  async create(actor: Actor, input: { name: unknown; path: unknown }): Promise<GroupEntity> {
+    const fields: Record<string, string[]> = {};
+    if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 255) fields.name = ['must be a non-empty string of at most 255 characters'];
+    if (typeof input.path !== 'string' || !GROUP_PATH.test(input.path) || /^\d+$/.test(input.path)) {
+      fields.path = ['may contain only letters, digits, "_", "-" and ".", must start with a letter or digit, and must not be only digits'];
+    }
+    if (Object.keys(fields).length > 0) throw new DomainError('validation', 'Invalid group', { fields });
+    try {
+      return await this.db.transaction(async (tx) => {
+        const group = await this.groups.insert(tx, { name: (input.name as string).trim(), path: input.path as string });
+        const scope = groupScope(group.id);
+        await this.audit.record(tx, { name: 'group_created', actor, scope, target: { type: 'Group', id: group.id, details: group.path } });
+        if (actor.id !== null) {
+          await this.members.insert(tx, group.id, actor.id, OWNER);
+          await this.audit.record(tx, { name: 'member_added', actor, scope, target: { type: 'User', id: actor.id }, details: { access_level: OWNER } });
+        }
+        return group;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', 'Path has already been taken', { fields: { path: ['has already been taken'] } });
+      throw error;
+    }
+  }
+
+  async update(actor: Actor, group: GroupEntity, settings: GroupSettings): Promise<GroupEntity> {
+    const patch: Partial<GroupEntity> = {};
+    if (settings.name !== undefined) patch.name = settings.name;
+    if (settings.allowedEmailDomains !== undefined) patch.allowedEmailDomains = JSON.stringify(settings.allowedEmailDomains);
+    if (settings.verifiedDomains !== undefined) patch.verifiedDomains = JSON.stringify(settings.verifiedDomains);
+    await this.db.transaction(async (tx) => {
+      await this.groups.update(tx, group.id, patch);
+      await this.audit.record(tx, {
+        name: 'group_updated',
+        actor,
+        scope: groupScope(group.id),
+        target: { type: 'Group', id: group.id, details: group.path },
+        details: { changes: Object.keys(settings) },
+      });
+    });
+    return (await this.groups.findById(group.id))!;
+  }
+
+  list(userId: number | null, page: PageRequest): Promise<Page<GroupEntity>> {
+    return this.groups.list(userId, page);
+  }
+}

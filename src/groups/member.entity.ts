@@ -1,0 +1,28 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** GitLab's access levels: 10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
+export const ACCESS_LEVELS = [10, 20, 30, 40, 50] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+export const OWNER: AccessLevel = 50;
+export const GUEST: AccessLevel = 10;
+
+@Entity({ name: 'members' })
+export class MemberEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'integer', name: 'group_id' })
+  groupId: number;
+
+  @Column({ type: 'integer', name: 'user_id' })
+  userId: number;
+
+  @Column({ type: 'integer', name: 'access_level' })
+  accessLevel: AccessLevel;
+
+  @Column({ type: 'varchar', name: 'created_at' })
+  createdAt: string;
+
+  @Column({ type: 'varchar', name: 'updated_at' })
+  updatedAt: string;
+}

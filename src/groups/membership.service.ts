@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Page, PageRequest } from '../common/paging.js';
+import { groupScope } from '../common/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import type { GroupEntity } from './group.entity.js';
+import { ACCESS_LEVELS, AccessLevel, MemberEntity, OWNER } from './member.entity.js';
+import { MemberRow, MembersRepository } from './members.repository.js';
+
+export function parseAccessLevel(value: unknown): AccessLevel {
+  if (typeof value === 'number' && (ACCESS_LEVELS as readonly number[]).includes(value)) return value as AccessLevel;
+  throw new DomainError('validation', 'access_level must be one of 10, 20, 30, 40, 50', {
+    fields: { access_level: ['must be one of 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner)'] },
+  });
+}
+
+/** Owns group membership and its one hard rule: a group always keeps at least one Owner. */
+@Injectable()
+export class MembershipService {
+  constructor(
+    private readonly db: Database,
+    private readonly members: MembersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  find(groupId: number, userId: number, em?: Tx): Promise<MemberEntity | null> {
+    return this.members.find(groupId, userId, em);
+  }
+
+  findMany(groupId: number, userIds: number[]): Promise<MemberEntity[]> {
+    return this.members.findMany(groupId, userIds);
+  }
+
+  listRows(groupId: number, search: string | undefined, page: PageRequest): Promise<Page<MemberRow>> {
+    return this.members.listRows(groupId, search, page);
+  }
+
+  /**
+   * Makes `user` a member at `level` unless already a member (an existing role, higher or lower,
+   * is kept: provisioning never demotes). Returns whether a membership was created.
+   */
+  async ensureMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<boolean> {
+    if (await this.members.find(group.id, user.id, tx)) return false;
+    await this.members.insert(tx, group.id, user.id, level);
+    await this.audit.record(tx, {
+      name: 'member_added',
+      actor,
+      scope: groupScope(group.id),
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { access_level: level },
+    });
+    return true;
+  }
+
+  /**
+   * Removes `user` from `group` inside the caller's transaction; refuses to remove the last Owner
+   * (GitLab's message, which SCIM clients show to IdP admins). Returns whether a row was removed.
+   */
+  async removeMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity): Promise<boolean> {
+    const member = await this.members.find(group.id, user.id, tx);
+    if (!member) return false;
+    if (member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) {
+      throw new DomainError('precondition_failed', `Could not remove ${user.name} from ${group.name}. Cannot remove last group owner.`);
+    }
+    await this.members.delete(tx, group.id, user.id);
+    await this.audit.record(tx, {
+      name: 'member_removed',
+      actor,
+      scope: groupScope(group.id),
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { access_level: member.accessLevel },
+    });
+    return true;
+  }
+
+  /** Admin API: add a member explicitly (409 when already a member). */
+  async add(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<void> {
+    try {
+      await this.db.transaction(async (tx) => {
+        if (await this.members.find(group.id, user.id, tx)) throw new DomainError('conflict', 'Member already exists');
+        await this.ensureMember(tx, actor, group, user, level);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', 'Member already exists');
+      throw error;
+    }
+  }
+
+  /** Admin API: change a member's role; demoting the last Owner is refused. */
+  async changeRole(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const member = await this.members.find(group.id, user.id, tx);
+      if (!member) throw new DomainError('not_found', '404 Member Not Found');
+      if (member.accessLevel === level) return;
+      if (member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) {
+        throw new DomainError('precondition_failed', `Could not change the role of ${user.name} in ${group.name}. Cannot demote last group owner.`);
+      }
+      await this.members.setAccessLevel(tx, group.id, user.id, level);
+      await this.audit.record(tx, {
+        name: 'member_role_changed',
+        actor,
+        scope: groupScope(group.id),
+        target: { type: 'User', id: user.id, details: user.username },
+        details: { from: member.accessLevel, to: level },
+      });
+    });
+  }
+
+  /** Admin API: remove a member (404 when not a member). */
+  async remove(actor: Actor, group: GroupEntity, user: UserEntity): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.removeMember(tx, actor, group, user))) throw new DomainError('not_found', '404 Member Not Found');
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AccessLevel } from './member.entity.js';
+
+/** SAML SSO settings of a group (group_id) or of the instance (group_id NULL). */
+@Entity({ name: 'saml_providers' })
+export class SamlProviderEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'integer', name: 'group_id', nullable: true })
+  groupId: number | null;
+
+  /** 'group:<id>' or 'instance'; unique, so each scope has at most one provider. */
+  @Column({ type: 'varchar', name: 'scope_key' })
+  scopeKey: string;
+
+  @Column({ type: 'boolean' })
+  enabled: boolean;
+
+  @Column({ type: 'boolean', name: 'enforced_sso' })
+  enforcedSso: boolean;
+
+  @Column({ type: 'integer', name: 'default_membership_role' })
+  defaultMembershipRole: AccessLevel;
+
+  @Column({ type: 'varchar', name: 'sso_url', nullable: true })
+  ssoUrl: string | null;
+
+  /** PEM of the IdP's signing certificate. */
+  @Column({ type: 'text', nullable: true })
+  certificate: string | null;
+
+  @Column({ type: 'varchar', name: 'created_at' })
+  createdAt: string;
+
+  @Column({ type: 'varchar', name: 'updated_at' })
+  updatedAt: string;
+}

@@ -1,0 +1,111 @@
+import { X509Certificate } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Scope } from '../common/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, Tx } from '../database/database.service.js';
+import { GUEST } from './member.entity.js';
+import { parseAccessLevel } from './membership.service.js';
+import { SamlProviderEntity } from './saml-provider.entity.js';
+import { SamlProviderSettings, SamlProvidersRepository } from './saml-providers.repository.js';
+
+export interface SamlProviderInput {
+  enabled?: unknown;
+  enforced_sso?: unknown;
+  default_membership_role?: unknown;
+  sso_url?: unknown;
+  certificate?: unknown;
+}
+
+/** A PEM is accepted only if it really is an X.509 certificate: a bad one would fail every sign-in later. */
+export function parseCertificate(value: unknown): string {
+  if (typeof value !== 'string' || !value.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new DomainError('validation', 'certificate must be a PEM-encoded X.509 certificate', { fields: { certificate: ['must be a PEM-encoded X.509 certificate'] } });
+  }
+  try {
+    return new X509Certificate(value.trim()).toString().trim();
+  } catch {
+    throw new DomainError('validation', 'certificate is not a valid X.509 certificate', { fields: { certificate: ['is not a valid X.509 certificate'] } });
+  }
+}
+
+function parseSsoUrl(value: unknown): string {
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'https:' || url.protocol === 'http:') return value;
+    } catch {
+      /* fall through to the error */
+    }
+  }
+  throw new DomainError('validation', 'sso_url must be an http(s) URL', { fields: { sso_url: ['must be an http(s) URL'] } });
+}
+
+function parseBoolean(field: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  throw new DomainError('validation', `${field} must be true or false`, { fields: { [field]: ['must be true or false'] } });
+}
+
+/** Owns SAML provider settings (group and instance). */
+@Injectable()
+export class SamlProviderService {
+  constructor(
+    private readonly db: Database,
+    private readonly providers: SamlProvidersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  find(scope: Scope, em?: Tx): Promise<SamlProviderEntity | null> {
+    return this.providers.find(scope, em);
+  }
+
+  /** Validates every field before anything is written; a bad field changes nothing. */
+  async update(actor: Actor, scope: Scope, input: SamlProviderInput): Promise<SamlProviderEntity> {
+    return this.db.transaction(async (tx) => {
+      const current = await this.providers.find(scope, tx);
+      const next: SamlProviderSettings = {
+        enabled: current?.enabled ?? false,
+        enforcedSso: current?.enforcedSso ?? false,
+        defaultMembershipRole: current?.defaultMembershipRole ?? GUEST,
+        ssoUrl: current?.ssoUrl ?? null,
+        certificate: current?.certificate ?? null,
+      };
+      if (input.enabled !== undefined) next.enabled = parseBoolean('enabled', input.enabled);
+      if (input.enforced_sso !== undefined) next.enforcedSso = parseBoolean('enforced_sso', input.enforced_sso);
+      if (input.default_membership_role !== undefined) next.defaultMembershipRole = parseAccessLevel(input.default_membership_role);
+      if (input.sso_url !== undefined) next.ssoUrl = input.sso_url === null ? null : parseSsoUrl(input.sso_url);
+      if (input.certificate !== undefined) next.certificate = input.certificate === null ? null : parseCertificate(input.certificate);
+      if (next.enabled && (!next.ssoUrl || !next.certificate)) {
+        throw new DomainError('validation', 'An enabled SAML provider needs sso_url and certificate', {
+          fields: { ...(next.ssoUrl ? {} : { sso_url: ["can't be blank when enabled"] }), ...(next.certificate ? {} : { certificate: ["can't be blank when enabled"] }) },
+        });
+      }
+      const saved = await this.providers.upsert(tx, scope, next);
+      const changed = (Object.keys(next) as (keyof SamlProviderSettings)[]).filter((k) => current?.[k] !== next[k]);
+      await this.audit.record(tx, {
+        name: 'saml_provider_updated',
+        actor,
+        scope,
+        target: { type: 'SamlProvider', id: saved.id },
+        details: {
+          changed,
+          from: current ? summarize(current) : null,
+          to: summarize(next),
+        },
+      });
+      return saved;
+    });
+  }
+}
+
+/** The audit trail records settings without the certificate body (a fingerprint says which). */
+function summarize(s: SamlProviderSettings): Record<string, unknown> {
+  return {
+    enabled: s.enabled,
+    enforced_sso: s.enforcedSso,
+    default_membership_role: s.defaultMembershipRole,
+    sso_url: s.ssoUrl,
+    certificate_fingerprint: s.certificate ? new X509Certificate(s.certificate).fingerprint256 : null,
+  };
+}

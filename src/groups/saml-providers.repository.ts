@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Tx } from '../database/database.service.js';
+import { nowIso } from '../common/clock.js';
+import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
+import { SamlProviderEntity } from './saml-provider.entity.js';
+
+export type SamlProviderSettings = Pick<SamlProviderEntity, 'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate'>;
+
+@Injectable()
+export class SamlProvidersRepository {
+  constructor(private readonly db: Database) {}
+
+  find(scope: Scope, em = this.db.reader): Promise<SamlProviderEntity | null> {
+    return em.findOne(SamlProviderEntity, { where: { scopeKey: scopeKey(scope) } });
+  }
+
+  async upsert(tx: Tx, scope: Scope, settings: SamlProviderSettings): Promise<SamlProviderEntity> {
+    const existing = await tx.findOne(SamlProviderEntity, { where: { scopeKey: scopeKey(scope) } });
+    const now = nowIso();
+    if (existing) {
+      await tx.update(SamlProviderEntity, { id: existing.id }, { ...settings, updatedAt: now });
+      return { ...existing, ...settings, updatedAt: now };
+    }
+    return tx.save(
+      tx.create(SamlProviderEntity, { ...settings, groupId: scopeGroupId(scope), scopeKey: scopeKey(scope), createdAt: now, updatedAt: now }),
+    );
+  }
+}

@@ -1,0 +1,207 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError, isDomainError } from '../common/domain-error.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, Tx, uniqueViolationTarget } from '../database/database.service.js';
+import { groupDomains } from '../groups/groups.service.js';
+import { MembershipService } from '../groups/membership.service.js';
+import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { emailDomain, UsersService } from '../users/users.service.js';
+import { provisioningInput, ProvisioningInput } from './provisioning-input.js';
+import type { ScimContext } from './scim-context.js';
+import { ScimIdentitiesRepository } from './scim-identities.repository.js';
+import type { ScimIdentityEntity } from './scim-identity.entity.js';
+import type { ScimUserDoc } from './scim-user-doc.js';
+
+export const TAKEN = 'User has already been taken';
+export const NOT_LINKED = "The member's email address is not linked to a SAML account or has an inactive SCIM identity.";
+export const DOMAIN_NOT_ALLOWED = "The member's email address is not allowed for this group. Check with your administrator.";
+
+/** A refusal whose audit event must survive the rollback of everything else. */
+class Refusal extends DomainError {
+  constructor(message: string, readonly reason: string) {
+    super('precondition_failed', message);
+  }
+}
+
+export interface Provisioned {
+  identity: ScimIdentityEntity;
+  user: UserEntity;
+}
+
+/**
+ * SCIM provisioning: the POST decision table of scim-api.md, and the deprovision / reactivate
+ * effects that DELETE, PATCH and PUT share. Each call is one transaction with its audit event.
+ */
+@Injectable()
+export class ProvisioningService {
+  private readonly logger = new Logger('Provisioning');
+
+  constructor(
+    private readonly db: Database,
+    private readonly identities: ScimIdentitiesRepository,
+    private readonly users: UsersService,
+    private readonly membership: MembershipService,
+    private readonly samlIdentities: SamlIdentitiesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** POST Users. `doc` is the canonicalised body; `bodyId` the body's `id`, if any. */
+  async create(ctx: ScimContext, actor: Actor, doc: ScimUserDoc, bodyId: unknown): Promise<Provisioned> {
+    const input = provisioningInput(doc, bodyId);
+    // The derived username can lose a race with a different person's create (alice@a / alice@b):
+    // that is not a conflict of this person, so the whole decision is taken again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => this.decide(tx, ctx, actor, input, doc));
+      } catch (error) {
+        if (error instanceof Refusal) {
+          await this.recordRefusal(ctx, actor, input, error);
+          throw new DomainError('precondition_failed', error.message);
+        }
+        const target = uniqueViolationTarget(error);
+        if (target === undefined) throw error;
+        if (/username/.test(target) && attempt < 3) continue;
+        throw new DomainError('uniqueness', TAKEN);
+      }
+    }
+  }
+
+  /** The decision table, first matching row wins; the rows are in the order scim-api.md gives. */
+  private async decide(tx: Tx, ctx: ScimContext, actor: Actor, input: ProvisioningInput, doc: ScimUserDoc): Promise<Provisioned> {
+    const existing = await this.identities.findByExternUid(ctx.scope, input.externUid, tx);
+    if (existing?.active) throw new DomainError('uniqueness', TAKEN);
+    if (existing) return this.reprovision(tx, ctx, actor, existing, doc, input);
+
+    const user = await this.users.findByEmail(input.email, tx);
+    if (user) {
+      const other = await this.identities.findByUser(ctx.scope, user.id, tx);
+      // An active identity under another extern_uid: the IdP changed its anchor attribute.
+      if (other?.active) throw new DomainError('uniqueness', TAKEN);
+      if (ctx.provider.enforcedSso && (other || !(await this.samlIdentities.findByUser(ctx.scope, user.id, tx)))) {
+        throw new Refusal(NOT_LINKED, other ? 'inactive_scim_identity' : 'saml_not_linked');
+      }
+      if (other) throw new DomainError('uniqueness', TAKEN);
+      this.checkDomain(ctx, input.email);
+      return this.link(tx, ctx, actor, user, doc, input);
+    }
+    this.checkDomain(ctx, input.email);
+    return this.provisionNew(tx, ctx, actor, doc, input);
+  }
+
+  private checkDomain(ctx: ScimContext, email: string): void {
+    if (!ctx.group) return;
+    const { allowed } = groupDomains(ctx.group);
+    if (allowed.length > 0 && !allowed.includes(emailDomain(email))) throw new Refusal(DOMAIN_NOT_ALLOWED, 'email_domain_not_allowed');
+  }
+
+  /** Row "inactive identity": the person was removed and is added back. */
+  private async reprovision(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity, doc: ScimUserDoc, input: ProvisioningInput): Promise<Provisioned> {
+    const user = await this.users.getById(identity.userId, tx);
+    const updated = await this.identities.update(tx, identity, { doc, active: input.active });
+    if (input.active) await this.restoreAccess(tx, ctx, actor, user);
+    await this.audit.record(tx, {
+      name: 'user_reprovisioned_by_scim',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { extern_uid: identity.externUid },
+    });
+    return { identity: updated, user };
+  }
+
+  /** Row "a platform user has this email": link the account, add it to the group if needed. */
+  private async link(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity, doc: ScimUserDoc, input: ProvisioningInput): Promise<Provisioned> {
+    const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
+    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    await this.audit.record(tx, {
+      name: 'user_linked_by_scim',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { extern_uid: input.externUid, email: input.email },
+    });
+    return { identity, user };
+  }
+
+  /** Row "nobody has this email": a new (Enterprise) account with its SAML and SCIM identities. */
+  private async provisionNew(tx: Tx, ctx: ScimContext, actor: Actor, doc: ScimUserDoc, input: ProvisioningInput): Promise<Provisioned> {
+    const user = await this.users.create(tx, {
+      usernameSource: input.userName,
+      name: input.name,
+      email: input.email,
+      enterpriseGroupId: ctx.group?.id ?? null,
+    });
+    await this.samlIdentities.create(tx, ctx.scope, user.id, input.externUid);
+    const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
+    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    if (!input.active && !ctx.group) await this.users.setState(tx, user.id, 'blocked');
+    await this.audit.record(tx, {
+      name: 'user_provisioned_by_scim',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { extern_uid: input.externUid, email: input.email, active: input.active },
+    });
+    return { identity, user };
+  }
+
+  /** Group: membership back at the default role. Instance: the account unblocked. */
+  async restoreAccess(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity): Promise<void> {
+    if (ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    else if (user.state !== 'active') await this.users.setState(tx, user.id, 'active');
+  }
+
+  /**
+   * Deprovision inside the caller's transaction: identity inactive, then the group membership
+   * removed (the last Owner cannot be, and the whole change rolls back) or the account blocked.
+   * The account and its SAML identity are kept, so a later reactivation needs no relinking.
+   */
+  async deprovision(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity): Promise<ScimIdentityEntity> {
+    if (!identity.active) return identity;
+    const user = await this.users.getById(identity.userId, tx);
+    const updated = await this.identities.update(tx, identity, { active: false });
+    if (ctx.group) await this.membership.removeMember(tx, actor, ctx.group, user);
+    else await this.users.setState(tx, user.id, 'blocked');
+    await this.audit.record(tx, {
+      name: 'user_deprovisioned_by_scim',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { extern_uid: identity.externUid },
+    });
+    return updated;
+  }
+
+  /** Reactivation inside the caller's transaction (PATCH/PUT active → true). */
+  async reactivate(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity): Promise<ScimIdentityEntity> {
+    if (identity.active) return identity;
+    const user = await this.users.getById(identity.userId, tx);
+    const updated = await this.identities.update(tx, identity, { active: true });
+    await this.restoreAccess(tx, ctx, actor, user);
+    await this.audit.record(tx, {
+      name: 'user_reprovisioned_by_scim',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { extern_uid: identity.externUid },
+    });
+    return updated;
+  }
+
+  private async recordRefusal(ctx: ScimContext, actor: Actor, input: ProvisioningInput, refusal: Refusal): Promise<void> {
+    try {
+      await this.db.transaction((tx) =>
+        this.audit.record(tx, {
+          name: 'scim_provisioning_refused',
+          actor,
+          scope: ctx.scope,
+          details: { extern_uid: input.externUid, email: input.email, reason: refusal.reason, message: refusal.message },
+        }),
+      );
+    } catch (error) {
+      this.logger.error(`could not record a provisioning refusal: ${isDomainError(error) ? error.message : String(error)}`);
+    }
+  }
+}

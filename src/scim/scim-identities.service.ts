@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Scope } from '../common/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
+import { validateExternUid } from './provisioning-input.js';
+import { ScimIdentitiesRepository } from './scim-identities.repository.js';
+import type { ScimIdentityEntity } from './scim-identity.entity.js';
+
+export const IDENTITY_NOT_FOUND = '404 Identity Not Found';
+export const EXTERN_UID_TAKEN = 'Extern uid has already been taken';
+
+/**
+ * SCIM identities as the admin API and the SAML module see them (GitLab's `doc/api/scim.md`
+ * shapes): look-ups by user, and the owner's manual edits, each audited with old and new values.
+ */
+@Injectable()
+export class ScimIdentitiesService {
+  constructor(
+    private readonly db: Database,
+    private readonly identities: ScimIdentitiesRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  findByUser(scope: Scope, userId: number, em?: Tx): Promise<ScimIdentityEntity | null> {
+    return this.identities.findByUser(scope, userId, em);
+  }
+
+  findByUsers(scope: Scope, userIds: number[]): Promise<ScimIdentityEntity[]> {
+    return this.identities.findByUsers(scope, userIds);
+  }
+
+  findAllForUser(userId: number): Promise<ScimIdentityEntity[]> {
+    return this.identities.findAllForUser(userId);
+  }
+
+  async get(scope: Scope, uid: string): Promise<ScimIdentityEntity> {
+    const identity = await this.identities.findByExternUid(scope, uid);
+    if (!identity) throw new DomainError('not_found', IDENTITY_NOT_FOUND);
+    return identity;
+  }
+
+  async list(scope: Scope, offset: number, limit: number) {
+    return this.identities.list(scope, { offset, limit });
+  }
+
+  /** Sets the extern_uid in the caller's transaction; 400 when another identity of the scope holds it. */
+  async setExternUid(tx: Tx, actor: Actor, scope: Scope, identity: ScimIdentityEntity, externUid: string): Promise<ScimIdentityEntity> {
+    validateExternUid(externUid);
+    const holder = await this.identities.findByExternUid(scope, externUid, tx);
+    if (holder && holder.id !== identity.id) throw new DomainError('invalid_value', EXTERN_UID_TAKEN);
+    const doc = JSON.parse(identity.attributes) as Record<string, unknown>;
+    const updated = await this.identities.update(tx, identity, { externUid, doc: { ...doc, externalId: externUid } });
+    await this.audit.record(tx, {
+      name: 'scim_identity_updated',
+      actor,
+      scope,
+      target: { type: 'User', id: identity.userId },
+      details: { from: identity.externUid, to: externUid },
+    });
+    return updated;
+  }
+
+  async update(actor: Actor, scope: Scope, uid: string, externUid: unknown): Promise<ScimIdentityEntity> {
+    if (typeof externUid !== 'string' || externUid.trim() === '') {
+      throw new DomainError('validation', 'extern_uid is missing', { fields: { extern_uid: ['is missing'] } });
+    }
+    try {
+      return await this.db.transaction(async (tx) => {
+        const identity = await this.identities.findByExternUid(scope, uid, tx);
+        if (!identity) throw new DomainError('not_found', IDENTITY_NOT_FOUND);
+        return this.setExternUid(tx, actor, scope, identity, externUid.trim());
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('invalid_value', EXTERN_UID_TAKEN);
+      throw error;
+    }
+  }
+
+  async delete(actor: Actor, scope: Scope, uid: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const identity = await this.identities.findByExternUid(scope, uid, tx);
+      if (!identity) throw new DomainError('not_found', IDENTITY_NOT_FOUND);
+      await this.identities.delete(tx, identity.id);
+      await this.audit.record(tx, {
+        name: 'scim_identity_deleted',
+        actor,
+        scope,
+        target: { type: 'User', id: identity.userId },
+        details: { extern_uid: identity.externUid, active: identity.active },
+      });
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import type { NextFunction, Request, Response } from 'express';
+import { nowIso } from '../common/clock.js';
+import { scopeGroupId } from '../common/scope.js';
+import { redactedBodyText, redactQuery } from './redaction.js';
+import type { ScimRequest } from './scim-scope.guard.js';
+import type { ScimRequestLogService } from './scim-request-log.service.js';
+
+const FILTER_VALUE = /\b(externalId|userName)\s+eq\s+"((?:[^"\\]|\\.)*)"/i;
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, 255) : null;
+}
+
+/** Which person a request concerned: from the URL, the body, or an `eq` lookup filter. */
+export function concerned(path: string, query: Record<string, unknown>, body: unknown) {
+  const match = /\/Users\/([^/]+)$/.exec(path);
+  let resourceId: string | null = null;
+  if (match && match[1] !== '.search') {
+    try {
+      resourceId = decodeURIComponent(match[1]);
+    } catch {
+      resourceId = match[1];
+    }
+  }
+  const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const filter = typeof query.filter === 'string' ? query.filter : typeof b.filter === 'string' ? b.filter : '';
+  const found = FILTER_VALUE.exec(filter);
+  const fromFilter = (name: string) => (found && found[1].toLowerCase() === name.toLowerCase() ? found[2] : null);
+  return {
+    resourceId: text(resourceId),
+    externalId: text(b.externalId) ?? text(fromFilter('externalId')) ?? text(resourceId),
+    userName: text(b.userName) ?? text(fromFilter('userName')),
+  };
+}
+
+/** Records every SCIM request once its response is finished, whatever the outcome. */
+export function scimRequestLogMiddleware(log: ScimRequestLogService) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const scim = (request as ScimRequest).scimContext;
+      const rawQuery = request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?') + 1) : '';
+      const who = concerned(request.path, request.query as Record<string, unknown>, request.body);
+      const detail = response.locals.errorDetail;
+      log.record({
+        createdAt: nowIso(),
+        groupId: scim ? scopeGroupId(scim.scope) : null,
+        method: request.method,
+        path: request.path.slice(0, 2048),
+        query: rawQuery === '' ? null : redactQuery(rawQuery).slice(0, 4096),
+        status: response.statusCode,
+        durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+        externalId: who.externalId,
+        externalIdLower: who.externalId?.toLowerCase() ?? null,
+        userName: who.userName,
+        resourceId: who.resourceId,
+        errorDetail: typeof detail === 'string' ? detail.slice(0, 2048) : null,
+        body: redactedBodyText(request.body),
+      });
+    });
+    next();
+  };
+}

@@ -1,0 +1,40 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { GroupsModule } from '../groups/groups.module.js';
+import { SamlModule } from '../saml/saml.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ProvisioningService } from './provisioning.service.js';
+import { ScimDiscoveryController } from './scim-discovery.controller.js';
+import { ScimIdentitiesRepository } from './scim-identities.repository.js';
+import { ScimIdentitiesService } from './scim-identities.service.js';
+import { scimRequestLogMiddleware } from './scim-request-log.middleware.js';
+import { ScimRequestLogRepository } from './scim-request-log.repository.js';
+import { ScimRequestLogService } from './scim-request-log.service.js';
+import { ScimScopeGuard } from './scim-scope.guard.js';
+import { ScimUserChangesService } from './scim-user-changes.service.js';
+import { ScimUsersController } from './scim-users.controller.js';
+import { ScimUsersService } from './scim-users.service.js';
+
+@Module({
+  imports: [AuditModule, GroupsModule, SamlModule, TokensModule, UsersModule],
+  controllers: [ScimUsersController, ScimDiscoveryController],
+  providers: [
+    ScimIdentitiesRepository,
+    ScimRequestLogRepository,
+    ScimRequestLogService,
+    ProvisioningService,
+    ScimUsersService,
+    ScimUserChangesService,
+    ScimIdentitiesService,
+    ScimScopeGuard,
+  ],
+  exports: [ScimRequestLogService, ScimIdentitiesService],
+})
+export class ScimModule implements NestModule {
+  constructor(private readonly requestLog: ScimRequestLogService) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(scimRequestLogMiddleware(this.requestLog)).forRoutes('api/scim/*path');
+  }
+}

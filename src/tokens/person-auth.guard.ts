@@ -1,0 +1,58 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { DomainError } from '../common/domain-error.js';
+import { safeEqual } from './secret.js';
+import type { PersonPrincipal } from './principal.js';
+import { SESSION_COOKIE, SessionsService } from './sessions.service.js';
+import { TokensService } from './tokens.service.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * People on /api/v4: `Authorization: Bearer <PAT>` (passport-http-bearer), `PRIVATE-TOKEN: <PAT>`,
+ * or the session cookie — which, for unsafe methods, must come with the session's X-CSRF-Token.
+ */
+@Injectable()
+export class PersonAuthGuard extends AuthGuard('pat-bearer') {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request & { user?: PersonPrincipal }>();
+    if (request.headers.authorization !== undefined) {
+      if (!/^Bearer\s+\S+$/i.test(request.headers.authorization.trim())) throw new DomainError('unauthenticated', '401 Unauthorized');
+      return (await super.canActivate(context)) as boolean;
+    }
+    const privateToken = request.headers['private-token'];
+    if (typeof privateToken === 'string') {
+      const user = await this.tokens.authenticatePat(privateToken.trim());
+      if (!user) throw new DomainError('unauthenticated', '401 Unauthorized');
+      request.user = { user, via: 'pat' };
+      return true;
+    }
+    const cookie = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (typeof cookie === 'string') {
+      const session = await this.sessions.resolve(cookie);
+      if (!session) throw new DomainError('unauthenticated', '401 Unauthorized');
+      if (!SAFE_METHODS.has(request.method)) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+          throw new DomainError('forbidden', '403 Forbidden - missing or invalid X-CSRF-Token');
+        }
+      }
+      request.user = { user: session.user, via: 'session', sessionId: session.sessionId, csrfToken: session.csrfToken };
+      return true;
+    }
+    throw new DomainError('unauthenticated', '401 Unauthorized');
+  }
+
+  override handleRequest<T>(error: unknown, principal: T): T {
+    if (error || !principal) throw new DomainError('unauthenticated', '401 Unauthorized');
+    return principal;
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { isoPlus, nowIso } from '../common/clock.js';
+import { Database } from '../database/database.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { digestSecret, generateSecret, SESSION_PREFIX } from './secret.js';
+import { TokensRepository } from './tokens.repository.js';
+import { randomBytes } from 'node:crypto';
+
+/** Sessions end after 12 hours without use (saml.md). */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+/** Sliding expiry is written at most this often, so reads stay reads. */
+const EXTEND_INTERVAL_MS = 60_000;
+export const SESSION_COOKIE = 'roster_session';
+
+export interface ResolvedSession {
+  sessionId: number;
+  csrfToken: string;
+  user: UserEntity;
+}
+
+/** Server-side sessions for the UI and SAML sign-in: the cookie holds a secret, the database its digest. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly db: Database,
+    private readonly tokens: TokensRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  async create(user: UserEntity): Promise<{ secret: string; csrfToken: string }> {
+    const secret = generateSecret(SESSION_PREFIX);
+    const csrfToken = randomBytes(24).toString('base64url');
+    const now = nowIso();
+    await this.db.transaction((tx) =>
+      this.tokens.insertSession(tx, {
+        sessionDigest: digestSecret(secret),
+        userId: user.id,
+        csrfToken,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: isoPlus(SESSION_IDLE_MS),
+      }),
+    );
+    return { secret, csrfToken };
+  }
+
+  async resolve(secret: string): Promise<ResolvedSession | null> {
+    if (!secret.startsWith(SESSION_PREFIX) || secret.length > 512) return null;
+    const session = await this.tokens.findSessionByDigest(digestSecret(secret));
+    if (!session || session.expiresAt <= nowIso()) return null;
+    const user = await this.users.findById(session.userId);
+    if (!user || user.state !== 'active') return null;
+    if (Date.parse(session.lastSeenAt) < Date.now() - EXTEND_INTERVAL_MS) {
+      const now = nowIso();
+      await this.db.transaction((tx) => this.tokens.extendSession(tx, session.id, now, isoPlus(SESSION_IDLE_MS)));
+    }
+    return { sessionId: session.id, csrfToken: session.csrfToken, user };
+  }
+
+  async end(sessionId: number): Promise<void> {
+    await this.db.transaction((tx) => this.tokens.deleteSession(tx, sessionId));
+  }
+
+  async pruneExpired(): Promise<number> {
+    return this.db.transaction((tx) => this.tokens.deleteExpiredSessions(tx, nowIso()));
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, LessThan } from 'typeorm';
+import { Database, Tx } from '../database/database.service.js';
+import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
+import { PersonalAccessTokenEntity } from './personal-access-token.entity.js';
+import { ScimTokenEntity } from './scim-token.entity.js';
+import { SessionEntity } from './session.entity.js';
+
+/** The three secret tables: personal access tokens, SCIM tokens, sessions. */
+@Injectable()
+export class TokensRepository {
+  constructor(private readonly db: Database) {}
+
+  findPatByDigest(digest: string): Promise<PersonalAccessTokenEntity | null> {
+    return this.db.reader.findOne(PersonalAccessTokenEntity, { where: { tokenDigest: digest, revokedAt: IsNull() } });
+  }
+
+  async insertPat(tx: Tx, row: Omit<PersonalAccessTokenEntity, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<PersonalAccessTokenEntity> {
+    return tx.save(tx.create(PersonalAccessTokenEntity, { ...row, lastUsedAt: null, revokedAt: null }));
+  }
+
+  async touchPat(tx: Tx, id: number, at: string): Promise<void> {
+    await tx.update(PersonalAccessTokenEntity, { id }, { lastUsedAt: at });
+  }
+
+  findLiveScimToken(scope: Scope, em = this.db.reader): Promise<ScimTokenEntity | null> {
+    return em.findOne(ScimTokenEntity, { where: { activeScope: scopeKey(scope) } });
+  }
+
+  findScimTokenByDigest(digest: string): Promise<ScimTokenEntity | null> {
+    return this.db.reader.findOne(ScimTokenEntity, { where: { tokenDigest: digest } });
+  }
+
+  /** Revokes the scope's live token (if any) and inserts the new one, in the caller's transaction. */
+  async replaceScimToken(tx: Tx, scope: Scope, digest: string, prefix: string, at: string): Promise<{ previous: ScimTokenEntity | null; created: ScimTokenEntity }> {
+    const previous = await tx.findOne(ScimTokenEntity, { where: { activeScope: scopeKey(scope) } });
+    if (previous) await tx.update(ScimTokenEntity, { id: previous.id }, { activeScope: null, revokedAt: at });
+    const created = await tx.save(
+      tx.create(ScimTokenEntity, {
+        groupId: scopeGroupId(scope),
+        activeScope: scopeKey(scope),
+        tokenDigest: digest,
+        tokenPrefix: prefix,
+        createdAt: at,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+    );
+    return { previous, created };
+  }
+
+  async touchScimToken(tx: Tx, id: number, at: string): Promise<void> {
+    await tx.update(ScimTokenEntity, { id }, { lastUsedAt: at });
+  }
+
+  findSessionByDigest(digest: string): Promise<SessionEntity | null> {
+    return this.db.reader.findOne(SessionEntity, { where: { sessionDigest: digest } });
+  }
+
+  async insertSession(tx: Tx, row: Omit<SessionEntity, 'id'>): Promise<SessionEntity> {
+    return tx.save(tx.create(SessionEntity, row));
+  }
+
+  async extendSession(tx: Tx, id: number, lastSeenAt: string, expiresAt: string): Promise<void> {
+    await tx.update(SessionEntity, { id }, { lastSeenAt, expiresAt });
+  }
+
+  async deleteSession(tx: Tx, id: number): Promise<void> {
+    await tx.delete(SessionEntity, { id });
+  }
+
+  async deleteExpiredSessions(tx: Tx, now: string): Promise<number> {
+    const result = await tx.delete(SessionEntity, { expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets } from 'typeorm';
+import { Database, Tx } from '../database/database.service.js';
+import { Page, PageRequest, pageOffset } from '../common/paging.js';
+import { nowIso } from '../common/clock.js';
+import { UserEntity, UserState } from './user.entity.js';
+
+export interface NewUser {
+  username: string;
+  name: string;
+  email: string;
+  isAdmin: boolean;
+  enterpriseGroupId: number | null;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: number, em = this.db.reader): Promise<UserEntity | null> {
+    return em.findOne(UserEntity, { where: { id } });
+  }
+
+  findByIds(ids: number[], em = this.db.reader): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return em.getRepository(UserEntity).createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
+  }
+
+  findByEmail(email: string, em = this.db.reader): Promise<UserEntity | null> {
+    return em.findOne(UserEntity, { where: { emailLower: email.toLowerCase() } });
+  }
+
+  /** Lower-cased usernames equal to `base` or `base` followed by digits, to pick a free one. */
+  async usernamesLike(base: string, em: Tx): Promise<Set<string>> {
+    const rows = await em
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .select('u.username_lower', 'name')
+      .where(`u.username_lower LIKE :prefix ESCAPE '\\'`, { prefix: `${escapeLike(base.toLowerCase())}%` })
+      .getRawMany<{ name: string }>();
+    return new Set(rows.map((r) => r.name));
+  }
+
+  async insert(tx: Tx, user: NewUser): Promise<UserEntity> {
+    const now = nowIso();
+    const entity = tx.create(UserEntity, {
+      ...user,
+      usernameLower: user.username.toLowerCase(),
+      emailLower: user.email.toLowerCase(),
+      state: 'active',
+      createdAt: now,
+      updatedAt: now,
+    });
+    return tx.save(entity);
+  }
+
+  async setState(tx: Tx, id: number, state: UserState): Promise<void> {
+    await tx.update(UserEntity, { id }, { state, updatedAt: nowIso() });
+  }
+
+  async updateProfile(tx: Tx, id: number, profile: { name?: string; email?: string; username?: string }): Promise<void> {
+    const patch: Partial<UserEntity> = { updatedAt: nowIso() };
+    if (profile.name !== undefined) patch.name = profile.name;
+    if (profile.email !== undefined) Object.assign(patch, { email: profile.email, emailLower: profile.email.toLowerCase() });
+    if (profile.username !== undefined) Object.assign(patch, { username: profile.username, usernameLower: profile.username.toLowerCase() });
+    await tx.update(UserEntity, { id }, patch);
+  }
+
+  async anyAdmin(em = this.db.reader): Promise<boolean> {
+    return (await em.count(UserEntity, { where: { isAdmin: true } })) > 0;
+  }
+
+  async list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
+    const qb = this.db.reader.getRepository(UserEntity).createQueryBuilder('u');
+    if (search) {
+      const pattern = `%${escapeLike(search.toLowerCase())}%`;
+      qb.where(
+        new Brackets((w) =>
+          w
+            .where(`u.username_lower LIKE :p ESCAPE '\\'`, { p: pattern })
+            .orWhere(`u.email_lower LIKE :p ESCAPE '\\'`, { p: pattern })
+            .orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p: pattern }),
+        ),
+      );
+    }
+    const [items, total] = await qb.orderBy('u.id', 'ASC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
+    return { items, total, page: page.page, perPage: page.perPage };
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
+import { Page, PageRequest } from '../common/paging.js';
+import { isUniqueViolation, Tx } from '../database/database.service.js';
+import { UserEntity, UserState } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
+import { firstFreeUsername, sanitizeUsername } from './username.js';
+
+export interface CreateUserInput {
+  /** Where the username comes from (an email or IdP userName); it is sanitised and made unique. */
+  usernameSource: string;
+  name: string;
+  email: string;
+  isAdmin?: boolean;
+  enterpriseGroupId?: number | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value);
+}
+
+export function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** Owns platform accounts. Other modules create, look up and change users only through here. */
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  findById(id: number, em?: Tx): Promise<UserEntity | null> {
+    return this.users.findById(id, em);
+  }
+
+  findByIds(ids: number[]): Promise<UserEntity[]> {
+    return this.users.findByIds(ids);
+  }
+
+  findByEmail(email: string, em?: Tx): Promise<UserEntity | null> {
+    return this.users.findByEmail(email, em);
+  }
+
+  async getById(id: number, em?: Tx): Promise<UserEntity> {
+    const user = await this.users.findById(id, em);
+    if (!user) throw new DomainError('not_found', '404 User Not Found');
+    return user;
+  }
+
+  /**
+   * Creates an account inside the caller's transaction. The email must be free (a unique index
+   * backs this; the caller maps a lost race to 409). The username is the first free variant.
+   */
+  async create(tx: Tx, input: CreateUserInput): Promise<UserEntity> {
+    if (!isEmailAddress(input.email)) throw new DomainError('invalid_value', `"${input.email}" is not a valid email address`);
+    const base = sanitizeUsername(input.usernameSource);
+    const username = firstFreeUsername(base, await this.users.usernamesLike(base, tx));
+    return this.users.insert(tx, {
+      username,
+      name: input.name.trim() || username,
+      email: input.email,
+      isAdmin: input.isAdmin ?? false,
+      enterpriseGroupId: input.enterpriseGroupId ?? null,
+    });
+  }
+
+  async setState(tx: Tx, id: number, state: UserState): Promise<void> {
+    await this.users.setState(tx, id, state);
+  }
+
+  /**
+   * Copies IdP-managed profile values onto an Enterprise user's account. A new email that another
+   * account holds is a 409, never a silent takeover of that address.
+   */
+  async applyIdpProfile(tx: Tx, user: UserEntity, profile: { name?: string; email?: string; userName?: string }): Promise<void> {
+    const change: { name?: string; email?: string; username?: string } = {};
+    if (profile.name !== undefined && profile.name.trim() !== '' && profile.name !== user.name) change.name = profile.name.trim();
+    if (profile.email !== undefined && profile.email.toLowerCase() !== user.emailLower) {
+      if (!isEmailAddress(profile.email)) throw new DomainError('invalid_value', `"${profile.email}" is not a valid email address`);
+      const holder = await this.users.findByEmail(profile.email, tx);
+      if (holder && holder.id !== user.id) throw new DomainError('uniqueness', 'Email has already been taken');
+      change.email = profile.email;
+    }
+    if (profile.userName !== undefined) {
+      const base = sanitizeUsername(profile.userName);
+      if (base.toLowerCase() !== user.usernameLower && !new RegExp(`^${escapeRegExp(base.toLowerCase())}\\d*$`).test(user.usernameLower)) {
+        const taken = await this.users.usernamesLike(base, tx);
+        change.username = firstFreeUsername(base, taken);
+      }
+    }
+    if (Object.keys(change).length === 0) return;
+    try {
+      await this.users.updateProfile(tx, user.id, change);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('uniqueness', 'Email has already been taken');
+      throw error;
+    }
+  }
+
+  anyAdmin(): Promise<boolean> {
+    return this.users.anyAdmin();
+  }
+
+  list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
+    return this.users.list(search, page);
+  }
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app-setup.js';
+import { AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { Database } from '../../src/database/database.service.js';
+import { ScimRequestLogService } from '../../src/scim/scim-request-log.service.js';
+import { createTestDatabase, TestDatabase } from './test-database.js';
+
+export const ADMIN_TOKEN = 'roster_pat_test-admin-token-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  config: AppConfig;
+  database: TestDatabase;
+  /** Raw SQL against the app's database, for asserting what was stored. */
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Writes buffered request-log rows now. */
+  flushLogs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (all modules, real migrations, the same HTTP setup as main.ts) on a fresh
+ * database, listening on a free loopback port.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    ADMIN_TOKEN,
+    PORT: '0',
+    BASE_URL: 'http://roster.test',
+    LOG_LEVEL: 'error',
+    SCIM_RATE_LIMIT: '0',
+    NODE_ENV: 'test',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const db = app.get(Database);
+  const server = app.getHttpServer();
+  const writer = (db as unknown as { writer: DataSource }).writer;
+  return {
+    app,
+    http: () => request(server),
+    config,
+    database,
+    sql: async <T>(query: string, params: unknown[] = []) => {
+      const text = database.kind === 'postgres' ? query.replace(/\?/g, (() => { let n = 0; return () => `$${++n}`; })()) : query;
+      return (await writer.query(text, params)) as T[];
+    },
+    flushLogs: () => app.get(ScimRequestLogService).flush(),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
