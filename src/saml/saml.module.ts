@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { SamlIdentitiesRepository } from './saml-identities.repository.js';
 import { SamlIdentitiesService } from './saml-identities.service.js';
+import { SamlSignInsRepository } from './saml-sign-ins.repository.js';
+import { SamlSignInsService } from './saml-sign-ins.service.js';
 
 @Module({
-  providers: [SamlIdentitiesRepository, SamlIdentitiesService],
-  exports: [SamlIdentitiesService],
+  providers: [SamlIdentitiesRepository, SamlIdentitiesService, SamlSignInsRepository, SamlSignInsService],
+  exports: [SamlIdentitiesService, SamlSignInsService],
 })
 export class SamlModule {}

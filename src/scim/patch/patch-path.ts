@@ -160,8 +160,3 @@ function target(
     ...(subName !== undefined ? { sub: { name: subDef?.name ?? subName, ...(subDef ? { def: subDef } : {}) } } : {}),
   };
 }
-
-/** `name.givenName`, `emails[type eq "work"].value`, `urn:…:User:manager` — for error details. */
-export function describeTarget(t: AttributeTarget): string {
-  return `${t.container ? `${t.container}:` : ''}${t.name}${t.sub ? `.${t.sub.name}` : ''}`;
-}

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { Scope } from '../common/scope.js';
+import { Tx } from '../database/database.service.js';
+import { SamlSignInEntity } from './saml-sign-in.entity.js';
+import { SamlSignInsRepository, SignInObservation } from './saml-sign-ins.repository.js';
+
+/** Sign-in observations: what NameID the IdP really sent, as the members view and report show it. */
+@Injectable()
+export class SamlSignInsService {
+  constructor(private readonly signIns: SamlSignInsRepository) {}
+
+  record(tx: Tx, scope: Scope, observation: SignInObservation): Promise<void> {
+    return this.signIns.insert(tx, scope, observation);
+  }
+
+  latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, SamlSignInEntity>> {
+    return this.signIns.latestForUsers(scope, userIds);
+  }
+}
