@@ -13,3 +13,12 @@ export class HealthController {
     return { status: ok ? 'ok' : 'unavailable', database: ok ? 'ok' : 'unavailable' };
   }
 }
+
+/** A database-free endpoint: load balancers' liveness check, and the benchmark's ceiling. */
+@Controller('api/ping')
+export class PingController {
+  @Get()
+  ping() {
+    return { pong: true };
+  }
+}
