@@ -50,21 +50,16 @@ export class ProvisioningService {
   /** POST Users. `doc` is the canonicalised body; `bodyId` the body's `id`, if any. */
   async create(ctx: ScimContext, actor: Actor, doc: ScimUserDoc, bodyId: unknown): Promise<Provisioned> {
     const input = provisioningInput(doc, bodyId);
-    // The derived username can lose a race with a different person's create (alice@a / alice@b):
-    // that is not a conflict of this person, so the whole decision is taken again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction((tx) => this.decide(tx, ctx, actor, input, doc));
-      } catch (error) {
-        if (error instanceof Refusal) {
-          await this.recordRefusal(ctx, actor, input, error);
-          throw new DomainError('precondition_failed', error.message);
-        }
-        const target = uniqueViolationTarget(error);
-        if (target === undefined) throw error;
-        if (/username/.test(target) && attempt < 3) continue;
-        throw new DomainError('uniqueness', TAKEN);
+    try {
+      return await this.db.transaction((tx) => this.decide(tx, ctx, actor, input, doc));
+    } catch (error) {
+      if (error instanceof Refusal) {
+        await this.recordRefusal(ctx, actor, input, error);
+        throw new DomainError('precondition_failed', error.message);
       }
+      // A concurrent request for the same person won the race for a unique index (email or extern_uid).
+      if (uniqueViolationTarget(error) !== undefined) throw new DomainError('uniqueness', TAKEN);
+      throw error;
     }
   }
 

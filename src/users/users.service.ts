@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { Page, PageRequest } from '../common/paging.js';
-import { isUniqueViolation, Tx } from '../database/database.service.js';
+import { randomBytes } from 'node:crypto';
+import { isUniqueViolation, Tx, uniqueViolationTarget } from '../database/database.service.js';
 import { UserEntity, UserState } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 import { firstFreeUsername, sanitizeUsername } from './username.js';
@@ -55,14 +56,28 @@ export class UsersService {
   async create(tx: Tx, input: CreateUserInput): Promise<UserEntity> {
     if (!isEmailAddress(input.email)) throw new DomainError('invalid_value', `"${input.email}" is not a valid email address`);
     const base = sanitizeUsername(input.usernameSource);
-    const username = firstFreeUsername(base, await this.users.usernamesLike(base, tx));
-    return this.users.insert(tx, {
-      username,
-      name: input.name.trim() || username,
-      email: input.email,
-      isAdmin: input.isAdmin ?? false,
-      enterpriseGroupId: input.enterpriseGroupId ?? null,
-    });
+    const taken = await this.users.usernamesLike(base, tx);
+    // Concurrent creates of different people can pick the same free name (alice@a, alice@b). A
+    // savepoint lets a lost race try the next name without aborting the caller's transaction.
+    for (let attempt = 0; ; attempt++) {
+      const username = attempt < 20 ? firstFreeUsername(base, taken) : `${base}${randomBytes(3).toString('hex')}`;
+      await tx.query('SAVEPOINT create_user');
+      try {
+        const user = await this.users.insert(tx, {
+          username,
+          name: input.name.trim() || username,
+          email: input.email,
+          isAdmin: input.isAdmin ?? false,
+          enterpriseGroupId: input.enterpriseGroupId ?? null,
+        });
+        await tx.query('RELEASE SAVEPOINT create_user');
+        return user;
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT create_user');
+        if (!/username/.test(uniqueViolationTarget(error) ?? '') || attempt >= 25) throw error;
+        taken.add(username.toLowerCase());
+      }
+    }
   }
 
   async setState(tx: Tx, id: number, state: UserState): Promise<void> {
