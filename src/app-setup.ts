@@ -35,5 +35,4 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.use(cookieParser());
   app.use(bodyParsing((request, response, error) => sendError(request, response, error, logger)));
-  app.enableShutdownHooks();
 }

@@ -25,7 +25,26 @@ async function main(): Promise<void> {
   });
   configureApp(app);
   await app.listen(config.port, config.host);
-  new Logger('Roster').log(`listening on ${config.baseUrl} (${config.databaseKind}) after ${Date.now() - started} ms`);
+  const logger = new Logger('Roster');
+  logger.log(`listening on ${config.baseUrl} (${config.databaseKind}) after ${Date.now() - started} ms`);
+
+  // Graceful shutdown: stop accepting, let in-flight requests finish, flush the request log,
+  // close the database, then exit 0. A second signal forces the exit.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.log(`${signal} received: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 void main();
