@@ -8,6 +8,8 @@ const common = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testEnvironment: 'node',
+  // End-to-end tests start a real server and database; a loaded 2-core CI machine needs headroom.
+  testTimeout: 30_000,
 };
 
 export default {
