@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { isoPlus, nowIso } from '../common/clock.js';
 import { Database } from '../database/database.service.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -21,12 +21,27 @@ export interface ResolvedSession {
 
 /** Server-side sessions for the UI and SAML sign-in: the cookie holds a secret, the database its digest. */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Sessions');
+  private pruneTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly db: Database,
     private readonly tokens: TokensRepository,
     private readonly users: UsersService,
   ) {}
+
+  /** Expired sessions are refused anyway; pruning just keeps the table small. */
+  onModuleInit(): void {
+    this.pruneTimer = setInterval(() => {
+      this.pruneExpired().catch((error: unknown) => this.logger.warn(`session pruning failed: ${String(error)}`));
+    }, 60 * 60 * 1000);
+    this.pruneTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+  }
 
   async create(user: UserEntity): Promise<{ secret: string; csrfToken: string }> {
     const secret = generateSecret(SESSION_PREFIX);
