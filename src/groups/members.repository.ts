@@ -4,6 +4,7 @@ import { Database, Tx } from '../database/database.service.js';
 import { nowIso } from '../common/clock.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { AccessLevel, MemberEntity, OWNER } from './member.entity.js';
+import { containsPattern } from '../common/sql-like.js';
 
 /** A member row joined with the account fields the members view shows. */
 export interface MemberRow {
@@ -14,10 +15,6 @@ export interface MemberRow {
   state: string;
   enterpriseGroupId: number | null;
   accessLevel: AccessLevel;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 @Injectable()
@@ -62,7 +59,7 @@ export class MembersRepository {
       .innerJoin('users', 'u', 'u.id = m.user_id')
       .where('m.group_id = :groupId', { groupId });
     if (search) {
-      const p = `%${escapeLike(search.toLowerCase())}%`;
+      const p = containsPattern(search);
       qb.andWhere(
         new Brackets((w) =>
           w

@@ -4,6 +4,7 @@ import { Database, Tx } from '../database/database.service.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { nowIso } from '../common/clock.js';
 import { UserEntity, UserState } from './user.entity.js';
+import { containsPattern, escapeLike } from '../common/sql-like.js';
 
 export interface NewUser {
   username: string;
@@ -11,10 +12,6 @@ export interface NewUser {
   email: string;
   isAdmin: boolean;
   enterpriseGroupId: number | null;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 @Injectable()
@@ -77,7 +74,7 @@ export class UsersRepository {
   async list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
     const qb = this.db.reader.getRepository(UserEntity).createQueryBuilder('u');
     if (search) {
-      const pattern = `%${escapeLike(search.toLowerCase())}%`;
+      const pattern = containsPattern(search);
       qb.where(
         new Brackets((w) =>
           w
