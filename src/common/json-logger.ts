@@ -1,6 +1,8 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 
 const ORDER = ['debug', 'info', 'warn', 'error'] as const;
+/** Nest's start-up chatter (one line per module and route) is only interesting when debugging. */
+const QUIET_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
 type Level = (typeof ORDER)[number];
 
 /** Structured JSON logs, one object per line; `LOG_LEVEL` sets the threshold. */
@@ -18,7 +20,7 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, context?: unknown): void {
-    this.write('info', message, context);
+    this.write(typeof context === 'string' && QUIET_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest.at(-1));
