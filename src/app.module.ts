@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { projectRoot } from './project-root.js';
 import { SamlModule } from './saml/saml.module.js';
+import { SamlSsoModule } from './saml/saml-sso.module.js';
 import { ScimModule } from './scim/scim.module.js';
 
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule,
         ScimModule,
         SamlModule,
+        SamlSsoModule,
         AdminModule,
         ServeStaticModule.forRoot({
           rootPath: join(projectRoot(), 'client'),

@@ -2,20 +2,42 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
+import { SamlSsoModule } from '../saml/saml-sso.module.js';
 import { ScimModule } from '../scim/scim.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AuditEventsController } from './audit-events.controller.js';
 import { BootstrapService } from './bootstrap.service.js';
 import { HealthController, PingController } from './health.controller.js';
+import { IdentityMismatchesController } from './identity-mismatches.controller.js';
 import { ApplicationController } from './application.controller.js';
 import { GroupAccessService } from './group-access.service.js';
 import { GroupsController } from './groups.controller.js';
+import { IdentitiesController } from './identities.controller.js';
+import { MembersController } from './members.controller.js';
+import { MembersViewService } from './members-view.service.js';
+import { ScimRequestsController } from './scim-requests.controller.js';
+import { SessionController } from './session.controller.js';
+import { UserAccountsService } from './user-accounts.service.js';
+import { UsersController } from './users.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
-  imports: [AuditModule, GroupsModule, SamlModule, ScimModule, TokensModule, UsersModule],
-  controllers: [HealthController, PingController, GroupsController, ApplicationController],
-  providers: [BootstrapService, GroupAccessService],
+  imports: [AuditModule, GroupsModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule],
+  controllers: [
+    HealthController,
+    PingController,
+    GroupsController,
+    ApplicationController,
+    SessionController,
+    UsersController,
+    MembersController,
+    IdentitiesController,
+    AuditEventsController,
+    ScimRequestsController,
+    IdentityMismatchesController,
+  ],
+  providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService],
   exports: [BootstrapService],
 })
 export class AdminModule {}

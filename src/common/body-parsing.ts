@@ -1,9 +1,22 @@
+import { isUtf8 } from 'node:buffer';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError } from './domain-error.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const JSON_TYPES = /^application\/(scim\+)?json$/i;
+// NUL makes PostgreSQL refuse the whole statement, and an unpaired surrogate cannot be encoded as
+// UTF-8 on the way to the database: both would otherwise surface as a 500 long after parsing.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** False for text a database cannot store faithfully (NUL, an unpaired surrogate). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
+// SCIM endpoints that never read a body (read-only discovery → 405, Bulk/Me/Groups → 501): the
+// answer is the same whatever was sent, so a body is not parsed (Okta's suite POSTs "test" there).
+const SCIM_BODYLESS = /^\/api\/scim\/v2\/(?:groups\/[^/]+|application)\/(?:ServiceProviderConfig|ResourceTypes|Schemas|Bulk|Me|Groups)(?:\/|$)/i;
 
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
@@ -21,26 +34,62 @@ export function acceptableJsonType(header: string | undefined): boolean {
   });
 }
 
+/** body-parser decodes invalid UTF-8 into U+FFFD silently; a client that sends it gets told instead. */
+function requireUtf8(_request: unknown, _response: unknown, raw: Buffer): void {
+  if (!isUtf8(raw)) throw new DomainError('invalid_syntax', 'The request body is not valid UTF-8');
+}
+
+/**
+ * Where a parsed body holds a string (or member name) with NUL or an unpaired surrogate, as a path
+ * such as `emails[0].value`; undefined when there is none. Iterative, so deep nesting is harmless.
+ */
+export function findUnstorableText(body: unknown): string | undefined {
+  const stack: [unknown, string][] = [[body, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return path === '' ? 'the body' : path;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, member] of Object.entries(value)) {
+        const at = path === '' ? key : `${path}.${key}`;
+        if (UNSTORABLE.test(key)) return `a member name in ${path === '' ? 'the body' : path}`;
+        stack.push([member, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
 type ErrorSender = (request: Request, response: Response, error: unknown) => void;
 
 /**
  * Body parsing per surface, done here rather than by Nest's default parser so that every failure
- * (bad JSON, too large, wrong media type) is answered in the surface's own error format.
+ * (bad JSON, invalid UTF-8, too large, wrong media type) is answered in the surface's own error format.
  */
 export function bodyParsing(sendError: ErrorSender): RequestHandler {
-  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false });
+  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false, verify: requireUtf8 });
   const form = express.urlencoded({ limit: MAX_BODY_BYTES, extended: false, type: () => true });
   return (request: Request, response: Response, next: NextFunction) => {
-    if (!hasBody(request) || request.method === 'GET' || request.method === 'HEAD') return next();
+    if (!hasBody(request) || request.method === 'GET' || request.method === 'HEAD' || SCIM_BODYLESS.test(request.path)) return next();
     const isForm = /^\/groups\/[^/]+\/-\/saml\//.test(request.path) || request.path.startsWith('/-/saml/');
     const contentType = request.headers['content-type'];
-    const parser = isForm ? form : json;
     if (!isForm && !acceptableJsonType(contentType)) {
       return sendError(request, response, new DomainError('unsupported_media_type', 'Send the request body as application/scim+json or application/json'));
     }
     if (isForm && !/^application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
       return sendError(request, response, new DomainError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded'));
     }
-    parser(request, response, (error?: unknown) => (error ? sendError(request, response, error) : next()));
+    if (isForm) return form(request, response, (error?: unknown) => (error ? sendError(request, response, error) : next()));
+    json(request, response, (error?: unknown) => {
+      if (error) return sendError(request, response, error);
+      const where = findUnstorableText(request.body);
+      if (where !== undefined) {
+        const shown = where.length > 100 ? `${where.slice(0, 100)}…` : where;
+        return sendError(request, response, new DomainError('invalid_value', `The request body contains a NUL character or an unpaired surrogate (${shown})`));
+      }
+      next();
+    });
   };
 }

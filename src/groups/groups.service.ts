@@ -47,7 +47,8 @@ export class GroupsService {
 
   /** `ref` is a numeric id or a path (case-insensitive; dots allowed). */
   async findByRef(ref: string): Promise<GroupEntity | null> {
-    if (/^\d{1,15}$/.test(ref)) return this.groups.findById(Number(ref));
+    // An id beyond the integer column's range cannot exist (and PostgreSQL would reject the query).
+    if (/^\d{1,15}$/.test(ref)) return Number(ref) > 2_147_483_647 ? null : this.groups.findById(Number(ref));
     return this.groups.findByPath(ref);
   }
 

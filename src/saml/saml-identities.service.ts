@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { Scope } from '../common/scope.js';
-import { Tx } from '../database/database.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { SamlIdentityEntity } from './saml-identity.entity.js';
 import { SamlIdentitiesRepository } from './saml-identities.repository.js';
+
+/** GitLab's messages (doc/api/saml.md), which scripts written for GitLab match on. */
+export const SAML_IDENTITY_NOT_FOUND = '404 Identity Not Found';
+export const SAML_EXTERN_UID_TAKEN = 'Extern uid has already been taken';
+const MAX_EXTERN_UID_LENGTH = 255;
 
 /**
  * SAML identities as other modules see them: SCIM provisioning creates them and moves them with
@@ -10,7 +19,11 @@ import { SamlIdentitiesRepository } from './saml-identities.repository.js';
  */
 @Injectable()
 export class SamlIdentitiesService {
-  constructor(private readonly identities: SamlIdentitiesRepository) {}
+  constructor(
+    private readonly db: Database,
+    private readonly identities: SamlIdentitiesRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   findByUser(scope: Scope, userId: number, em?: Tx): Promise<SamlIdentityEntity | null> {
     return this.identities.findByUser(scope, userId, em);
@@ -33,6 +46,14 @@ export class SamlIdentitiesService {
   }
 
   /**
+   * Points an identity at another NameID inside the caller's transaction, which audits the change
+   * in its own terms (a sign-in relink, an authorized link, a resolved mismatch).
+   */
+  async setExternUid(tx: Tx, identity: SamlIdentityEntity, externUid: string): Promise<void> {
+    await this.identities.updateExternUid(tx, identity.id, externUid);
+  }
+
+  /**
    * Moves the user's SAML identity from `from` to `to` when it held the old value (compared
    * case-insensitively, as SCIM stored it). Returns whether it moved.
    */
@@ -41,5 +62,72 @@ export class SamlIdentitiesService {
     if (!identity || identity.externUid.toLowerCase() !== from.toLowerCase()) return false;
     await this.identities.updateExternUid(tx, identity.id, to);
     return true;
+  }
+
+  /** A page of the scope's SAML identities, oldest first. */
+  async list(scope: Scope, page: PageRequest): Promise<Page<SamlIdentityEntity>> {
+    const [items, total] = await this.identities.listForScope(scope, pageOffset(page), page.perPage);
+    return { items, total, page: page.page, perPage: page.perPage };
+  }
+
+  /** One identity by its exact extern_uid (SAML compares NameIDs as opaque strings). */
+  async get(scope: Scope, uid: string): Promise<SamlIdentityEntity> {
+    const identity = await this.identities.findByExternUid(scope, uid);
+    if (!identity) throw new DomainError('not_found', SAML_IDENTITY_NOT_FOUND);
+    return identity;
+  }
+
+  /**
+   * An owner's manual correction of the NameID an identity is matched on; 400 when another
+   * identity of the scope holds the value. Audited with the old and the new value.
+   */
+  async updateExternUid(actor: Actor, scope: Scope, uid: string, externUid: unknown): Promise<SamlIdentityEntity> {
+    if (typeof externUid !== 'string' || externUid.trim() === '') {
+      throw new DomainError('validation', 'extern_uid is missing', { fields: { extern_uid: ['is missing'] } });
+    }
+    const to = externUid.trim();
+    if (to.length > MAX_EXTERN_UID_LENGTH) {
+      throw new DomainError('validation', `extern_uid is longer than ${MAX_EXTERN_UID_LENGTH} characters`, {
+        fields: { extern_uid: [`must be at most ${MAX_EXTERN_UID_LENGTH} characters`] },
+      });
+    }
+    try {
+      return await this.db.transaction(async (tx) => {
+        const identity = await this.identities.findByExternUid(scope, uid, tx);
+        if (!identity) throw new DomainError('not_found', SAML_IDENTITY_NOT_FOUND);
+        if (identity.externUid === to) return identity;
+        const holder = await this.identities.findByExternUid(scope, to, tx);
+        if (holder) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
+        await this.identities.updateExternUid(tx, identity.id, to);
+        await this.audit.record(tx, {
+          name: 'saml_identity_updated',
+          actor,
+          scope,
+          target: { type: 'User', id: identity.userId },
+          details: { from: identity.externUid, to },
+        });
+        return (await this.identities.findByExternUid(scope, to, tx))!;
+      });
+    } catch (error) {
+      // Two owners racing to the same value: the unique index decides, the answer is the same 400.
+      if (isUniqueViolation(error)) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
+      throw error;
+    }
+  }
+
+  /** Removes the identity: the person must link again at their next SAML sign-in. Audited. */
+  async delete(actor: Actor, scope: Scope, uid: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const identity = await this.identities.findByExternUid(scope, uid, tx);
+      if (!identity) throw new DomainError('not_found', SAML_IDENTITY_NOT_FOUND);
+      await this.identities.delete(tx, identity.id);
+      await this.audit.record(tx, {
+        name: 'saml_identity_deleted',
+        actor,
+        scope,
+        target: { type: 'User', id: identity.userId },
+        details: { from: identity.externUid, to: null },
+      });
+    });
   }
 }

@@ -16,8 +16,13 @@ export interface SignInObservation {
 export class SamlSignInsRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(tx: Tx, scope: Scope, observation: SignInObservation): Promise<void> {
-    await tx.insert(SamlSignInEntity, { groupId: scopeGroupId(scope), ...observation, createdAt: nowIso() });
+  async insert(tx: Tx, scope: Scope, observation: SignInObservation): Promise<number> {
+    const saved = await tx.save(tx.create(SamlSignInEntity, { groupId: scopeGroupId(scope), ...observation, createdAt: nowIso() }));
+    return saved.id;
+  }
+
+  findById(id: number): Promise<SamlSignInEntity | null> {
+    return this.db.reader.findOne(SamlSignInEntity, { where: { id } });
   }
 
   /** The newest observation per user, for a page of users (index: group_id, user_id, id). */

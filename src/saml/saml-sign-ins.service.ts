@@ -9,8 +9,13 @@ import { SamlSignInsRepository, SignInObservation } from './saml-sign-ins.reposi
 export class SamlSignInsService {
   constructor(private readonly signIns: SamlSignInsRepository) {}
 
-  record(tx: Tx, scope: Scope, observation: SignInObservation): Promise<void> {
+  /** Stores the observation in the caller's transaction; returns its id. */
+  record(tx: Tx, scope: Scope, observation: SignInObservation): Promise<number> {
     return this.signIns.insert(tx, scope, observation);
+  }
+
+  findById(id: number): Promise<SamlSignInEntity | null> {
+    return this.signIns.findById(id);
   }
 
   latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, SamlSignInEntity>> {

@@ -11,6 +11,13 @@ describe('list request', () => {
     expect(parseListRequest({ startIndex: 3, count: 0 })).toMatchObject({ startIndex: 3, count: 0 });
   });
 
+  it('clamps integers of any length instead of refusing them', () => {
+    expect(parseListRequest({ count: '99999999999999999999999' })).toMatchObject({ count: 1000 });
+    expect(parseListRequest({ count: '+5', startIndex: '+2' })).toMatchObject({ count: 5, startIndex: 2 });
+    expect(parseListRequest({ startIndex: '1' + '0'.repeat(40) })).toMatchObject({ startIndex: Number.MAX_SAFE_INTEGER });
+    expect(parseListRequest({ startIndex: 1e300, count: -1e300 })).toMatchObject({ startIndex: Number.MAX_SAFE_INTEGER, count: 0 });
+  });
+
   it('refuses non-integers', () => {
     expect(() => parseListRequest({ count: 'ten' })).toThrow('count must be an integer');
     expect(() => parseListRequest({ startIndex: '1.5' })).toThrow('startIndex must be an integer');

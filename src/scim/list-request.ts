@@ -19,12 +19,15 @@ export interface ListRequest {
 /** A cursor is opaque to clients: the last id seen (creation order) or the next offset (sorted). */
 export type Cursor = { after: number } | { offset: number };
 
+/** Any integer, however long: out-of-range values are clamped by the caller, not refused. */
 function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) return Number(value.trim());
   throw new DomainError('invalid_value', `${name} must be an integer`);
 }
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 function optionalString(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -50,8 +53,10 @@ export function decodeCursor(raw: string): Cursor | undefined {
 
 /** From GET query parameters or a POST .search body; the same rules for both. */
 export function parseListRequest(source: Record<string, unknown>): ListRequest {
-  const count = Math.min(MAX_COUNT, Math.max(0, integer(source.count, 'count') ?? DEFAULT_COUNT));
-  const startIndex = Math.max(1, integer(source.startIndex, 'startIndex') ?? 1);
+  // RFC 7644 §3.4.2.4: count < 0 is 0, startIndex < 1 is 1; scim-api.md clamps count to 1000. A huge
+  // startIndex is kept within what an SQL OFFSET takes (it simply returns an empty page).
+  const count = clamp(integer(source.count, 'count') ?? DEFAULT_COUNT, 0, MAX_COUNT);
+  const startIndex = clamp(integer(source.startIndex, 'startIndex') ?? 1, 1, Number.MAX_SAFE_INTEGER);
   const rawCursor = optionalString(source.cursor, 'cursor');
   if (rawCursor !== undefined && source.startIndex !== undefined && source.startIndex !== '') {
     throw new DomainError('invalid_value', 'Use either cursor or startIndex, not both');

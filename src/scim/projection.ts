@@ -17,6 +17,10 @@ const MAX_ATTRIBUTE_LIST = 2048;
 
 function parseList(raw: unknown, name: string): string[] | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
+  // A SearchRequest carries a JSON array of names (RFC 7644 §3.4.3); a query string a comma-separated list.
+  if (Array.isArray(raw) && !raw.every((name) => typeof name === 'string')) {
+    throw new DomainError('invalid_value', `${name} must be a list of attribute names`);
+  }
   const text = Array.isArray(raw) ? raw.join(',') : raw;
   if (typeof text !== 'string' || text.length > MAX_ATTRIBUTE_LIST) throw new DomainError('invalid_value', `${name} must be a comma-separated list of attribute names`);
   return text

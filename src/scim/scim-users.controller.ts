@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { systemActor } from '../common/actor.js';
+import { isStorableText } from '../common/body-parsing.js';
 import { DomainError } from '../common/domain-error.js';
 import { ScimAuthGuard } from '../tokens/scim-auth.guard.js';
 import { parseListRequest } from './list-request.js';
 import { canonicalizeUserDoc } from './patch/canonicalize-user-doc.js';
+import { MAX_EXTERN_UID_LENGTH } from './provisioning-input.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { ScimResponseInterceptor } from './scim-response.interceptor.js';
 import { ScimScopeGuard } from './scim-scope.guard.js';
@@ -26,6 +28,23 @@ function objectBody(body: unknown): Record<string, unknown> {
     throw new DomainError('invalid_syntax', 'The request body must be a JSON object');
   }
   return body as Record<string, unknown>;
+}
+
+/**
+ * An id no identity can have (longer than any extern_uid, or text the database cannot hold, such as
+ * NUL) is not found, without asking the database: PostgreSQL would refuse such a parameter outright.
+ */
+function resourceId(id: string): string {
+  if (id.length > MAX_EXTERN_UID_LENGTH || !isStorableText(id)) {
+    throw new DomainError('not_found', `Resource ${id.length > 100 ? `${id.slice(0, 100)}…` : id} not found`);
+  }
+  return id;
+}
+
+/** RFC 7232 §3.2: `*` or any listed tag, compared weakly (`"3"` matches `W/"3"`). */
+function noneMatchHolds(header: string, tag: string): boolean {
+  const weak = (t: string) => t.trim().replace(/^W\//i, '');
+  return header.trim() === '*' || header.split(',').some((t) => weak(t) === weak(tag));
 }
 
 @Controller(SCIM_BASES)
@@ -52,9 +71,9 @@ export class ScimUsersController {
   @Get('Users/:id')
   async get(@Req() request: ScimRequest, @Param('id') id: string, @Query() query: Record<string, unknown>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const ctx = context(request);
-    const identity = await this.reads.getIdentity(ctx, id);
+    const identity = await this.reads.getIdentity(ctx, resourceId(id));
     response.setHeader('ETag', versionTag(identity));
-    if (ifNoneMatch !== undefined && ifNoneMatch.split(',').map((t) => t.trim()).includes(versionTag(identity))) {
+    if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, versionTag(identity))) {
       response.status(304);
       return undefined;
     }
@@ -75,7 +94,7 @@ export class ScimUsersController {
   @Put('Users/:id')
   async replace(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Query() query: Record<string, unknown>, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const ctx = context(request);
-    const identity = await this.changes.put(ctx, systemActor(ctx.ip), id, objectBody(body), ifMatch);
+    const identity = await this.changes.put(ctx, systemActor(ctx.ip), resourceId(id), objectBody(body), ifMatch);
     response.setHeader('ETag', versionTag(identity));
     return this.reads.render(ctx, identity, query);
   }
@@ -84,7 +103,7 @@ export class ScimUsersController {
   @HttpCode(204)
   async patch(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const ctx = context(request);
-    const identity = await this.changes.patch(ctx, systemActor(ctx.ip), id, objectBody(body), ifMatch);
+    const identity = await this.changes.patch(ctx, systemActor(ctx.ip), resourceId(id), objectBody(body), ifMatch);
     response.setHeader('ETag', versionTag(identity));
   }
 
@@ -92,6 +111,6 @@ export class ScimUsersController {
   @HttpCode(204)
   async remove(@Req() request: ScimRequest, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
     const ctx = context(request);
-    await this.changes.delete(ctx, systemActor(ctx.ip), id, ifMatch);
+    await this.changes.delete(ctx, systemActor(ctx.ip), resourceId(id), ifMatch);
   }
 }

@@ -1,4 +1,6 @@
-import { auth, oktaUser, SCIM_JSON, setUpGroup, setUpInstance } from '../support/fixtures.js';
+import { setUpGroup } from '../support/fixtures.js';
+import { explain } from '../support/sql-capture.js';
+import { seedIdentities } from '../support/seed-identities.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 describe('probe', () => {
@@ -6,46 +8,28 @@ describe('probe', () => {
   beforeAll(async () => { t = await startTestApp(); });
   afterAll(async () => t.close());
 
-  it('probes', async () => {
-    const g = await setUpGroup(t, 'acme.eu');
-    const h = auth(g.scimToken);
-    const out: unknown[] = [];
-    const log = (label: string, r: { status: number; body: unknown; headers: Record<string, string> }) => out.push([label, r.status, r.headers['content-type'], JSON.stringify(r.body).slice(0, 400)]);
-    const u = oktaUser();
-    log('post', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send(JSON.stringify(u)));
-    log('post attrs', await t.http().post(`${g.base}/Users?attributes=userName`).set(h).set('Content-Type', 'application/json').send(JSON.stringify(oktaUser())));
-    log('list', await t.http().get(`${g.base}/Users`).set(h).query({ filter: `userName eq "${u.userName.toUpperCase()}"` }));
-    log('list co %', await t.http().get(`${g.base}/Users`).set(h).query({ filter: `userName co "%"` }));
-    log('sorted', await t.http().get(`${g.base}/Users`).set(h).query({ sortBy: 'userName', sortOrder: 'descending', attributes: 'userName' }));
-    log('cursor', await t.http().get(`${g.base}/Users?cursor=&count=1`).set(h));
-    log('bad filter', await t.http().get(`${g.base}/Users`).set(h).query({ filter: 'userName eq' }));
-    log('deep', await t.http().get(`${g.base}/Users`).set(h).query({ filter: '('.repeat(5000) + 'userName eq "a"' + ')'.repeat(5000) }));
-    log('deep2000', await t.http().get(`${g.base}/Users`).set(h).query({ filter: '('.repeat(2000) + 'userName eq "a"' + ')'.repeat(2000) }));
-    log('groups', await t.http().get(`${g.base}/Groups`).set(h));
-    log('groups post', await t.http().post(`${g.base}/Groups`).set(h).send({}));
-    log('bulk', await t.http().post(`${g.base}/Bulk`).set(h).send({}));
-    log('me', await t.http().get(`${g.base}/Me`).set(h));
-    log('spc post', await t.http().post(`${g.base}/ServiceProviderConfig`).set(h).set('Content-Type', 'text/plain').send('test'));
-    log('spc', await t.http().get(`${g.base}/ServiceProviderConfig`).set(h));
-    log('unknown', await t.http().get(`${g.base}/Foo`).set(h));
-    log('non-token', await t.http().get(`${g.base}/Users`).set('Authorization', 'non-token'));
-    log('patch path deep', await t.http().patch(`${g.base}/Users/${u.externalId}`).set(h).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'emails[' + '('.repeat(5000) + 'type eq "work"' + ')'.repeat(5000) + '].value', value: 'x@y.z' }] }));
-    log('patch 101', await t.http().patch(`${g.base}/Users/${u.externalId}`).set(h).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: Array.from({ length: 101 }, () => ({ op: 'replace', path: 'title', value: 'x' })) }));
-    log('deep json', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send('['.repeat(100000) + ']'.repeat(100000)));
-    log('deep json obj', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send('{"a":'.repeat(50000) + '1' + '}'.repeat(50000)));
-    log('deep put', await t.http().put(`${g.base}/Users/${u.externalId}`).set(h).set('Content-Type', 'application/json').send('{"userName":"a@b.c","x":' + '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) + '}'));
-    log('big', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send(JSON.stringify({ userName: 'x'.repeat(2 * 1024 * 1024) })));
-    log('invalid utf8', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send(Buffer.from([0x7b, 0x22, 0x75, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])));
-    log('nul username', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send(JSON.stringify(oktaUser({ userName: 'a\u0000b@x.com' }))));
-    log('lone surrogate', await t.http().post(`${g.base}/Users`).set(h).set('Content-Type', 'application/json').send('{"userName":"\\ud800@x.com"}'));
-    log('id with dots', await t.http().get(`${g.base}/Users/a.b@c%2B.com`).set(h));
-    log('bad pct', await t.http().get(`${g.base}/Users/%E0%A4%A`).set(h));
-    log('inm', await t.http().get(`${g.base}/Users/${u.externalId}`).set(h).set('If-None-Match', 'W/"1"'));
-    log('ifmatch', await t.http().put(`${g.base}/Users/${u.externalId}`).set(h).set('If-Match', 'W/"7"').send(u));
-    const inst = await setUpInstance(t);
-    log('inst', await t.http().get(`${inst.base}/Users`).set(auth(inst.scimToken)));
-    log('instGroups', await t.http().get(`${inst.base}/Groups`).set(auth(inst.scimToken)));
-    log('search', await t.http().post(`${g.base}/Users/.search`).set(h).send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "person"', attributes: ['userName'], count: 1 }));
-    console.log(JSON.stringify(out, null, 1));
+  it('plans', async () => {
+    const g = await setUpGroup(t, 'acme');
+    const g2 = await setUpGroup(t, 'other');
+    await seedIdentities(t, g.id, 3000, 'a');
+    await seedIdentities(t, g2.id, 300, 'b');
+    if (t.database.kind === 'postgres') await t.sql('ANALYZE');
+    const pg = t.database.kind === 'postgres';
+    const P = (n: number) => (pg ? `$${n}` : '?');
+    const sub = `(SELECT uu.id FROM users uu WHERE uu.username_lower = ${P(2)} OR uu.email_lower = ${P(3)})`;
+    const variants: Record<string, string> = {
+      A: `("i"."user_name_lower" = ${P(1)} OR ("i"."user_id" IS NOT NULL AND "i"."user_id" IN ${sub}))`,
+      B: `"i"."id" IN (SELECT s.id FROM scim_identities s WHERE s.user_name_lower = ${P(1)} UNION ALL SELECT s.id FROM scim_identities s WHERE s.user_id IN ${sub})`,
+      C: `("i"."user_name_lower" = ${P(1)} OR "i"."user_id" IN ${sub})`,
+      D: `("i"."id" IN (SELECT s.id FROM scim_identities s WHERE s.user_name_lower = ${P(1)}) OR "i"."user_id" IN ${sub})`,
+      E: `"i"."id" IN (SELECT e.identity_id FROM scim_identity_emails e WHERE e.value_lower = ${P(1)} AND e.type_lower = ${P(2)} AND e.value_lower <> ${P(3)} || 'x')`,
+      F: `EXISTS (SELECT 1 FROM scim_identity_emails e WHERE e.identity_id = "i"."id" AND e.value_lower = ${P(1)} AND e.type_lower = ${P(2)} AND e.value_lower <> ${P(3)} || 'x')`,
+    };
+    for (const [k, v] of Object.entries(variants).filter(([k]) => 'EF'.includes(k))) {
+      for (const sel of ['COUNT(1)', '"i".*']) {
+        const sql = `SELECT ${sel} FROM "scim_identities" "i" WHERE "i"."group_id" = ${g.id} AND (${v}) ORDER BY "i"."id" LIMIT 100`;
+        console.log(k, sel, '\n' + (await explain(t, { sql: sel === 'COUNT(1)' ? sql.replace(/ ORDER BY.*$/, '') : sql, params: ['a7@seed.test', 'a7@seed.test', 'a7@seed.test'] })).join('\n'));
+      }
+    }
   });
 });

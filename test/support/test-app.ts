@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Test } from '@nestjs/testing';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
@@ -40,8 +40,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     NODE_ENV: 'test',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  // NestFactory rather than Test.createTestingModule: the testing module builds its providers before
+  // the HTTP adapter exists, so @nestjs/serve-static would silently serve no UI.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: ['error'], abortOnError: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const db = app.get(Database);

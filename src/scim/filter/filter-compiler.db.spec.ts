@@ -1,6 +1,6 @@
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
-import { compileFilter, compileUserFilter, compileUserSort, type SqlDialect } from './filter-compiler.js';
+import { compileFilter, compileUserFilter, compileUserSort, MAX_FILTER_SUBQUERIES, type SqlDialect } from './filter-compiler.js';
 import { parseFilter } from './filter-parser.js';
 import { normalizeForCompare } from './normalize.js';
 import { USER_FILTER_ATTRIBUTES, type FilterAttributeMap } from './user-filter-attributes.js';
@@ -42,6 +42,11 @@ const DDL = [
     family_name_lower VARCHAR NULL, created_at VARCHAR NOT NULL, updated_at VARCHAR NOT NULL)`,
   `CREATE TABLE scim_identity_emails (id INTEGER PRIMARY KEY, identity_id INTEGER NOT NULL,
     value_lower VARCHAR NOT NULL, type_lower VARCHAR NULL, is_primary BOOLEAN NOT NULL)`,
+  // The indexes of the real schema (migrations/…-initial-schema.ts) that filters rely on.
+  'CREATE INDEX ix_identity_group ON scim_identities (group_id, id)',
+  'CREATE UNIQUE INDEX uq_identity_group_extern_uid ON scim_identities (group_id, extern_uid_lower)',
+  'CREATE INDEX ix_identity_emails_identity ON scim_identity_emails (identity_id)',
+  'CREATE INDEX ix_identity_emails_value ON scim_identity_emails (value_lower)',
   'CREATE INDEX ix_identity_user_name ON scim_identities (user_name_lower)',
   'CREATE INDEX ix_identity_user ON scim_identities (user_id)',
   'CREATE INDEX ix_user_username ON users (username_lower)',
@@ -293,12 +298,19 @@ describe.each(engines.map((engine) => [engine.dialect, engine] as const))('compi
   it.each([
     ['id pr', ' and ', ALL],
     ['id pr', ' or ', ALL],
-    ['emails pr', ' or ', except(4, 8)],
-    ['emails[type eq "work"]', ' and ', [1, 3, 6, 7, 9, 10]],
   ])('runs the longest possible chain of %j joined by %j', async (term, joiner, ids) => {
     const count = Math.floor((4096 + joiner.length) / (term.length + joiner.length));
     const filter = Array.from({ length: count }, () => term).join(joiner);
     expect(filter.length).toBeLessThanOrEqual(4096);
+    expect(await select(engine, filter)).toEqual(ids);
+  });
+
+  it.each([
+    ['emails pr', ' or ', except(4, 8)],
+    ['emails[type eq "work"]', ' and ', [1, 3, 6, 7, 9, 10]],
+    ['userName eq "carol"', ' or ', [7]],
+  ])('runs the most subqueries a filter may have: %j joined by %j', async (term, joiner, ids) => {
+    const filter = Array.from({ length: MAX_FILTER_SUBQUERIES }, () => term).join(joiner);
     expect(await select(engine, filter)).toEqual(ids);
   });
 
@@ -324,13 +336,43 @@ describe.each(engines.map((engine) => [engine.dialect, engine] as const))('compi
 });
 
 describe('index use on SQLite', () => {
-  it('answers userName eq with indexes only (multi-index OR, no table scan)', async () => {
-    const { sql, params } = compileUserFilter(parseFilter('userName eq "carol@corp.com"'), { dialect: 'sqlite' });
-    const plan = await sqlite.query(`EXPLAIN QUERY PLAN SELECT i.id FROM scim_identities i WHERE ${sql}`, params);
-    const details = plan.map((row) => String(row.detail)).join('\n');
-    expect(details).toContain('MULTI-INDEX OR');
-    expect(details).toContain('USING INDEX ix_identity_user_name');
-    expect(details).toContain('USING INDEX ix_user_email');
+  async function plan(filter: string): Promise<string> {
+    const { sql, params } = compileUserFilter(parseFilter(filter), { dialect: 'sqlite' });
+    // Scoped like the repository's queries: the group condition competes with the filter for an index.
+    const rows = await sqlite.query(`EXPLAIN QUERY PLAN SELECT i.* FROM scim_identities i WHERE i.group_id = 1 AND (${sql}) ORDER BY i.id`, params);
+    return rows.map((row) => String(row.detail)).join('\n');
+  }
+
+  it('answers userName eq from the userName and account indexes, never walking the scope', async () => {
+    const details = await plan('userName eq "carol@corp.com"');
+    expect(details).toContain('USING COVERING INDEX ix_identity_user_name (user_name_lower=?)');
+    expect(details).toContain('USING INDEX ix_user_email (email_lower=?)');
+    expect(details).toContain('USING INDEX ix_user_username (username_lower=?)');
+    expect(details).not.toMatch(/SCAN/);
+    expect(details).not.toMatch(/ix_identity_group \(group_id=\?\)/);
+  });
+
+  it('answers externalId eq and id eq from the (group, extern_uid) index', async () => {
+    for (const filter of ['externalId eq "b-2"', 'id eq "b-2"']) {
+      const details = await plan(filter);
+      expect(details).toContain('uq_identity_group_extern_uid (group_id=? AND extern_uid_lower=?)');
+      expect(details).not.toMatch(/SCAN/);
+    }
+  });
+
+  it.each(['emails eq "a@x"', 'emails.value eq "a@x"', 'emails[type eq "work"].value eq "a@x"', 'emails[value eq "a@x" and type eq "work"]'])(
+    'answers %s from the email value index',
+    async (filter) => {
+      const details = await plan(filter);
+      expect(details).toContain('USING INDEX ix_identity_emails_value (value_lower=?)');
+      expect(details).not.toMatch(/SCAN/);
+    },
+  );
+
+  it('checks a non-indexable email condition per identity of the scope, not across the whole table', async () => {
+    const details = await plan('emails co "@x"');
+    expect(details).toContain('ix_identity_group (group_id=?)');
+    expect(details).toContain('USING INDEX ix_identity_emails_identity (identity_id=?)');
     expect(details).not.toMatch(/SCAN/);
   });
 });

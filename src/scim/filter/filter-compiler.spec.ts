@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/domain-error.js';
-import { compileUserFilter, compileUserSort, type SqlDialect } from './filter-compiler.js';
+import { compileUserFilter, compileUserSort, MAX_FILTER_SUBQUERIES, type SqlDialect } from './filter-compiler.js';
 import { parseFilter } from './filter-parser.js';
 import { parseDateTime } from './filter-values.js';
 
@@ -18,15 +18,18 @@ function compileError(filter: string): string {
   throw new Error(`compiled without error: ${filter}`);
 }
 
-const USERS_FALLBACK = (p: string, alias = 'uu0') =>
-  `(i.user_id IS NOT NULL AND i.user_id IN (SELECT ${alias}.id FROM users ${alias} WHERE ${alias}.username_lower = ${p} OR ${alias}.email_lower = ${p}))`;
+const USER_NAME_EQ = (p: string, n = 0) =>
+  `i.id IN (SELECT us${n}.id FROM scim_identities us${n} WHERE us${n}.user_name_lower = ${p}` +
+  ` UNION ALL SELECT ul${n}.id FROM scim_identities ul${n} WHERE ul${n}.user_id IN ` +
+  `(SELECT uu${n}.id FROM users uu${n} WHERE uu${n}.username_lower = ${p} OR uu${n}.email_lower = ${p}))`;
 
 describe('compileUserFilter: SQL text', () => {
-  it('compiles userName eq with the platform account fallback as an OR of two indexable branches', () => {
+  it('compiles userName eq with the platform account fallback as an id IN (… UNION ALL …) of two index lookups', () => {
     expect(compile('userName eq "Alice@Example.COM"')).toEqual({
-      sql: `(i.user_name_lower = :f0 OR ${USERS_FALLBACK(':f0')})`,
+      sql: USER_NAME_EQ(':f0'),
       params: { f0: 'alice@example.com' },
     });
+    expect(compile('userName ne "a"').sql).toBe(`NOT (${USER_NAME_EQ(':f0')})`);
   });
 
   it('compiles externalId and id to the extern_uid column, normalised', () => {
@@ -64,21 +67,47 @@ describe('compileUserFilter: SQL text', () => {
   });
 
   it('compiles emails filters to correlated EXISTS subqueries with unique aliases', () => {
-    expect(compile('emails[type eq "Work" and value co "@X"] or emails.value eq "a@x" or emails pr')).toEqual({
+    expect(compile('emails[type eq "Work" and value co "@X"] or emails.value co "a@x" or emails pr')).toEqual({
       sql:
         '((EXISTS (SELECT 1 FROM scim_identity_emails e0 WHERE e0.identity_id = i.id AND ' +
         "((e0.type_lower IS NOT NULL AND e0.type_lower = :f0) AND e0.value_lower LIKE :f1 ESCAPE '\\'))" +
-        ' OR EXISTS (SELECT 1 FROM scim_identity_emails e1 WHERE e1.identity_id = i.id AND e1.value_lower = :f2))' +
+        " OR EXISTS (SELECT 1 FROM scim_identity_emails e1 WHERE e1.identity_id = i.id AND e1.value_lower LIKE :f2 ESCAPE '\\'))" +
         " OR EXISTS (SELECT 1 FROM scim_identity_emails e2 WHERE e2.identity_id = i.id AND e2.value_lower <> ''))",
-      params: { f0: 'work', f1: '%@x%', f2: 'a@x' },
+      params: { f0: 'work', f1: '%@x%', f2: '%a@x%' },
     });
   });
 
-  it('compiles the sub-attribute form into one EXISTS', () => {
+  it('compiles an email equality to id IN (…) so the value index finds the rows', () => {
+    const IN = (n: number, condition: string) => `i.id IN (SELECT e${n}.identity_id FROM scim_identity_emails e${n} WHERE ${condition})`;
+    expect(compile('emails.value eq "A@X"')).toEqual({ sql: IN(0, 'e0.value_lower = :f0'), params: { f0: 'a@x' } });
+    expect(compile('emails eq "a@x"').sql).toBe(IN(0, 'e0.value_lower = :f0'));
+    expect(compile('emails[value eq "a@x" and type eq "work"]').sql).toBe(
+      IN(0, '(e0.value_lower = :f0 AND (e0.type_lower IS NOT NULL AND e0.type_lower = :f1))'),
+    );
+    expect(compile('emails.value ne "a@x"').sql).toBe(`NOT (${IN(0, 'e0.value_lower = :f0')})`);
+    // An equality under `or` or `not` does not bound the rows, so those stay correlated.
+    expect(compile('emails[value eq "a" or type eq "b"]').sql).toMatch(/^EXISTS /);
+    expect(compile('emails[not (value eq "a")]').sql).toMatch(/^EXISTS /);
+    expect(compile('emails[type eq "work"].value co "a"').sql).toMatch(/^EXISTS /);
+  });
+
+  it('compiles the sub-attribute form into one subquery', () => {
     expect(compile('emails[type eq "work"].value eq "U@X.com"').sql).toBe(
-      'EXISTS (SELECT 1 FROM scim_identity_emails e0 WHERE e0.identity_id = i.id AND ' +
+      'i.id IN (SELECT e0.identity_id FROM scim_identity_emails e0 WHERE ' +
         '(e0.type_lower IS NOT NULL AND e0.type_lower = :f0) AND e0.value_lower = :f1)',
     );
+  });
+
+  it(`refuses more than ${MAX_FILTER_SUBQUERIES} subqueries in one filter, naming the limit`, () => {
+    const chain = (n: number, term: string) => Array.from({ length: n }, () => term).join(' or ');
+    expect(() => compile(chain(MAX_FILTER_SUBQUERIES, 'emails pr'))).not.toThrow();
+    expect(() => compile(chain(MAX_FILTER_SUBQUERIES, 'userName eq "a"'))).not.toThrow();
+    expect(compileError(chain(MAX_FILTER_SUBQUERIES + 1, 'emails pr'))).toBe(
+      `Filter is too complex: more than ${MAX_FILTER_SUBQUERIES} conditions on emails or userName equality; split it into several requests`,
+    );
+    expect(compileError(chain(MAX_FILTER_SUBQUERIES, 'userName eq "a"') + ' and emails.value eq "b"')).toMatch(/too complex/);
+    // Plain column comparisons need no subquery and are not counted.
+    expect(() => compile(chain(150, 'active eq true'))).not.toThrow();
   });
 
   it('compiles a value filter on the complex attribute name inline', () => {
@@ -90,7 +119,7 @@ describe('compileUserFilter: SQL text', () => {
   it('numbers parameters with the given prefix, and aliases per subquery', () => {
     const { sql, params } = compile('userName eq "a" or userName eq "b"', 'postgres', 'q');
     expect(params).toEqual({ q0: 'a', q1: 'b' });
-    expect(sql).toBe(`((i.user_name_lower = :q0 OR ${USERS_FALLBACK(':q0', 'uu0')}) OR (i.user_name_lower = :q1 OR ${USERS_FALLBACK(':q1', 'uu1')}))`);
+    expect(sql).toBe(`(${USER_NAME_EQ(':q0', 0)} OR ${USER_NAME_EQ(':q1', 1)})`);
     expect(() => compileUserFilter(parseFilter('a pr'), { dialect: 'sqlite', paramPrefix: 'x; drop' })).toThrow('Invalid paramPrefix');
   });
 

@@ -9,6 +9,7 @@ import {
   filterableNames,
   type FilterAttribute,
   type FilterAttributeMap,
+  type MultiValuedTable,
 } from './user-filter-attributes.js';
 
 export type { SqlDialect } from './sql-dialect.js';
@@ -43,16 +44,22 @@ export function compileFilter(ast: FilterNode, map: FilterAttributeMap, ctx: Fil
   return { sql, params: compiler.params };
 }
 
-/** Where attribute paths are resolved: at the top, inside `name[…]`, or inside `emails[…]` (an EXISTS). */
+/** Where attribute paths are resolved: at the top, inside `name[…]`, or inside `emails[…]` (a subquery). */
 interface Scope {
   /** Lower-case path prefix for lookups (`emails.`) and the client's spelling for messages. */
   prefix: string;
   written: string;
-  /** Inside `emails[…]`: the multi-valued attribute and the alias of its EXISTS. */
+  /** Inside `emails[…]`: the multi-valued attribute and the alias of its subquery. */
   multi?: { key: string; alias: string };
 }
 
 const ROOT: Scope = { prefix: '', written: '' };
+/**
+ * Subqueries (email conditions, `userName eq` fallbacks) per filter. PostgreSQL plans each as a
+ * semi-join, and planning time grows steeply with their number: ~130 of them, which fit in 4 KiB,
+ * take seconds of database CPU. IdPs send one or two.
+ */
+export const MAX_FILTER_SUBQUERIES = 20;
 const RANGE_SQL = { gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
 // A constant truth value for comparisons decided without looking at a row (not a client value).
 const FALSE_SQL = '1 = 0';
@@ -79,7 +86,7 @@ class Compiler {
       case 'not':
         return `NOT (${this.node(node.expr, scope)})`;
       case 'present':
-        return this.attribute(node.attr, scope, (attribute, column) => this.present(attribute, column));
+        return this.attribute(node.attr, scope, false, (attribute, column) => this.present(attribute, column));
       case 'compare':
         return this.compare(node, scope);
       case 'valuePath':
@@ -96,7 +103,7 @@ class Compiler {
       if (node.op === 'eq') return `NOT (${this.node({ kind: 'present', attr: node.attr }, scope)})`;
       throw invalidFilter(`Operator "${node.op}" cannot compare ${quote(this.written(node.attr, scope))} with null; use eq, ne or pr`);
     }
-    return this.attribute(node.attr, scope, (attribute, column) => {
+    return this.attribute(node.attr, scope, node.op === 'eq', (attribute, column) => {
       switch (attribute.type) {
         case 'boolean':
           return this.compareBoolean(attribute, column, node);
@@ -118,8 +125,10 @@ class Compiler {
     switch (node.op) {
       case 'eq': {
         const p = this.param(value);
-        const sql = this.guard(attribute, column, `${column} = ${p}`);
-        return attribute.fallback && !attribute.caseExact ? this.withFallback(attribute, sql, p) : sql;
+        if (attribute.fallback && !attribute.caseExact && column === `${this.map.rootAlias}.${attribute.column}`) {
+          return this.withFallback(attribute, p);
+        }
+        return this.guard(attribute, column, `${column} = ${p}`);
       }
       case 'co':
       case 'sw':
@@ -190,21 +199,24 @@ class Compiler {
   /**
    * `userName eq "x"` also finds the identity whose platform account has username or email x
    * (scim-api.md "Filters"). Applied wherever `userName eq` appears, so `ne` and `not` stay its exact
-   * complement. Written as an OR of two index-friendly branches (an IN over a subquery), not an OR across
-   * a join. `user_id IS NOT NULL` keeps the IN from yielding NULL for an identity without a user.
+   * complement. Written as `id IN (… UNION ALL …)` with one index lookup per branch: an OR across the
+   * column and a subquery would make PostgreSQL scan every identity (an OR with a hashed subplan
+   * cannot use an index) and SQLite walk the whole scope. Ids are never NULL, so NOT IN is exact.
    */
-  private withFallback(attribute: FilterAttribute, sql: string, p: string): string {
+  private withFallback(attribute: FilterAttribute, p: string): string {
     const fallback = attribute.fallback!;
-    const alias = `uu${this.aliasCount++}`;
-    const fk = `${this.map.rootAlias}.${fallback.foreignKey}`;
-    const matches = fallback.columns.map((column) => `${alias}.${column} = ${p}`).join(' OR ');
+    const n = this.nextAlias();
+    const [self, linked, account] = [`us${n}`, `ul${n}`, `uu${n}`];
+    const { rootTable, rootAlias } = this.map;
+    const matches = fallback.columns.map((column) => `${account}.${column} = ${p}`).join(' OR ');
     return (
-      `(${sql} OR (${fk} IS NOT NULL AND ${fk} IN ` +
-      `(SELECT ${alias}.${fallback.idColumn} FROM ${fallback.table} ${alias} WHERE ${matches})))`
+      `${rootAlias}.id IN (SELECT ${self}.id FROM ${rootTable} ${self} WHERE ${self}.${attribute.column} = ${p}` +
+      ` UNION ALL SELECT ${linked}.id FROM ${rootTable} ${linked} WHERE ${linked}.${fallback.foreignKey} IN ` +
+      `(SELECT ${account}.${fallback.idColumn} FROM ${fallback.table} ${account} WHERE ${matches}))`
     );
   }
 
-  /** `emails[type eq "work"]` → one EXISTS over the email table; `name[givenName eq "a"]` → inline. */
+  /** `emails[type eq "work"]` → one subquery over the email table; `name[givenName eq "a"]` → inline. */
   private valuePath(node: ValuePathNode, scope: Scope): string {
     const written = this.written(node.attr, scope);
     if (scope.prefix !== '') throw invalidFilter(`Value filters cannot be nested (${quote(written)})`);
@@ -216,7 +228,7 @@ class Compiler {
       }
       throw this.notFilterable(written);
     }
-    const alias = multi ? `${multi.aliasPrefix}${this.aliasCount++}` : undefined;
+    const alias = multi ? `${multi.aliasPrefix}${this.nextAlias()}` : undefined;
     const inner: Scope = {
       prefix: `${key}.`,
       written: `${node.attr.attr}.`,
@@ -225,14 +237,23 @@ class Compiler {
     const conditions = [this.node(node.filter, inner)];
     if (node.subAttrExpr) conditions.push(this.node(node.subAttrExpr, inner));
     if (!multi || !alias) return conditions.length === 1 ? conditions[0] : `(${conditions.join(' AND ')})`;
-    return this.exists(multi.table, alias, multi.foreignKey, conditions.join(' AND '));
+    const indexed = this.indexedEquality(node.filter, inner) || (node.subAttrExpr !== undefined && this.indexedEquality(node.subAttrExpr, inner));
+    return this.subquery(multi, alias, conditions.join(' AND '), indexed);
+  }
+
+  /** Does every match of `node` need an `eq` on an indexed column (so the index can find the rows)? */
+  private indexedEquality(node: FilterNode, scope: Scope): boolean {
+    if (node.kind === 'and') return this.indexedEquality(node.left, scope) || this.indexedEquality(node.right, scope);
+    if (node.kind !== 'compare' || node.op !== 'eq' || node.value === null) return false;
+    const key = `${scope.prefix}${node.attr.subAttr === undefined ? node.attr.attr : `${node.attr.attr}.${node.attr.subAttr}`}`.toLowerCase();
+    return node.attr.schema === undefined && this.map.attributes[this.map.aliases[key] ?? key]?.indexed === true;
   }
 
   /**
    * Resolves a path and builds its predicate with `build(attribute, column)`. An attribute of a
-   * multi-valued table named outside its `[…]` (`emails.value co "@x"`) gets an EXISTS of its own.
+   * multi-valued table named outside its `[…]` (`emails.value co "@x"`) gets a subquery of its own.
    */
-  private attribute(path: AttrPath, scope: Scope, build: (a: FilterAttribute, column: string) => string): string {
+  private attribute(path: AttrPath, scope: Scope, equality: boolean, build: (a: FilterAttribute, column: string) => string): string {
     const written = this.written(path, scope);
     const key = this.resolveKey(path, scope, written);
     const attribute = this.map.attributes[this.map.aliases[key] ?? key];
@@ -240,8 +261,8 @@ class Compiler {
     if (!attribute.multiValued) return build(attribute, `${this.map.rootAlias}.${attribute.column}`);
     if (scope.multi?.key === attribute.multiValued) return build(attribute, `${scope.multi.alias}.${attribute.column}`);
     const multi = this.map.multiValued[attribute.multiValued];
-    const alias = `${multi.aliasPrefix}${this.aliasCount++}`;
-    return this.exists(multi.table, alias, multi.foreignKey, build(attribute, `${alias}.${attribute.column}`));
+    const alias = `${multi.aliasPrefix}${this.nextAlias()}`;
+    return this.subquery(multi, alias, build(attribute, `${alias}.${attribute.column}`), equality && attribute.indexed === true);
   }
 
   private resolveKey(path: AttrPath, scope: Scope, written: string): string {
@@ -253,13 +274,31 @@ class Compiler {
     return `${scope.prefix}${name}`.toLowerCase();
   }
 
-  private exists(table: string, alias: string, foreignKey: string, condition: string): string {
+  /**
+   * A condition on the rows of a multi-valued table. With an indexed equality the index finds the few
+   * matching rows (`id IN (SELECT fk … WHERE value = ?)`); otherwise a correlated EXISTS checks each
+   * identity of the scope, which is cheaper than reading the whole table for a `co` across all scopes.
+   * The foreign key is NOT NULL, so `NOT (id IN …)` is the exact complement.
+   */
+  private subquery(multi: MultiValuedTable, alias: string, condition: string, indexed: boolean): string {
+    const { table, foreignKey } = multi;
+    if (indexed) return `${this.map.rootAlias}.id IN (SELECT ${alias}.${foreignKey} FROM ${table} ${alias} WHERE ${condition})`;
     return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.${foreignKey} = ${this.map.rootAlias}.id AND ${condition})`;
   }
 
   /** NULL-able columns: `col IS NOT NULL AND …` so the predicate is FALSE, never NULL. */
   private guard(attribute: FilterAttribute, column: string, sql: string): string {
     return attribute.nullable ? `(${column} IS NOT NULL AND ${sql})` : sql;
+  }
+
+  /** Numbers each subquery's aliases, and enforces MAX_FILTER_SUBQUERIES. */
+  private nextAlias(): number {
+    if (this.aliasCount >= MAX_FILTER_SUBQUERIES) {
+      throw invalidFilter(
+        `Filter is too complex: more than ${MAX_FILTER_SUBQUERIES} conditions on emails or userName equality; split it into several requests`,
+      );
+    }
+    return this.aliasCount++;
   }
 
   private param(value: unknown): string {

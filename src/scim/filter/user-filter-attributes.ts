@@ -9,6 +9,7 @@
 export type FilterAttributeType = 'string' | 'boolean' | 'dateTime';
 
 export interface PlatformAccountFallback {
+  /** The platform account table, e.g. `users`. */
   table: string;
   /** Primary key of `table`, matched against `foreignKey` of the outer row. */
   idColumn: string;
@@ -31,6 +32,11 @@ export interface FilterAttribute {
   caseExact: boolean;
   /** The multi-valued attribute (key of `multiValued`) whose table holds this column. */
   multiValued?: string;
+  /**
+   * An index leads with this column, so an `eq` on it can drive the query: a multi-valued table is
+   * then reached with `id IN (SELECT … WHERE col = ?)` instead of a correlated EXISTS per row.
+   */
+  indexed?: boolean;
   sortable?: boolean;
   /** `eq` also matches the outer row whose platform account has this value (see the compiler). */
   fallback?: PlatformAccountFallback;
@@ -45,7 +51,8 @@ export interface MultiValuedTable {
 }
 
 export interface FilterAttributeMap {
-  /** Alias of the outer table; its `id` column breaks sort ties and correlates EXISTS subqueries. */
+  /** The outer table and its alias; `id` breaks sort ties and correlates subqueries. */
+  rootTable: string;
   rootAlias: string;
   /** Schema URNs accepted as an attribute prefix, lower-case. */
   schemas: string[];
@@ -72,6 +79,7 @@ const string = (path: string, column: string, nullable: boolean, sortable = fals
 export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 export const USER_FILTER_ATTRIBUTES: FilterAttributeMap = {
+  rootTable: 'scim_identities',
   rootAlias: 'i',
   schemas: [CORE_USER_SCHEMA.toLowerCase()],
   attributes: {
@@ -88,7 +96,7 @@ export const USER_FILTER_ATTRIBUTES: FilterAttributeMap = {
     'name.formatted': string('name.formatted', 'name_formatted_lower', true),
     'name.givenname': string('name.givenName', 'given_name_lower', true, true),
     'name.familyname': string('name.familyName', 'family_name_lower', true, true),
-    'emails.value': { ...string('emails.value', 'value_lower', false), multiValued: 'emails' },
+    'emails.value': { ...string('emails.value', 'value_lower', false), multiValued: 'emails', indexed: true },
     'emails.type': { ...string('emails.type', 'type_lower', true), multiValued: 'emails' },
     'emails.primary': {
       path: 'emails.primary',

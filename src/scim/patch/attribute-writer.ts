@@ -40,6 +40,18 @@ const invalidValue = (message: string): never => {
   throw new DomainError('invalid_value', message);
 };
 
+/**
+ * Values per multi-valued attribute. Emails become one indexed row each, written in one statement
+ * whose bound parameters the databases cap (SQLite 32,766, PostgreSQL 65,535); no person has 100.
+ */
+export const MAX_MULTI_VALUES = 100;
+
+function checkCount(def: AttributeDefinition | undefined, list: unknown[], label: string): void {
+  if (def?.multiValued && list.length > MAX_MULTI_VALUES) {
+    invalidValue(`${label} holds ${list.length} values; at most ${MAX_MULTI_VALUES} are accepted`);
+  }
+}
+
 /** A pathless value object (RFC 7644 §3.5.2.1/§3.5.2.3), or a POST/PUT body: every key is a path. */
 export function writeObject(
   doc: JsonObject,
@@ -286,6 +298,7 @@ export function normalizeValue(def: AttributeDefinition | undefined, value: unkn
 function normalizeList(def: AttributeDefinition | undefined, value: unknown, label: string): unknown[] {
   const list = Array.isArray(value) ? value : [value];
   if (!def) return stripNulls(list);
+  checkCount(def, list, label);
   return list.map((v) => normalizeSingle(def, v, label)).filter((v) => v !== undefined);
 }
 
@@ -319,6 +332,9 @@ function normalizeSingle(def: AttributeDefinition, value: unknown, label: string
     default:
       if (typeof value !== 'string') return invalidValue(`${label} must be a string, got ${preview(value)}`);
       if (def.name === 'userName' && value.trim() === '') return invalidValue('userName must not be blank');
+      if (def.maxLength !== undefined && value.length > def.maxLength) {
+        return invalidValue(`${label} is longer than ${def.maxLength} characters`);
+      }
       return value;
   }
 }
@@ -365,6 +381,7 @@ function read(doc: JsonObject, t: AttributeTarget): unknown {
 
 /** Writes, or deletes when the value is unassigned (RFC 7643 §2.5); an emptied extension goes too. */
 function write(doc: JsonObject, t: AttributeTarget, value: unknown): void {
+  if (Array.isArray(value)) checkCount(t.def, value, t.name);
   if (value !== undefined && !isEmptyCollection(value)) {
     setOwn(t.container === undefined ? doc : ensureObject(doc, t.container), t.name, value);
     return;

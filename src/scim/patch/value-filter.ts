@@ -20,11 +20,16 @@ export type ValueFilter =
 const COMPARE_OPS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const ATTR_PATH = /^[A-Za-z$][\w$-]*(\.[A-Za-z$][\w$-]*)?$/;
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+/** Parentheses nest at most this deep, so a hostile path never exhausts the stack (as in ../filter/). */
+export const MAX_VALUE_FILTER_DEPTH = 50;
 
 type Token = { kind: 'word' | 'string' | '(' | ')'; text: string; pos: number; value?: string };
 
+/** Details quote the client's text, shortened: a detail never echoes a huge input. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 function fail(text: string, message: string, pos: number): never {
-  throw new DomainError('invalid_path', `invalid filter [${text}]: ${message} at position ${pos + 1}`);
+  throw new DomainError('invalid_path', `invalid filter [${clip(text, 100)}]: ${clip(message, 160)} at position ${pos + 1}`);
 }
 
 function tokenize(text: string): Token[] {
@@ -82,12 +87,15 @@ export function parseValueFilter(text: string): ValueFilter {
     }
     return left;
   };
+  let depth = 0;
   const parseGroup = (): ValueFilter => {
     if (tokens[at]?.kind !== '(') fail(text, 'expected "("', tokens[at]?.pos ?? end());
+    if (++depth > MAX_VALUE_FILTER_DEPTH) fail(text, `parentheses nested more than ${MAX_VALUE_FILTER_DEPTH} deep`, tokens[at].pos);
     at++;
     const inner = parseOr();
     if (tokens[at]?.kind !== ')') fail(text, 'expected ")"', tokens[at]?.pos ?? end());
     at++;
+    depth--;
     return inner;
   };
   const parseUnary = (): ValueFilter => {

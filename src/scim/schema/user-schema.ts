@@ -35,7 +35,18 @@ export interface AttributeDefinition {
   readonly canonicalValues?: readonly string[];
   readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
+  /**
+   * Longest accepted string (UTF-16 units); for values Roster indexes. Not advertised: RFC 7643 §7
+   * has no such characteristic.
+   */
+  readonly maxLength?: number;
 }
+
+/**
+ * userName and email values are indexed (filters, uniqueness); GitLab's columns hold 255 characters,
+ * and PostgreSQL refuses index entries over ~2.7 kB, which a longer value could exceed.
+ */
+export const MAX_INDEXED_LENGTH = 255;
 
 export interface SchemaDefinition {
   readonly id: string;
@@ -77,7 +88,7 @@ const str = (name: string, description: string, o: Overrides = {}) => attr(name,
 function multiValued(
   name: string,
   description: string,
-  opts: { valueType?: AttributeType; types?: readonly string[]; mutability?: Mutability } = {},
+  opts: { valueType?: AttributeType; types?: readonly string[]; mutability?: Mutability; valueMaxLength?: number } = {},
 ): AttributeDefinition {
   const mutability = opts.mutability ?? 'readWrite';
   const sub = (a: AttributeDefinition) => ({ ...a, mutability });
@@ -85,7 +96,11 @@ function multiValued(
     multiValued: true,
     mutability,
     subAttributes: [
-      sub(attr('value', opts.valueType ?? 'string', `The value of the ${name} entry.`)),
+      sub(
+        attr('value', opts.valueType ?? 'string', `The value of the ${name} entry.`, {
+          ...(opts.valueMaxLength ? { maxLength: opts.valueMaxLength } : {}),
+        }),
+      ),
       sub(str('display', 'A human-readable name, primarily used for display purposes.')),
       sub(
         str('type', `A label indicating the ${name} entry's function.`, {
@@ -135,6 +150,7 @@ export const CORE_USER: SchemaDefinition = {
     str('userName', 'Unique identifier for the User, typically used to sign in. REQUIRED.', {
       required: true,
       uniqueness: 'server',
+      maxLength: MAX_INDEXED_LENGTH,
     }),
     attr('name', 'complex', "The components of the user's real name.", {
       subAttributes: [
@@ -160,7 +176,10 @@ export const CORE_USER: SchemaDefinition = {
       mutability: 'writeOnly',
       returned: 'never',
     }),
-    multiValued('emails', 'Email addresses for the user.', { types: ['work', 'home', 'other'] }),
+    multiValued('emails', 'Email addresses for the user.', {
+      types: ['work', 'home', 'other'],
+      valueMaxLength: MAX_INDEXED_LENGTH,
+    }),
     multiValued('phoneNumbers', 'Phone numbers for the user.', {
       types: ['work', 'home', 'mobile', 'fax', 'pager', 'other'],
     }),

@@ -1,0 +1,41 @@
+// Admin area: the instance's SCIM token and SAML settings, users, and instance-wide logs.
+import { h } from '../dom.js';
+import { breadcrumbs, pageHeader, setTitle, tabs } from '../components/layout.js';
+import { currentUser } from '../session.js';
+import { adminUsers } from './admin-users.js';
+import { auditEventsView } from './audit-events.js';
+import { samlConfiguration } from './saml-configuration.js';
+import { scimRequestsView } from './scim-requests.js';
+import { scimTokenPanel } from './scim-token.js';
+
+const SECTIONS = [
+  { key: 'scim-token', label: 'SCIM token' },
+  { key: 'saml', label: 'SAML settings' },
+  { key: 'users', label: 'Users' },
+  { key: 'audit-events', label: 'Audit events' },
+  { key: 'scim-requests', label: 'SCIM requests' },
+];
+
+export async function adminPage(main, { params, signal }) {
+  const active = SECTIONS.find((s) => s.key === params.section) ?? SECTIONS[0];
+  setTitle(active.label, 'Admin');
+  main.append(breadcrumbs([{ label: 'Admin area', href: '#/admin' }, { label: active.label }]), pageHeader({ title: 'Admin area', subtitle: 'Instance-wide provisioning, sign-in settings and accounts.' }));
+  if (!currentUser()?.is_admin) {
+    main.append(h('div', { class: 'notice notice-error', role: 'alert' }, h('p', { text: 'Only instance administrators can open the admin area.' })));
+    return;
+  }
+  const body = h('div', { class: 'section-stack' });
+  main.append(tabs(SECTIONS.map((s) => ({ label: s.label, href: `#/admin/${s.key}`, active: s.key === active.key })), 'Admin sections'), body);
+  switch (active.key) {
+    case 'scim-token':
+      return scimTokenPanel(body, { endpoint: '/application/scim_token', signal, scope: 'instance' });
+    case 'saml':
+      return samlConfiguration(body, { endpoint: '/application/saml_provider', signal, scope: 'instance' });
+    case 'users':
+      return adminUsers(body, { signal });
+    case 'audit-events':
+      return auditEventsView(body, { endpoint: '/audit_events', signal, description: 'Events from every group and the instance, newest first.' });
+    case 'scim-requests':
+      return scimRequestsView(body, { endpoint: '/application/scim_requests', signal, description: 'Requests to the instance SCIM API, newest first. Open a row to see the body it sent.' });
+  }
+}

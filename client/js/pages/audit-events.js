@@ -1,0 +1,107 @@
+// Audit events, newest first, filtered by name and date on the server.
+import { code, dash, h, time } from '../dom.js';
+import { api } from '../api.js';
+import { selectField, textField } from '../components/fields.js';
+import { filterForm, listView } from '../components/list-view.js';
+import { section } from '../components/layout.js';
+
+export const EVENT_NAMES = [
+  'user_provisioned_by_scim',
+  'user_linked_by_scim',
+  'user_reprovisioned_by_scim',
+  'user_deprovisioned_by_scim',
+  'scim_identity_updated',
+  'scim_user_attributes_updated',
+  'scim_provisioning_refused',
+  'inactive_scim_user_cannot_be_added',
+  'scim_token_created',
+  'scim_token_regenerated',
+  'saml_provider_updated',
+  'saml_identity_linked',
+  'saml_identity_updated',
+  'saml_identity_deleted',
+  'authenticated_with_group_saml',
+  'update_mismatched_group_saml_extern_uid',
+  'saml_sign_in_refused',
+  'member_added',
+  'member_role_changed',
+  'member_removed',
+  'personal_access_token_created',
+  'identity_mismatch_resolved',
+  'user_created',
+  'group_created',
+  'group_updated',
+  'scim_identity_deleted',
+];
+
+export function eventLabel(name) {
+  const text = name.replace(/_/g, ' ').replace(/\bscim\b/g, 'SCIM').replace(/\bsaml\b/g, 'SAML');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A local calendar day's first (or last) millisecond as an ISO instant ('' stays ''). */
+function dayBound(value, end = false) {
+  if (!value) return '';
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(new Date(y, m - 1, end ? d + 1 : d).getTime() - (end ? 1 : 0)).toISOString();
+}
+
+function detailsCell(event) {
+  const details = event.details;
+  if (details === null || details === undefined || (typeof details === 'object' && Object.keys(details).length === 0)) return dash();
+  if (typeof details !== 'object') return h('span', { text: String(details) });
+  return h(
+    'dl',
+    { class: 'details-list' },
+    Object.entries(details).map(([key, value]) =>
+      h('div', {}, h('dt', { text: key.replace(/_/g, ' ') }), h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) })),
+    ),
+  );
+}
+
+function targetCell(event) {
+  if (!event.target_details && !event.target_type) return dash();
+  return h(
+    'div',
+    { class: 'stack' },
+    event.target_details ? h('span', { text: event.target_details }) : null,
+    event.target_type ? h('span', { class: 'small muted', text: `${event.target_type}${event.target_id !== null && event.target_id !== undefined ? ` #${event.target_id}` : ''}` }) : null,
+  );
+}
+
+export async function auditEventsView(container, { endpoint, signal, title = 'Audit events', description }) {
+  let filters = {};
+  const list = listView({
+    what: 'the audit events',
+    caption: 'Audit events',
+    empty: 'No audit events match these filters.',
+    className: 'audit-table',
+    signal,
+    load: ({ page, signal: s }) => api.get(endpoint, { query: { page, per_page: 20, ...filters }, signal: s }),
+    columns: [
+      { label: 'Time', render: (e) => time(e.created_at), className: 'col-time' },
+      { label: 'Event', render: (e) => h('div', { class: 'stack' }, h('span', { class: 'strong', text: eventLabel(e.event_name) }), h('span', { class: 'event-code', text: e.event_name })) },
+      { label: 'Author', render: (e) => (e.author?.id === null || e.author?.id === undefined ? h('span', { class: 'muted', text: e.author?.name || 'System' }) : h('span', { text: e.author.name })) },
+      { label: 'Target', render: targetCell },
+      { label: 'Details', render: detailsCell, className: 'col-details' },
+      { label: 'IP address', render: (e) => (e.ip_address ? code(e.ip_address) : dash()) },
+    ],
+  });
+  const eventName = selectField({ label: 'Event', name: 'event_name', value: '', options: [{ value: '', label: 'All events' }, ...EVENT_NAMES.map((n) => ({ value: n, label: eventLabel(n) }))] });
+  const from = textField({ label: 'From', name: 'from', type: 'date' });
+  const to = textField({ label: 'To', name: 'to', type: 'date' });
+  const form = filterForm({
+    fields: [eventName, from, to],
+    submitLabel: 'Filter',
+    onSubmit: (values) => {
+      filters = { event_name: values.event_name, created_after: dayBound(values.from), created_before: dayBound(values.to, true) };
+      list.reload();
+    },
+    onReset: () => {
+      filters = {};
+      list.reload();
+    },
+  });
+  container.append(section({ title, id: 'audit', description: description ?? 'Every change to accounts, identities, tokens and settings, newest first.' }, form, list.el));
+  await list.reload();
+}

@@ -1,0 +1,127 @@
+// Members with their SCIM and SAML identities side by side: the view that shows, without a SAML
+// tracer, which externalId SCIM stored and which NameID the IdP really sends.
+import { badge, code, dash, h, time } from '../dom.js';
+import { api } from '../api.js';
+import { roleName, textField } from '../components/fields.js';
+import { filterForm, listView } from '../components/list-view.js';
+import { section } from '../components/layout.js';
+
+/**
+ * The row's identity problem, by the same rules and in the same order as the server's report
+ * (the first that applies is the row's kind there), so a flag here always has a report row.
+ */
+export function identityProblem(member, hasScimToken) {
+  const scim = member.scim_identity;
+  const saml = member.saml_identity;
+  const observed = member.last_saml_sign_in?.name_id ?? null;
+  const stored = saml?.extern_uid ?? scim?.extern_uid ?? null;
+  if (scim && saml && scim.extern_uid !== saml.extern_uid) return 'SCIM externalId and SAML extern_uid differ';
+  if (observed !== null && stored !== null && observed !== stored) return 'the last sign-in sent another NameID';
+  if (!saml) return 'not linked to a SAML account';
+  if (!scim && hasScimToken) return 'no SCIM identity';
+  if (scim && !scim.active) return 'SCIM identity is inactive';
+  return null;
+}
+
+function personCell(m, problem, groupId) {
+  return h(
+    'div',
+    { class: 'person' },
+    h(
+      'div',
+      { class: 'person-name' },
+      h('span', { class: 'strong', text: m.name }),
+      m.enterprise ? badge('Enterprise', 'info', 'Created by this group’s SCIM provisioning or in a verified domain') : null,
+    ),
+    h('div', { class: 'person-meta' }, h('span', { text: `@${m.username}` }), h('span', { class: 'sep', 'aria-hidden': 'true', text: '·' }), h('span', { text: m.email })),
+    problem
+      ? h(
+          'a',
+          { class: 'problem-link', href: `#/groups/${groupId}/saml/mismatches?user=${m.id}`, title: 'Open the identity-mismatch report' },
+          h('span', { class: 'problem-icon', 'aria-hidden': 'true', text: '!' }),
+          `Identity problem: ${problem}`,
+        )
+      : null,
+  );
+}
+
+function scimCell(m) {
+  if (!m.scim_identity) return h('span', { class: 'muted', text: 'None' });
+  return h(
+    'div',
+    { class: 'stack' },
+    code(m.scim_identity.extern_uid, { class: ['value', m.scim_identity.active ? null : 'value-inactive'].filter(Boolean).join(' ') }),
+    m.scim_identity.active ? null : badge('Inactive', 'warning', 'Deprovisioned by the identity provider'),
+  );
+}
+
+function samlCell(m) {
+  if (!m.saml_identity) return h('span', { class: 'muted', text: 'Not linked' });
+  return code(m.saml_identity.extern_uid);
+}
+
+function signInCell(m) {
+  const last = m.last_saml_sign_in;
+  if (!last) return dash();
+  return h(
+    'div',
+    { class: 'stack' },
+    code(last.name_id),
+    h('span', { class: 'small muted' }, time(last.at), last.outcome && !/^(success|signed_in|ok|accepted)/.test(last.outcome) ? h('span', {}, ' · ', badge(outcomeLabel(last.outcome), 'warning')) : null),
+  );
+}
+
+function outcomeLabel(outcome) {
+  return String(outcome).replace(/_/g, ' ');
+}
+
+export async function groupMembers(container, { group, signal }) {
+  let hasScimToken = false;
+  let search = '';
+  // Only Owners may read the token state; for everyone else the "no SCIM identity" hint is skipped.
+  const tokenState = api.get(`/groups/${group.id}/scim_token`, { signal }).then(
+    (r) => Boolean(r.data?.exists),
+    () => false,
+  );
+  const list = listView({
+    what: 'the member list',
+    caption: 'Members',
+    empty: 'No members match.',
+    className: 'members-table',
+    signal,
+    load: async ({ page, signal: s }) => {
+      const [result, tokenExists] = await Promise.all([api.get(`/groups/${group.id}/members`, { query: { page, per_page: 20, search }, signal: s }), tokenState]);
+      hasScimToken = tokenExists;
+      return result;
+    },
+    rowClass: (m) => (identityProblem(m, hasScimToken) ? 'row-flagged' : null),
+    columns: [
+      { label: 'Member', render: (m) => personCell(m, identityProblem(m, hasScimToken), group.id), className: 'col-person' },
+      { label: 'Role', render: (m) => roleName(m.access_level) },
+      { label: 'State', render: (m) => (m.state === 'active' ? badge('Active', 'success') : badge(m.state === 'blocked' ? 'Blocked' : m.state, 'danger')) },
+      { label: 'SCIM externalId', render: scimCell },
+      { label: 'SAML extern_uid', render: samlCell },
+      { label: 'Last SAML sign-in', render: signInCell },
+    ],
+  });
+  const query = textField({ label: 'Search members', name: 'search', type: 'search', placeholder: 'Name, username or email', autocomplete: 'off' });
+  const form = filterForm({
+    fields: [query],
+    onSubmit: (values) => {
+      search = values.search;
+      list.reload();
+    },
+  });
+  container.append(
+    section(
+      {
+        title: 'Members',
+        id: 'members',
+        description: 'Each member’s stored SCIM externalId, SAML identity and last SAML sign-in. They must all be the same value.',
+      },
+      form,
+      list.el,
+    ),
+  );
+  await list.reload();
+}

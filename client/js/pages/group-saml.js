@@ -1,0 +1,49 @@
+// Group › SAML SSO: configuration, SCIM token, members and the identity-mismatch report.
+import { formatCount, h } from '../dom.js';
+import { api } from '../api.js';
+import { setTitle, tabs } from '../components/layout.js';
+import { groupShell, SAML_SECTIONS } from './group-shell.js';
+import { groupMembers } from './group-members.js';
+import { identityMismatches } from './identity-mismatches.js';
+import { samlConfiguration } from './saml-configuration.js';
+import { scimTokenPanel } from './scim-token.js';
+
+export async function groupSamlPage(main, ctx) {
+  const active = SAML_SECTIONS.find((s) => s.key === ctx.params.section) ?? SAML_SECTIONS[0];
+  const shell = await groupShell(main, ctx, 'saml', 'SAML SSO');
+  if (!shell) return;
+  const { group, content } = shell;
+  setTitle(active.label, 'SAML SSO', group.name);
+  const countSlot = h('span', { class: 'tab-count', hidden: true });
+  const setCount = (total) => {
+    countSlot.hidden = !total;
+    countSlot.textContent = total ? formatCount(total) : '';
+    countSlot.setAttribute('aria-label', total ? `${total} problems` : '');
+  };
+  const nav = tabs(
+    SAML_SECTIONS.map((s) => ({ label: s.label, href: `#/groups/${group.id}/saml/${s.key}`, active: s.key === active.key })),
+    'SAML SSO sections',
+    'subtabs',
+  );
+  nav.querySelector(`a[href$="/saml/mismatches"]`)?.append(countSlot);
+  const body = h('div', { class: 'section-stack' });
+  content.append(nav, body);
+  if (active.key !== 'mismatches') {
+    // The report's size on its tab, so a problem is visible from every section. Owners only.
+    api.get(`/groups/${group.id}/identity_mismatches`, { query: { per_page: 1 }, signal: ctx.signal }).then(
+      (r) => setCount(r.page?.total ?? 0),
+      () => {},
+    );
+  }
+  const args = { group, signal: ctx.signal, query: ctx.query };
+  switch (active.key) {
+    case 'configuration':
+      return samlConfiguration(body, { endpoint: `/groups/${group.id}/saml_provider`, signal: ctx.signal });
+    case 'scim-token':
+      return scimTokenPanel(body, { endpoint: `/groups/${group.id}/scim_token`, signal: ctx.signal });
+    case 'members':
+      return groupMembers(body, args);
+    case 'mismatches':
+      return identityMismatches(body, { ...args, onCount: setCount });
+  }
+}

@@ -1,0 +1,145 @@
+// The identity-mismatch report: why someone cannot sign in, and how to fix it. Resolve offers only
+// the values already in the row — typing an arbitrary identifier could sign a person into someone
+// else's account.
+import { badge, code, dash, h, time, toast, uid } from '../dom.js';
+import { api } from '../api.js';
+import { confirmDialog } from '../components/dialog.js';
+import { listView } from '../components/list-view.js';
+import { section } from '../components/layout.js';
+
+export const KIND_LABELS = {
+  scim_saml_mismatch: 'SCIM and SAML identifiers differ',
+  name_id_mismatch: 'Sign-in sent a different NameID',
+  saml_not_linked: 'Not linked to a SAML account',
+  scim_missing: 'No SCIM identity',
+  scim_inactive_member: 'SCIM state and membership disagree',
+};
+
+const RESOLVABLE = new Set(['scim_saml_mismatch', 'name_id_mismatch']);
+
+/** The distinct values shown in a row, each with where it was seen. */
+export function candidateValues(row) {
+  const seen = new Map();
+  const add = (value, source) => {
+    if (value === null || value === undefined || value === '') return;
+    if (!seen.has(value)) seen.set(value, []);
+    seen.get(value).push(source);
+  };
+  add(row.observed_name_id, 'NameID the IdP sent at the last sign-in');
+  add(row.saml_extern_uid, 'current SAML extern_uid');
+  add(row.scim_extern_uid, 'current SCIM externalId');
+  return [...seen.entries()].map(([value, sources]) => ({ value, sources }));
+}
+
+function valuesCell(row) {
+  const item = (label, value, extra) => [h('dt', { text: label }), h('dd', {}, value ? code(value) : dash(), extra)];
+  return h(
+    'dl',
+    { class: 'values-list' },
+    item('SCIM externalId', row.scim_extern_uid),
+    item('SAML extern_uid', row.saml_extern_uid),
+    item('Last NameID', row.observed_name_id, row.observed_at ? h('div', { class: 'small muted' }, time(row.observed_at)) : null),
+  );
+}
+
+function resolveDialog(group, row) {
+  const candidates = candidateValues(row);
+  const name = uid('resolve');
+  const preferred = row.observed_name_id ?? candidates[0]?.value;
+  const options = candidates.map((c) => {
+    const id = uid('candidate');
+    return h(
+      'div',
+      { class: 'radio-option' },
+      h('input', { type: 'radio', name, id, value: c.value, checked: c.value === preferred, class: 'radio' }),
+      h('label', { for: id }, code(c.value), h('span', { class: 'small muted', text: ` — ${c.sources.join('; ')}` })),
+    );
+  });
+  return confirmDialog({
+    title: `Resolve the identities of ${row.name}?`,
+    confirmLabel: 'Resolve',
+    body: [
+      h('p', { text: 'Both the SCIM externalId and the SAML extern_uid will be set to the value you choose. Choose the NameID your identity provider really sends for this person.' }),
+      h('fieldset', { class: 'radio-group' }, h('legend', { text: 'Set both identifiers to' }), options),
+      h('p', { class: 'small muted', text: 'Also make the IdP send this same value as the SCIM externalId, or the next SCIM update will disagree again.' }),
+    ],
+    onConfirm: async (form) => {
+      const choice = form.querySelector(`input[name="${name}"]:checked`)?.value;
+      if (!choice) throw Object.assign(new Error('choose'), { status: 400, serverMessage: 'Choose one of the values', fields: null });
+      const { data } = await api.post(`/groups/${group.id}/identity_mismatches/${row.user_id}/resolve`, { extern_uid: choice });
+      return { choice, remaining: data?.mismatch ?? null };
+    },
+  });
+}
+
+export async function identityMismatches(container, { group, signal, query, onCount }) {
+  const highlight = query.user ? Number(query.user) : null;
+  let list;
+  list = listView({
+    what: 'the identity-mismatch report',
+    caption: 'Identity mismatches',
+    empty: 'No identity problems: every member’s SCIM and SAML identities agree.',
+    className: 'report-table',
+    signal,
+    load: ({ page, signal: s }) => api.get(`/groups/${group.id}/identity_mismatches`, { query: { page, per_page: 20 }, signal: s }),
+    onLoaded: (_rows, page) => onCount?.(page?.total ?? null),
+    rowClass: (row) => (row.user_id === highlight ? 'row-highlight' : null),
+    columns: [
+      {
+        label: 'Person',
+        className: 'col-person',
+        render: (row) =>
+          h(
+            'div',
+            { class: 'person' },
+            h('div', { class: 'person-name' }, h('span', { class: 'strong', text: row.name })),
+            h('div', { class: 'person-meta' }, h('span', { text: `@${row.username}` }), h('span', { class: 'sep', 'aria-hidden': 'true', text: '·' }), h('span', { text: row.email })),
+          ),
+      },
+      {
+        label: 'Problem',
+        className: 'col-problem',
+        render: (row) => h('div', { class: 'stack' }, badge(KIND_LABELS[row.kind] ?? row.kind, row.kind === 'saml_not_linked' || row.kind === 'scim_missing' ? 'warning' : 'danger'), h('p', { class: 'explanation', text: row.explanation })),
+      },
+      { label: 'Values', render: valuesCell, className: 'col-values' },
+      { label: 'Suggested fix', className: 'col-fix', render: (row) => h('p', { class: 'fix', text: row.suggested_fix }) },
+      {
+        label: 'Action',
+        className: 'col-action',
+        render: (row) =>
+          RESOLVABLE.has(row.kind) && candidateValues(row).length > 0
+            ? h('button', {
+                type: 'button',
+                class: 'button button-secondary button-small',
+                text: 'Resolve',
+                'aria-label': `Resolve the identities of ${row.name}`,
+                onclick: async (event) => {
+                  const button = event.currentTarget;
+                  const result = await resolveDialog(group, row);
+                  if (result !== null) {
+                    toast(
+                      result.remaining
+                        ? `${row.name} now uses ${result.choice}; one problem remains: ${KIND_LABELS[result.remaining.kind] ?? result.remaining.kind}`
+                        : `${row.name} now uses ${result.choice} for SCIM and SAML`,
+                    );
+                    await list.refresh();
+                    container.querySelector('.list-status')?.focus?.();
+                  } else button.focus();
+                },
+              })
+            : h('span', { class: 'muted small', text: 'See the suggested fix' }),
+      },
+    ],
+  });
+  container.append(
+    section(
+      {
+        title: 'Identity mismatches',
+        id: 'mismatches',
+        description: 'Members whose SCIM externalId, SAML extern_uid and the NameID the IdP sends disagree, worst first. Each row says what it breaks and how to fix it.',
+      },
+      list.el,
+    ),
+  );
+  await list.reload();
+}

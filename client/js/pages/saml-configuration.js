@@ -1,0 +1,128 @@
+// SAML SSO configuration for a group or the instance: the SP's own URLs to hand to the IdP, and
+// the form for the IdP's side.
+import { h } from '../dom.js';
+import { api } from '../api.js';
+import { describeError, errorNotice } from '../errors.js';
+import { copyField } from '../components/copy-field.js';
+import { ACCESS_LEVELS, checkboxField, selectField, showFieldErrors, textareaField, textField } from '../components/fields.js';
+import { section } from '../components/layout.js';
+import { toast } from '../dom.js';
+
+export async function samlConfiguration(container, { endpoint, signal, scope = 'group' }) {
+  let provider;
+  try {
+    provider = (await api.get(endpoint, { signal })).data;
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    container.append(errorNotice(error, scope === 'group' ? 'this group' : 'the instance SAML settings'));
+    return;
+  }
+  const who = scope === 'group' ? 'members of this group' : 'people on this instance';
+  container.append(
+    section(
+      {
+        title: 'Service provider details',
+        id: 'sp-details',
+        description: 'Enter these values in your identity provider’s SAML app for Roster.',
+      },
+      h(
+        'div',
+        { class: 'grid-2' },
+        copyField({ label: 'SSO URL', name: 'sso_start_url', value: provider.sso_start_url, help: `What ${who} open to sign in; use it as the app’s sign-in URL in the IdP dashboard.` }),
+        copyField({ label: 'Metadata URL', name: 'metadata_url', value: provider.metadata_url, help: 'Roster’s SAML metadata, for IdPs that import it.' }),
+        copyField({ label: 'Assertion consumer service URL', name: 'acs_url', value: provider.acs_url, help: 'Also called Single sign-on URL (Okta) or Reply URL (Entra ID).' }),
+        copyField({ label: 'Identifier (entity ID)', name: 'sp_entity_id', value: provider.sp_entity_id, help: 'Also called Audience URI (Okta) or Identifier (Entra ID).' }),
+      ),
+    ),
+    providerForm(provider, endpoint, who),
+  );
+}
+
+function providerForm(provider, endpoint, who) {
+  const enabled = checkboxField({ label: 'Enable SAML authentication', name: 'enabled', checked: provider.enabled, help: `Let ${who} sign in through the identity provider.` });
+  const ssoUrl = textField({
+    label: 'Identity provider single sign-on URL',
+    name: 'sso_url',
+    type: 'url',
+    value: provider.sso_url ?? '',
+    spellcheck: false,
+    placeholder: 'https://idp.example.com/app/…/sso/saml',
+    help: 'Where Roster sends people to sign in. Your IdP shows it in the app’s SAML setup.',
+  });
+  const certificate = textareaField({
+    label: 'Identity provider signing certificate',
+    name: 'certificate',
+    value: provider.certificate ?? '',
+    rows: 7,
+    placeholder: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
+    help: 'The X.509 certificate the IdP signs responses with, in PEM form. Responses signed with any other key are refused.',
+  });
+  const enforced = checkboxField({
+    label: 'Enforce SSO-only authentication',
+    name: 'enforced_sso',
+    checked: provider.enforced_sso,
+    help: 'People whose SCIM identity is deactivated are refused at sign-in.',
+  });
+  const role = selectField({
+    label: 'Default membership role',
+    name: 'default_membership_role',
+    value: provider.default_membership_role,
+    options: ACCESS_LEVELS,
+    help: 'The role given to people who join by signing in with SAML, and to people SCIM provisions.',
+  });
+  const fields = [enabled, ssoUrl, certificate, enforced, role];
+  const formError = h('div');
+  const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    enabled.wrap,
+    ssoUrl.wrap,
+    certificate.wrap,
+    enforced.wrap,
+    role.wrap,
+    formError,
+    h('div', { class: 'form-actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    formError.replaceChildren();
+    showFieldErrors(fields, null);
+    submit.disabled = true;
+    submit.textContent = 'Saving…';
+    try {
+      await api.put(endpoint, {
+        enabled: enabled.input.checked,
+        sso_url: ssoUrl.input.value.trim() || null,
+        certificate: certificate.input.value.trim() || null,
+        enforced_sso: enforced.input.checked,
+        default_membership_role: Number(role.input.value),
+      });
+      toast('SAML settings saved');
+      formError.replaceChildren(h('p', { class: 'notice notice-success', role: 'status', text: 'Saved. Sign-ins use the new settings from now on.' }));
+    } catch (error) {
+      const leftover = showFieldErrors(fields, error);
+      if (!error.fields || leftover.length) {
+        const target = guessField(fields, error);
+        if (target) {
+          target.setError(describeError(error));
+          target.input.focus();
+        } else formError.replaceChildren(errorNotice(error, 'the SAML settings'));
+      }
+    } finally {
+      submit.disabled = false;
+      submit.textContent = 'Save changes';
+    }
+  });
+  return section({ title: 'Identity provider', id: 'idp-settings', description: 'How Roster trusts your identity provider.' }, form);
+}
+
+/** Plain-message validation errors usually name their field ("Invalid certificate"). */
+function guessField(fields, error) {
+  const message = (error.serverMessage ?? '').toLowerCase();
+  if (error.status !== 400 && error.status !== 422) return null;
+  if (message.includes('certificate')) return fields.find((f) => f.name === 'certificate');
+  if (message.includes('url')) return fields.find((f) => f.name === 'sso_url');
+  if (message.includes('role')) return fields.find((f) => f.name === 'default_membership_role');
+  return null;
+}

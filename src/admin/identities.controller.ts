@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { parsePageRequest } from '../common/paging.js';
+import { groupScope } from '../common/scope.js';
+import { SamlProviderService } from '../groups/saml-provider.service.js';
+import type { SamlIdentityEntity } from '../saml/saml-identity.entity.js';
+import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
+import type { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
+import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
+import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
+import type { PersonPrincipal } from '../tokens/principal.js';
+import { jsonObject } from './admin-input.js';
+import { GroupAccessService } from './group-access.service.js';
+import { sendPage } from './paged-response.js';
+import { Principal, RequestActor } from './request-actor.js';
+
+/** GitLab's IdentityDetail entity: `user_id` is a number; `active` exists only for SCIM identities. */
+export function samlIdentityView(identity: SamlIdentityEntity) {
+  return { extern_uid: identity.externUid, user_id: identity.userId };
+}
+
+export function scimIdentityView(identity: ScimIdentityEntity) {
+  return { extern_uid: identity.externUid, user_id: identity.userId, active: Boolean(identity.active) };
+}
+
+/**
+ * The group SAML and SCIM identity endpoints with GitLab's paths, shapes and messages
+ * (doc/api/saml.md, doc/api/scim.md), so scripts written against GitLab work unchanged. Owners only.
+ * `:uid` is the extern_uid, URL-encoded: dots, `@` and `+` arrive as sent. SAML uids match exactly
+ * (a NameID is an opaque string), SCIM uids case-insensitively (as SCIM resource ids do). The
+ * `/identities` routes are declared first, so they win over a uid spelled "identities", as in GitLab.
+ */
+@Controller('api/v4/groups/:group')
+@UseGuards(PersonAuthGuard)
+export class IdentitiesController {
+  constructor(
+    private readonly access: GroupAccessService,
+    private readonly providers: SamlProviderService,
+    private readonly saml: SamlIdentitiesService,
+    private readonly scim: ScimIdentitiesService,
+  ) {}
+
+  @Get('saml/identities')
+  async samlList(
+    @Principal() principal: PersonPrincipal,
+    @Param('group') ref: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const pageRequest = parsePageRequest(query);
+    // GitLab answers 400 when the group has no SAML provider to hold identities.
+    if (!(await this.providers.find(groupScope(group.id)))) throw new DomainError('invalid_value', '400 Bad request');
+    return sendPage(request, response, await this.saml.list(groupScope(group.id), pageRequest), samlIdentityView);
+  }
+
+  @Get('saml/:uid')
+  async samlGet(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('uid') uid: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return samlIdentityView(await this.saml.get(groupScope(group.id), uid));
+  }
+
+  @Patch('saml/:uid')
+  async samlUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @Body() raw: unknown) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return samlIdentityView(await this.saml.updateExternUid(actor, groupScope(group.id), uid, jsonObject(raw).extern_uid));
+  }
+
+  @Delete('saml/:uid')
+  @HttpCode(204)
+  async samlDelete(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string): Promise<void> {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    await this.saml.delete(actor, groupScope(group.id), uid);
+  }
+
+  @Get('scim/identities')
+  async scimList(
+    @Principal() principal: PersonPrincipal,
+    @Param('group') ref: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const pageRequest = parsePageRequest(query);
+    const { items, total } = await this.scim.list(groupScope(group.id), (pageRequest.page - 1) * pageRequest.perPage, pageRequest.perPage);
+    return sendPage(request, response, { items, total, ...pageRequest }, scimIdentityView);
+  }
+
+  @Get('scim/:uid')
+  async scimGet(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('uid') uid: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return scimIdentityView(await this.scim.get(groupScope(group.id), uid));
+  }
+
+  @Patch('scim/:uid')
+  async scimUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @Body() raw: unknown) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return scimIdentityView(await this.scim.update(actor, groupScope(group.id), uid, jsonObject(raw).extern_uid));
+  }
+
+  @Delete('scim/:uid')
+  @HttpCode(204)
+  async scimDelete(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string): Promise<void> {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    await this.scim.delete(actor, groupScope(group.id), uid);
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { parsePageRequest } from '../common/paging.js';
+import { IdentityMismatchesService } from '../saml/identity-mismatches.service.js';
+import type { MismatchRow } from '../saml/identity-mismatches.service.js';
+import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
+import type { PersonPrincipal } from '../tokens/principal.js';
+import { GroupAccessService } from './group-access.service.js';
+import { sendPage } from './paged-response.js';
+import { Principal, RequestActor } from './request-actor.js';
+
+/** A report row as admin-api.md shows it. */
+export function mismatchView(row: MismatchRow) {
+  return {
+    user_id: row.userId,
+    username: row.username,
+    name: row.name,
+    email: row.email,
+    kind: row.kind,
+    scim_extern_uid: row.scimExternUid,
+    saml_extern_uid: row.samlExternUid,
+    observed_name_id: row.observedNameId,
+    observed_at: row.observedAt,
+    explanation: row.explanation,
+    suggested_fix: row.suggestedFix,
+  };
+}
+
+function userIdParam(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) throw new DomainError('not_found', '404 User Not Found');
+  return Number(raw);
+}
+
+/** The identity-mismatch report of a group and its one-click fix (owners and admins). */
+@Controller('api/v4/groups/:group/identity_mismatches')
+@UseGuards(PersonAuthGuard)
+export class IdentityMismatchesController {
+  constructor(
+    private readonly access: GroupAccessService,
+    private readonly mismatches: IdentityMismatchesService,
+  ) {}
+
+  @Get()
+  async list(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return sendPage(request, response, await this.mismatches.list(group, parsePageRequest(query)), mismatchView);
+  }
+
+  /** 200 with `{user_id, resolved, mismatch}`: the row that remains (another kind, or null when fixed). */
+  @Post(':userId/resolve')
+  async resolve(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('userId') rawUserId: string, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DomainError('validation', 'The request body must be a JSON object');
+    const userId = userIdParam(rawUserId);
+    const remaining = await this.mismatches.resolve(actor, group, userId, (raw as Record<string, unknown>).extern_uid);
+    response.status(200);
+    return { user_id: userId, resolved: remaining === null, mismatch: remaining ? mismatchView(remaining) : null };
+  }
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../common/actor.js';
+import { parsePageRequest } from '../common/paging.js';
+import { parseAccessLevel } from '../groups/membership.service.js';
+import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
+import type { PersonPrincipal } from '../tokens/principal.js';
+import { bodyId, jsonObject, pathId, queryString } from './admin-input.js';
+import { GroupAccessService } from './group-access.service.js';
+import { MembersViewService } from './members-view.service.js';
+import { sendPage } from './paged-response.js';
+import { Principal, RequestActor } from './request-actor.js';
+
+const MEMBER_NOT_FOUND = '404 Member Not Found';
+
+/** A group's members: every member may read the list; only Owners (and admins) change it. */
+@Controller('api/v4/groups/:group/members')
+@UseGuards(PersonAuthGuard)
+export class MembersController {
+  constructor(
+    private readonly access: GroupAccessService,
+    private readonly members: MembersViewService,
+  ) {}
+
+  @Get()
+  async list(
+    @Principal() principal: PersonPrincipal,
+    @Param('group') ref: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { group } = await this.access.resolve(principal, ref, 'read');
+    const page = await this.members.list(group, queryString(query, 'search'), parsePageRequest(query));
+    return sendPage(request, response, page, (row) => row);
+  }
+
+  @Post()
+  async add(
+    @Principal() principal: PersonPrincipal,
+    @RequestActor() actor: Actor,
+    @Param('group') ref: string,
+    @Body() raw: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const input = jsonObject(raw);
+    const row = await this.members.add(actor, group, bodyId(input.user_id, 'user_id'), parseAccessLevel(input.access_level));
+    response.status(201);
+    return row;
+  }
+
+  @Get(':user_id')
+  async get(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('user_id') rawUserId: string) {
+    const { group } = await this.access.resolve(principal, ref, 'read');
+    return this.members.one(group, pathId(rawUserId, 'user_id', MEMBER_NOT_FOUND));
+  }
+
+  @Put(':user_id')
+  async change(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('user_id') rawUserId: string, @Body() raw: unknown) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const userId = pathId(rawUserId, 'user_id', MEMBER_NOT_FOUND);
+    return this.members.changeRole(actor, group, userId, parseAccessLevel(jsonObject(raw).access_level));
+  }
+
+  @Delete(':user_id')
+  @HttpCode(204)
+  async remove(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('user_id') rawUserId: string): Promise<void> {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    await this.members.remove(actor, group, pathId(rawUserId, 'user_id', MEMBER_NOT_FOUND));
+  }
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { CookieOptions, Request, Response } from 'express';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
+import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
+import type { PersonPrincipal } from '../tokens/principal.js';
+import { SESSION_COOKIE, SESSION_IDLE_MS, SessionsService } from '../tokens/sessions.service.js';
+import { TokensService } from '../tokens/tokens.service.js';
+import { jsonObject } from './admin-input.js';
+import { Principal } from './request-actor.js';
+import { userView } from './views.js';
+
+/**
+ * The session cookie's attributes: HttpOnly (scripts never see the secret), SameSite=Lax (no
+ * cross-site POSTs carry it), Secure when Roster is served over https (saml.md, Sessions).
+ */
+export function sessionCookieOptions(config: AppConfig): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure: config.baseUrl.startsWith('https:'), path: '/' };
+}
+
+/** The UI's sign-in with a personal access token, and sign-out. */
+@Controller('api/v4/session')
+export class SessionController {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  async signIn(@Req() request: Request, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+    const { token } = jsonObject(raw);
+    if (typeof token !== 'string' || token.trim() === '') {
+      throw new DomainError('validation', 'token is missing', { fields: { token: ['must be a personal access token'] } });
+    }
+    const user = await this.tokens.authenticatePat(token.trim());
+    if (!user) throw new DomainError('unauthenticated', '401 Unauthorized');
+    // A browser that was already signed in gets a fresh session; the old one ends now, not in 12 hours.
+    const previous = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (typeof previous === 'string') {
+      const session = await this.sessions.resolve(previous);
+      if (session) await this.sessions.end(session.sessionId);
+    }
+    const { secret, csrfToken } = await this.sessions.create(user);
+    response.status(201).setHeader('Cache-Control', 'no-store');
+    response.cookie(SESSION_COOKIE, secret, { ...sessionCookieOptions(this.config), maxAge: SESSION_IDLE_MS });
+    return { user: userView(user), csrf_token: csrfToken };
+  }
+
+  /** Who the browser is signed in as (after a SAML sign-in the UI learns its CSRF token here). */
+  @Get()
+  @UseGuards(PersonAuthGuard)
+  current(@Principal() principal: PersonPrincipal, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    if (principal.via !== 'session') throw new DomainError('not_found', '404 Session Not Found - this request was authenticated with a personal access token');
+    response.setHeader('Cache-Control', 'no-store');
+    // The server extends the session while it is used; the cookie's lifetime follows.
+    response.cookie(SESSION_COOKIE, (request.cookies as Record<string, string>)[SESSION_COOKIE], { ...sessionCookieOptions(this.config), maxAge: SESSION_IDLE_MS });
+    return { user: userView(principal.user), csrf_token: principal.csrfToken };
+  }
+
+  @Delete()
+  @UseGuards(PersonAuthGuard)
+  @HttpCode(204)
+  async signOut(@Principal() principal: PersonPrincipal, @Res({ passthrough: true }) response: Response): Promise<void> {
+    if (principal.via === 'session' && principal.sessionId !== undefined) await this.sessions.end(principal.sessionId);
+    response.clearCookie(SESSION_COOKIE, sessionCookieOptions(this.config));
+  }
+}

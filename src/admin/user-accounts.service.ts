@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { INSTANCE } from '../common/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation, uniqueViolationTarget } from '../database/database.service.js';
+import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
+import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { isEmailAddress, UsersService } from '../users/users.service.js';
+import { sanitizeUsername } from '../users/username.js';
+
+export interface NewAccountInput {
+  username: string;
+  name: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+export interface UserIdentities {
+  identities: { provider: 'group_saml' | 'saml'; group_id: number | null; extern_uid: string }[];
+  scim_identities: { group_id: number | null; extern_uid: string; active: boolean }[];
+}
+
+const EMAIL_TAKEN = 'Email has already been taken';
+const USERNAME_TAKEN = 'Username has already been taken';
+
+/** Validates POST /users input; every problem is reported at once, per field. */
+export function parseNewAccount(input: Record<string, unknown>): NewAccountInput {
+  const fields: Record<string, string[]> = {};
+  const { username, name, email, is_admin: isAdmin } = input;
+  // The same rule SCIM-derived usernames follow, so an admin cannot create what provisioning never would.
+  if (typeof username !== 'string' || username === '' || sanitizeUsername(username) !== username) {
+    fields.username = ['must be 1 to 60 letters, digits, "_", "-" or ".", starting and ending with a letter or digit'];
+  }
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 255) fields.name = ['must be a non-empty string of at most 255 characters'];
+  if (typeof email !== 'string' || !isEmailAddress(email)) fields.email = ['must be a valid email address'];
+  if (isAdmin !== undefined && typeof isAdmin !== 'boolean') fields.is_admin = ['must be true or false'];
+  if (Object.keys(fields).length > 0) throw new DomainError('validation', 'Invalid user', { fields });
+  return { username: username as string, name: (name as string).trim(), email: email as string, isAdmin: isAdmin === true };
+}
+
+/** Platform accounts as admins manage them: creation with an exact username, and the identities view. */
+@Injectable()
+export class UserAccountsService {
+  constructor(
+    private readonly db: Database,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly scimIdentities: ScimIdentitiesService,
+    private readonly samlIdentities: SamlIdentitiesService,
+  ) {}
+
+  /** 409 when the email or the exact username is taken (never a silently renamed account). */
+  async create(actor: Actor, input: NewAccountInput): Promise<UserEntity> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        if (await this.users.findByEmail(input.email, tx)) throw new DomainError('conflict', EMAIL_TAKEN);
+        const user = await this.users.create(tx, { usernameSource: input.username, name: input.name, email: input.email, isAdmin: input.isAdmin });
+        // UsersService picks the first free variant (alice1, …); an admin asked for this exact name.
+        if (user.username !== input.username) throw new DomainError('conflict', USERNAME_TAKEN);
+        await this.audit.record(tx, {
+          name: 'user_created',
+          actor,
+          scope: INSTANCE,
+          target: { type: 'User', id: user.id, details: user.username },
+          details: { is_admin: user.isAdmin },
+        });
+        return user;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', /email/.test(uniqueViolationTarget(error) ?? '') ? EMAIL_TAKEN : USERNAME_TAKEN);
+      throw error;
+    }
+  }
+
+  async identities(user: UserEntity): Promise<UserIdentities> {
+    const [saml, scim] = await Promise.all([this.samlIdentities.findAllForUser(user.id), this.scimIdentities.findAllForUser(user.id)]);
+    return {
+      identities: saml.map((i) => ({ provider: i.groupId === null ? 'saml' : 'group_saml', group_id: i.groupId, extern_uid: i.externUid })),
+      scim_identities: scim.map((i) => ({ group_id: i.groupId, extern_uid: i.externUid, active: Boolean(i.active) })),
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import type { MismatchFacts, MismatchKind } from './identity-mismatch-report.repository.js';
+
+/**
+ * What each kind of the identity-mismatch report tells the owner (admin-api.md's table), with the
+ * actual values in the sentence: the owner should not have to compare columns to see the problem.
+ */
+export interface MismatchAdvice {
+  explanation: string;
+  suggestedFix: string;
+}
+
+const q = (value: string | null) => (value === null ? 'nothing' : `"${value}"`);
+
+export function adviceFor(kind: MismatchKind, f: MismatchFacts): MismatchAdvice {
+  switch (kind) {
+    case 'scim_saml_mismatch':
+      return {
+        explanation: `The SCIM externalId is ${q(f.scimExternUid)} but the SAML identity's extern_uid is ${q(f.samlExternUid)}: SCIM updates and SAML sign-in match this person on different values.`,
+        suggestedFix:
+          `Set both to the NameID the identity provider sends${f.observedNameId ? ` (its last sign-in sent ${q(f.observedNameId)})` : ''}: ` +
+          'resolve this row with that value, and make the IdP send the same attribute as SCIM externalId and SAML NameID.',
+      };
+    case 'name_id_mismatch':
+      return {
+        explanation:
+          `The last SAML sign-in${f.observedAt ? ` (${f.observedAt})` : ''} sent the NameID ${q(f.observedNameId)}, ` +
+          `but the stored extern_uid is ${q(f.samlExternUid ?? f.scimExternUid)}: the sign-in failed or relinked the account.`,
+        suggestedFix: `Change the identity provider's NameID mapping to send ${q(f.samlExternUid ?? f.scimExternUid)}, or update extern_uid to the observed NameID ${q(f.observedNameId)}.`,
+      };
+    case 'saml_not_linked':
+      return {
+        explanation: `${f.scimExternUid !== null ? 'Provisioned by SCIM' : 'A member of the group'} but without a SAML identity: signing in with SAML says "User is not linked to a SAML account".`,
+        suggestedFix: "The user signs in to Roster, then opens the group's SSO URL and authorizes the link.",
+      };
+    case 'scim_missing':
+      return {
+        explanation: `A member with a SAML identity (${q(f.samlExternUid)}) but no SCIM identity while the group has a SCIM token: when the identity provider provisions this person it will get 409/412.`,
+        suggestedFix: "Assign the person in the identity provider's SCIM app, or remove the member.",
+      };
+    case 'scim_inactive_member':
+      return f.scimActive
+        ? {
+            explanation: `The SCIM identity ${q(f.scimExternUid)} is active, but the user is not a member of the group.`,
+            suggestedFix: 'Reprovision the person from the identity provider (or add them back as a member), or unassign them there.',
+          }
+        : {
+            explanation: `The SCIM identity ${q(f.scimExternUid)} is inactive (deprovisioned), but the user is still a member of the group.`,
+            suggestedFix: 'Reprovision the person from the identity provider, or remove the member.',
+          };
+  }
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.service.js';
+
+/** The report's kinds, worst first (admin-api.md); a row's rank is its kind's position + 1. */
+export const MISMATCH_KINDS = ['scim_saml_mismatch', 'name_id_mismatch', 'saml_not_linked', 'scim_missing', 'scim_inactive_member'] as const;
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
+
+/** Everything the report knows about one person in one group. */
+export interface MismatchFacts {
+  userId: number;
+  username: string;
+  name: string;
+  email: string;
+  isMember: boolean;
+  scimExternUid: string | null;
+  scimActive: boolean | null;
+  samlExternUid: string | null;
+  observedNameId: string | null;
+  observedAt: string | null;
+  kind: MismatchKind | null;
+}
+
+interface FactsRow {
+  user_id: number | string;
+  username: string;
+  name: string;
+  email: string;
+  is_member: number | string;
+  scim_uid: string | null;
+  scim_active: boolean | number | null;
+  saml_uid: string | null;
+  obs_name_id: string | null;
+  obs_at: string | null;
+  rank: number | string | null;
+}
+
+/**
+ * The kind of a person's row as one SQL CASE, shared by the ranking and the detail query so both
+ * always agree. Arguments are column expressions; `:hasScimToken` is 1 when the group has a token.
+ */
+function rankCase(c: { scimUid: string; scimActive: string; samlUid: string; isMember: string; observed: string }): string {
+  const stored = `COALESCE(${c.samlUid}, ${c.scimUid})`;
+  return `CASE
+      WHEN ${c.scimUid} IS NOT NULL AND ${c.samlUid} IS NOT NULL AND ${c.scimUid} <> ${c.samlUid} THEN 1
+      WHEN ${c.observed} IS NOT NULL AND ${stored} IS NOT NULL AND ${c.observed} <> ${stored} THEN 2
+      WHEN ${c.samlUid} IS NULL AND (${c.isMember} = 1 OR (${c.scimUid} IS NOT NULL AND ${c.scimActive})) THEN 3
+      WHEN ${c.isMember} = 1 AND ${c.samlUid} IS NOT NULL AND ${c.scimUid} IS NULL AND :hasScimToken = 1 THEN 4
+      WHEN ${c.scimUid} IS NOT NULL AND ((NOT ${c.scimActive} AND ${c.isMember} = 1) OR (${c.scimActive} AND ${c.isMember} = 0)) THEN 5
+    END`;
+}
+
+/** The newest sign-in observation of a user in the group: one descent of ix_saml_sign_ins_group_user. */
+const LATEST_OBSERVATION = (userColumn: string) =>
+  `LEFT JOIN saml_sign_ins o ON o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE o2.group_id = :groupId AND o2.user_id = ${userColumn})`;
+
+/**
+ * Everyone the report considers, once: SCIM identity holders (read sequentially, membership by
+ * index), members without a SCIM identity, and SAML identity holders with neither. Three disjoint
+ * indexed queries, so no UNION de-duplication over the whole group is needed.
+ */
+const POPULATION = `
+  SELECT s.user_id AS user_id, s.extern_uid AS scim_uid, s.active AS scim_active,
+    CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.group_id = :groupId AND m.user_id = s.user_id) THEN 1 ELSE 0 END AS is_member
+  FROM scim_identities s WHERE s.group_id = :groupId
+  UNION ALL
+  SELECT m.user_id, NULL, NULL, 1 FROM members m WHERE m.group_id = :groupId
+    AND NOT EXISTS (SELECT 1 FROM scim_identities s2 WHERE s2.group_id = :groupId AND s2.user_id = m.user_id)
+  UNION ALL
+  SELECT a.user_id, NULL, NULL, 0 FROM saml_identities a WHERE a.group_id = :groupId
+    AND NOT EXISTS (SELECT 1 FROM members m3 WHERE m3.group_id = :groupId AND m3.user_id = a.user_id)
+    AND NOT EXISTS (SELECT 1 FROM scim_identities s3 WHERE s3.group_id = :groupId AND s3.user_id = a.user_id)`;
+
+const RANKED = `
+  WITH p AS (${POPULATION}),
+  k AS (
+    SELECT p.user_id AS user_id,
+      ${rankCase({ scimUid: 'p.scim_uid', scimActive: 'p.scim_active', samlUid: 'sa.extern_uid', isMember: 'p.is_member', observed: 'o.name_id' })} AS rank
+    FROM p
+    LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = p.user_id
+    ${LATEST_OBSERVATION('p.user_id')}
+  )`;
+
+/**
+ * The identity-mismatch report's read model. It joins tables it does not own — members (groups),
+ * scim_identities (scim), saml_identities and saml_sign_ins (saml), users, audit_events — because
+ * a report compares them row by row, which composing each owner's service could only do by
+ * loading a whole group into memory. It only reads; every change still goes through the owners.
+ */
+@Injectable()
+export class IdentityMismatchReportRepository {
+  constructor(private readonly db: Database) {}
+
+  private async query<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
+    const [text, values] = this.db.reader.connection.driver.escapeQueryWithParameters(sql, params, {});
+    return (await this.db.reader.query(text, values)) as T[];
+  }
+
+  /** A window of the ranked report (worst first, then by user id) and the number of rows in it. */
+  async rankedPage(groupId: number, hasScimToken: boolean, offset: number, limit: number): Promise<{ userIds: number[]; total: number }> {
+    const params = { groupId, hasScimToken: hasScimToken ? 1 : 0 };
+    const rows = await this.query<{ user_id: number | string; total: number | string }>(
+      `${RANKED} SELECT k.user_id AS user_id, COUNT(*) OVER () AS total FROM k WHERE k.rank IS NOT NULL
+       ORDER BY k.rank, k.user_id LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`,
+      params,
+    );
+    if (rows.length > 0 || offset === 0) return { userIds: rows.map((r) => Number(r.user_id)), total: rows.length ? Number(rows[0].total) : 0 };
+    const [count] = await this.query<{ total: number | string }>(`${RANKED} SELECT COUNT(*) AS total FROM k WHERE k.rank IS NOT NULL`, params);
+    return { userIds: [], total: Number(count.total) };
+  }
+
+  /** The facts and kind of the given users (a page, or one row for resolve), in the given order. */
+  async facts(groupId: number, hasScimToken: boolean, userIds: number[]): Promise<MismatchFacts[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.query<FactsRow>(
+      `SELECT u.id AS user_id, u.username AS username, u.name AS name, u.email AS email,
+         CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END AS is_member,
+         sc.extern_uid AS scim_uid, sc.active AS scim_active, sa.extern_uid AS saml_uid,
+         o.name_id AS obs_name_id, o.created_at AS obs_at,
+         ${rankCase({ scimUid: 'sc.extern_uid', scimActive: 'sc.active', samlUid: 'sa.extern_uid', isMember: '(CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END)', observed: 'o.name_id' })} AS rank
+       FROM users u
+       LEFT JOIN members mb ON mb.group_id = :groupId AND mb.user_id = u.id
+       LEFT JOIN scim_identities sc ON sc.group_id = :groupId AND sc.user_id = u.id
+       LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = u.id
+       ${LATEST_OBSERVATION('u.id')}
+       WHERE u.id IN (:...userIds)`,
+      { groupId, hasScimToken: hasScimToken ? 1 : 0, userIds },
+    );
+    const byId = new Map(rows.map((r) => [Number(r.user_id), toFacts(r)]));
+    return userIds.map((id) => byId.get(id)).filter((f): f is MismatchFacts => f !== undefined);
+  }
+
+  /**
+   * A cheap fingerprint of "anything changed": every change to members, identities and tokens is
+   * audited in its own transaction, and every sign-in is observed; both ids only grow. Two
+   * primary-key look-ups, whatever the size of the tables.
+   */
+  async changeStamp(): Promise<string> {
+    const [row] = await this.query<{ audit: number | string | null; observed: number | string | null }>(
+      'SELECT (SELECT MAX(id) FROM audit_events) AS audit, (SELECT MAX(id) FROM saml_sign_ins) AS observed',
+      {},
+    );
+    return `${row?.audit ?? 0}:${row?.observed ?? 0}`;
+  }
+}
+
+function toFacts(r: FactsRow): MismatchFacts {
+  const rank = r.rank === null ? null : Number(r.rank);
+  return {
+    userId: Number(r.user_id),
+    username: r.username,
+    name: r.name,
+    email: r.email,
+    isMember: Number(r.is_member) === 1,
+    scimExternUid: r.scim_uid,
+    scimActive: r.scim_active === null ? null : Boolean(Number(r.scim_active)),
+    samlExternUid: r.saml_uid,
+    observedNameId: r.obs_name_id,
+    observedAt: r.obs_at,
+    kind: rank === null ? null : MISMATCH_KINDS[rank - 1],
+  };
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Page, PageRequest, pageOffset } from '../common/paging.js';
+import { groupScope } from '../common/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation } from '../database/database.service.js';
+import type { GroupEntity } from '../groups/group.entity.js';
+import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
+import { TokensService } from '../tokens/tokens.service.js';
+import { adviceFor, MismatchAdvice } from './identity-mismatch-kinds.js';
+import { IdentityMismatchReportRepository, MismatchFacts, MismatchKind } from './identity-mismatch-report.repository.js';
+import { SamlIdentitiesService } from './saml-identities.service.js';
+
+export type MismatchRow = MismatchFacts & MismatchAdvice & { kind: MismatchKind };
+
+export const EXTERN_UID_TAKEN = 'Extern uid has already been taken';
+const NOT_FOUND = '404 Identity Mismatch Not Found';
+
+/** The first pages of a group's ranked report, valid while nothing has changed since. */
+interface Head {
+  stamp: string;
+  hasScimToken: boolean;
+  computedAt: number;
+  userIds: number[];
+  total: number;
+}
+
+/**
+ * Ranking a 100,000-member group visits every member in SQL (a few hundred ms on SQLite); owners
+ * page through the first screens and re-read them after every fix. So the ranking's first
+ * HEAD_SIZE user ids are kept per group together with a change stamp read from the database
+ * (ids of the newest audit event and sign-in observation) and reused only while the stamp is
+ * unchanged — which makes every Roster process serve the same report. Row contents are always
+ * read fresh; deeper pages are ranked in SQL each time.
+ */
+const HEAD_SIZE = 1000;
+const HEAD_MAX_AGE_MS = 5 * 60 * 1000;
+const MAX_CACHED_GROUPS = 50;
+
+@Injectable()
+export class IdentityMismatchesService {
+  private readonly heads = new Map<number, Head>();
+  private readonly computing = new Map<string, Promise<Head>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly report: IdentityMismatchReportRepository,
+    private readonly scimIdentities: ScimIdentitiesService,
+    private readonly samlIdentities: SamlIdentitiesService,
+    private readonly tokens: TokensService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(group: GroupEntity, page: PageRequest): Promise<Page<MismatchRow>> {
+    const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));
+    const offset = pageOffset(page);
+    let window: { userIds: number[]; total: number };
+    if (offset + page.perPage <= HEAD_SIZE) {
+      const head = await this.head(group.id, hasScimToken);
+      window = { userIds: head.userIds.slice(offset, offset + page.perPage), total: head.total };
+    } else {
+      window = await this.report.rankedPage(group.id, hasScimToken, offset, page.perPage);
+    }
+    const facts = await this.report.facts(group.id, hasScimToken, window.userIds);
+    return { items: facts.filter((f) => f.kind !== null).map(toRow), total: window.total, page: page.page, perPage: page.perPage };
+  }
+
+  /** One person's row, or null when their identities agree. */
+  async row(group: GroupEntity, userId: number): Promise<MismatchRow | null> {
+    const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));
+    const [facts] = await this.report.facts(group.id, hasScimToken, [userId]);
+    return facts?.kind ? toRow(facts) : null;
+  }
+
+  /**
+   * Sets the user's SCIM and SAML identities to one of the values their row shows — never an
+   * arbitrary string, which could sign someone into another person's account. A missing SAML
+   * identity is not created here: only the person can prove the IdP identity is theirs (linking).
+   */
+  async resolve(actor: Actor, group: GroupEntity, userId: number, externUid: unknown): Promise<MismatchRow | null> {
+    if (typeof externUid !== 'string' || externUid.trim() === '') {
+      throw new DomainError('validation', 'extern_uid is missing', { fields: { extern_uid: ['must be one of the values shown in the row'] } });
+    }
+    const row = await this.row(group, userId);
+    if (!row) throw new DomainError('not_found', NOT_FOUND);
+    const offered = [...new Set([row.scimExternUid, row.samlExternUid, row.observedNameId].filter((v): v is string => v !== null))];
+    if (!offered.includes(externUid)) {
+      throw new DomainError('invalid_value', `extern_uid must be one of the values shown in this user's row: ${offered.map((v) => `"${v}"`).join(', ')}`);
+    }
+    const scope = groupScope(group.id);
+    try {
+      await this.db.transaction(async (tx) => {
+        const scim = await this.scimIdentities.findByUser(scope, userId, tx);
+        const saml = await this.samlIdentities.findByUser(scope, userId, tx);
+        if (!scim && !saml) {
+          throw new DomainError('precondition_failed', 'This user has no SCIM or SAML identity in the group to update; they need to link their account by signing in through the SSO URL.');
+        }
+        if (saml && saml.externUid !== externUid) {
+          const holder = await this.samlIdentities.findByExternUid(scope, externUid, tx);
+          if (holder && holder.userId !== userId) throw new DomainError('invalid_value', EXTERN_UID_TAKEN);
+          await this.samlIdentities.setExternUid(tx, saml, externUid);
+          await this.audit.record(tx, { name: 'saml_identity_updated', actor, scope, target: { type: 'User', id: userId, details: row.username }, details: { from: saml.externUid, to: externUid } });
+        }
+        if (scim && scim.externUid !== externUid) await this.scimIdentities.setExternUid(tx, actor, scope, scim, externUid);
+        await this.audit.record(tx, {
+          name: 'identity_mismatch_resolved',
+          actor,
+          scope,
+          target: { type: 'User', id: userId, details: row.username },
+          details: { kind: row.kind, extern_uid: externUid, scim: { from: scim?.externUid ?? null }, saml: { from: saml?.externUid ?? null }, observed_name_id: row.observedNameId },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('invalid_value', EXTERN_UID_TAKEN);
+      throw error;
+    }
+    return this.row(group, userId);
+  }
+
+  /** The cached head of the ranking when still current, else one shared recomputation. */
+  private async head(groupId: number, hasScimToken: boolean): Promise<Head> {
+    const stamp = await this.report.changeStamp();
+    const cached = this.heads.get(groupId);
+    if (cached && cached.stamp === stamp && cached.hasScimToken === hasScimToken && Date.now() - cached.computedAt < HEAD_MAX_AGE_MS) return cached;
+    const key = `${groupId}|${stamp}|${hasScimToken}`;
+    let pending = this.computing.get(key);
+    if (!pending) {
+      pending = this.report
+        .rankedPage(groupId, hasScimToken, 0, HEAD_SIZE)
+        .then((window) => {
+          const head: Head = { stamp, hasScimToken, computedAt: Date.now(), ...window };
+          this.heads.delete(groupId);
+          if (this.heads.size >= MAX_CACHED_GROUPS) this.heads.delete(this.heads.keys().next().value!);
+          this.heads.set(groupId, head);
+          return head;
+        })
+        .finally(() => this.computing.delete(key));
+      this.computing.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function toRow(f: MismatchFacts): MismatchRow {
+  const kind = f.kind!;
+  return { ...f, kind, ...adviceFor(kind, f) };
+}

@@ -1,0 +1,69 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { registerErrorRenderer } from '../app-error.filter.js';
+import type { RenderedError } from '../admin/admin-error.renderer.js';
+import { DomainError, DomainErrorCode } from '../common/domain-error.js';
+import { refusalPage } from './saml-pages.js';
+import { SamlRefusal } from './saml-refusal.js';
+import { isSamlPagePath } from './service-provider.js';
+
+/** The SAML pages speak HTTP status codes like the admin API; the body is a page, not JSON. */
+const SAML_STATUS: Record<DomainErrorCode, number> = {
+  invalid_value: 400,
+  invalid_syntax: 400,
+  invalid_filter: 400,
+  invalid_path: 400,
+  no_target: 400,
+  mutability: 400,
+  too_many: 400,
+  invalid_cursor: 400,
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_configured: 404,
+  not_found: 404,
+  uniqueness: 409,
+  conflict: 409,
+  precondition_failed: 412,
+  version_mismatch: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
+  rate_limited: 429,
+  not_implemented: 501,
+  unavailable: 503,
+};
+
+const HEADERS = { 'Cache-Control': 'no-store' };
+
+function html(status: number, title: string, message: string, steps: string[] = [], reason?: string): RenderedError {
+  return { status, body: refusalPage({ title, message, steps, reason }), headers: HEADERS };
+}
+
+/** Anything thrown below /groups/<path>/-/saml/ becomes a plain page: no stack trace, no XML. */
+export function renderSamlError(error: unknown, logger: Logger): RenderedError {
+  if (error instanceof SamlRefusal) {
+    return html(SAML_STATUS[error.code], error.text.title, error.text.message, error.text.steps, error.reason);
+  }
+  if (error instanceof DomainError) return html(SAML_STATUS[error.code], 'SAML sign-in failed', error.message);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return html(404, 'Page not found', 'There is no SAML page at this address.');
+    if (status < 500) return html(status, 'Request not accepted', 'The request could not be processed.');
+  }
+  const httpish = error as { status?: number; type?: string };
+  if (httpish?.type === 'entity.too.large') return html(413, 'Request too large', 'The SAML response is larger than 1 MiB.');
+  if (typeof httpish?.status === 'number' && httpish.status >= 400 && httpish.status < 500) {
+    return html(httpish.status, 'Request not accepted', 'The form could not be read.');
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return html(500, 'Something went wrong', 'The sign-in could not be completed because of an error on our side. Nothing was changed; please try again.');
+}
+
+let registered = false;
+
+/** Registers the HTML renderer for the SAML paths with the global filter, once per process. */
+export function registerSamlErrorRenderer(): void {
+  if (registered) return;
+  registered = true;
+  registerErrorRenderer(isSamlPagePath, renderSamlError);
+}

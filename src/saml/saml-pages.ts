@@ -1,0 +1,81 @@
+/**
+ * The HTML pages of the SAML flow. Every value that came from an IdP, a user or the database is
+ * escaped; no inline script or style, so the pages work under the app's strict CSP.
+ */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)} · Roster</title></head>`,
+    `<body><main>${body}</main></body></html>`,
+  ].join('\n');
+}
+
+export interface RefusalPageInput {
+  title: string;
+  message: string;
+  steps: string[];
+  reason?: string;
+}
+
+/** A refusal a person understands: what happened, what to do, and a reason code to quote. */
+export function refusalPage(input: RefusalPageInput): string {
+  const steps = input.steps.length ? `<h2>What you can do</h2><ol>${input.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>` : '';
+  const reason = input.reason ? `<p><small>Reason: <code>${escapeHtml(input.reason)}</code></small></p>` : '';
+  return page(input.title, `<h1>${escapeHtml(input.title)}</h1><p>${escapeHtml(input.message)}</p>${steps}${reason}<p><a href="/">Go to Roster</a></p>`);
+}
+
+export interface LinkOfferPageInput {
+  groupName: string;
+  userName: string;
+  username: string;
+  nameId: string;
+  email: string | null;
+  authorizeAction: string;
+  csrfToken: string;
+  pending: string;
+  relayState: string;
+}
+
+/** saml.md outcome 2: "Allow <group> to sign you in with SAML?" with an Authorize button (POST + CSRF token). */
+export function linkOfferPage(input: LinkOfferPageInput): string {
+  const title = `Allow ${input.groupName} to sign you in with SAML?`;
+  const idp = input.email ? `${input.nameId} (${input.email})` : input.nameId;
+  return page(
+    title,
+    [
+      `<h1>${escapeHtml(title)}</h1>`,
+      `<p>You are signed in as <strong>${escapeHtml(input.userName)}</strong> (@${escapeHtml(input.username)}).</p>`,
+      `<p>${escapeHtml(input.groupName)}'s identity provider says you are <strong>${escapeHtml(idp)}</strong>. `,
+      `If you authorize, signing in through that identity provider will sign you in to this account from now on.</p>`,
+      `<form method="post" action="${escapeHtml(input.authorizeAction)}">`,
+      `<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">`,
+      `<input type="hidden" name="pending" value="${escapeHtml(input.pending)}">`,
+      `<input type="hidden" name="RelayState" value="${escapeHtml(input.relayState)}">`,
+      '<button type="submit">Authorize</button> <a href="/">Cancel</a>',
+      '</form>',
+    ].join(''),
+  );
+}
+
+/**
+ * The ACS POST of a real IdP is cross-site, so the browser withholds the SameSite=Lax session
+ * cookie. This page posts the same response again from Roster's own origin, with the cookie, so a
+ * signed-in person is offered the link instead of being treated as signed out.
+ */
+export function resubmitPage(action: string, scriptSrc: string, fields: Record<string, string>): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return page(
+    'Signing you in',
+    `<h1>Signing you in…</h1><form id="resubmit" method="post" action="${escapeHtml(action)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form><script src="${escapeHtml(scriptSrc)}"></script>`,
+  );
+}
+
+/** Served as a file (not inline) so the page works under `script-src 'self'`. */
+export const RESUBMIT_SCRIPT = "document.getElementById('resubmit').submit();\n";

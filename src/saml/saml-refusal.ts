@@ -1,0 +1,134 @@
+import { DomainError, DomainErrorCode } from '../common/domain-error.js';
+import type { InvalidResponseReason } from './saml-response-validator.js';
+
+/** Every reason a SAML sign-in or link can be refused; recorded as `reason` in saml_sign_in_refused. */
+export type RefusalReason =
+  | InvalidResponseReason
+  | 'missing_response'
+  | 'replayed'
+  | 'unknown_request'
+  | 'not_enabled'
+  | 'account_blocked'
+  | 'inactive_scim_identity'
+  | 'taken'
+  | 'not_linked'
+  | 'no_account'
+  | 'session_required'
+  | 'invalid_csrf_token'
+  | 'link_expired';
+
+/** What the refusal page needs to speak about: the group and where its sign-in starts. */
+export interface RefusalContext {
+  groupName: string;
+  ssoUrl: string;
+}
+
+export interface RefusalText {
+  code: DomainErrorCode;
+  title: string;
+  message: string;
+  /** What the person can do about it, in order. */
+  steps: string[];
+}
+
+const INVALID_RESPONSE_STEPS = [
+  'Start the sign-in again from the group\'s SSO URL or from your identity provider\'s dashboard.',
+  'If it keeps failing, tell an Owner of the group: the identity provider or the group\'s SAML settings need attention. The audit log has the technical reason.',
+];
+
+function invalid(message: string): (c: RefusalContext) => RefusalText {
+  return () => ({ code: 'invalid_value', title: 'SAML sign-in failed', message, steps: INVALID_RESPONSE_STEPS });
+}
+
+/** The page text per reason: plain words for the person in front of the browser, never XML. */
+const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
+  malformed: invalid('The identity provider\'s answer could not be read as a SAML response.'),
+  unsigned: invalid('The identity provider\'s answer was not signed, so it cannot be trusted.'),
+  invalid_signature: invalid('The signature on the identity provider\'s answer does not match the certificate configured for this group.'),
+  wrong_audience: invalid('The identity provider\'s answer was meant for another service provider (its Audience is not this group).'),
+  wrong_destination: invalid('The identity provider\'s answer was sent to another address (its Destination is not this group\'s sign-in address).'),
+  wrong_recipient: invalid('The identity provider\'s answer was addressed to another service (its Recipient is not this group\'s sign-in address).'),
+  expired: invalid('The identity provider\'s answer has expired. This happens when a sign-in page was left open too long, or when clocks disagree.'),
+  not_yet_valid: invalid('The identity provider\'s answer is not valid yet. The clocks of the identity provider and this server disagree.'),
+  in_response_to_mismatch: invalid('The identity provider\'s answer contradicts itself about which sign-in it answers.'),
+  idp_error: invalid('The identity provider refused the sign-in. You may not be assigned to this application there.'),
+  invalid_response: invalid('The identity provider\'s answer is not a usable SAML sign-in.'),
+  missing_response: invalid('No SAML response was received.'),
+  replayed: invalid('This sign-in answer was already used. Each answer from the identity provider works only once.'),
+  unknown_request: invalid('This sign-in was not started here, was started too long ago, or has already been completed.'),
+  not_enabled: (c) => ({
+    code: 'not_found',
+    title: 'SAML sign-in is not available',
+    message: `SAML single sign-on is not enabled for ${c.groupName}.`,
+    steps: ['Ask an Owner of the group to configure and enable SAML SSO.'],
+  }),
+  account_blocked: () => ({
+    code: 'forbidden',
+    title: 'SAML sign-in refused',
+    message: 'Your account is blocked.',
+    steps: ['Ask an administrator to unblock your account.'],
+  }),
+  inactive_scim_identity: (c) => ({
+    code: 'forbidden',
+    title: 'SAML sign-in refused',
+    message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from the group, and because SSO is enforced you cannot be added back by signing in.`,
+    steps: [
+      'Ask your identity provider administrator to assign you to the group\'s SCIM application again; that reactivates your identity.',
+      `An Owner of ${c.groupName} can see the details in the group's identity-mismatch report.`,
+    ],
+  }),
+  taken: () => ({
+    code: 'conflict',
+    title: 'SAML authentication failed: User has already been taken',
+    message: 'SAML authentication failed: User has already been taken. The identity your identity provider sent is already linked to another account.',
+    steps: ['Sign out and sign in with the identity provider again, or ask an Owner of the group to check the identity-mismatch report.'],
+  }),
+  not_linked: (c) => ({
+    code: 'forbidden',
+    title: 'User is not linked to a SAML account',
+    message: `User is not linked to a SAML account. An account with your email address exists, but it has not been linked to ${c.groupName}'s identity provider yet.`,
+    steps: [
+      `Sign in to Roster with your existing account first, then open ${c.ssoUrl} again: you will be asked to allow ${c.groupName} to sign you in with SAML.`,
+      `Or ask an Owner of ${c.groupName} to fix your identity (the identity-mismatch report shows what is missing).`,
+    ],
+  }),
+  no_account: () => ({
+    code: 'forbidden',
+    title: 'No account for this identity',
+    message: "There is no account for this identity; ask your administrator to assign you in the identity provider's SCIM app.",
+    steps: ["Once the identity provider has provisioned your account, sign in again."],
+  }),
+  session_required: (c) => ({
+    code: 'unauthenticated',
+    title: 'Please sign in first',
+    message: 'Your session has ended, so the SAML identity could not be linked.',
+    steps: [`Sign in to Roster, then open ${c.ssoUrl} again.`],
+  }),
+  invalid_csrf_token: (c) => ({
+    code: 'forbidden',
+    title: 'The form has expired',
+    message: 'The authorization form was not sent by this browser session, so nothing was changed.',
+    steps: [`Open ${c.ssoUrl} again and authorize from the new page.`],
+  }),
+  link_expired: (c) => ({
+    code: 'forbidden',
+    title: 'The authorization has expired',
+    message: 'This authorization request is too old or belongs to another session, so nothing was changed.',
+    steps: [`Open ${c.ssoUrl} again and authorize from the new page.`],
+  }),
+};
+
+/** A refused SAML sign-in or link: rendered as an HTML page by saml-error.renderer.ts. */
+export class SamlRefusal extends DomainError {
+  readonly text: RefusalText;
+
+  constructor(
+    readonly reason: RefusalReason,
+    context: RefusalContext,
+  ) {
+    const text = TEXTS[reason](context);
+    super(text.code, text.message);
+    this.text = text;
+    this.name = 'SamlRefusal';
+  }
+}

@@ -1,0 +1,205 @@
+import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import type { Profile } from '@node-saml/node-saml';
+import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
+import { isEmailAddress } from '../users/users.service.js';
+import type { ServiceProvider } from './service-provider.js';
+
+/** saml.md: NotBefore / NotOnOrAfter are honoured with at most 3 minutes of clock skew. */
+export const CLOCK_SKEW_MS = 3 * 60 * 1000;
+/** The SAML identity's extern_uid column holds at most 255 characters, as GitLab's does. */
+const MAX_NAME_ID_LENGTH = 255;
+const MAX_ID_LENGTH = 256;
+const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const EMAIL_ATTRIBUTES = ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'];
+
+/** Why a response is not accepted; each has its own explanation page (saml-pages.ts). */
+export type InvalidResponseReason =
+  | 'malformed'
+  | 'unsigned'
+  | 'invalid_signature'
+  | 'wrong_audience'
+  | 'wrong_destination'
+  | 'wrong_recipient'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'in_response_to_mismatch'
+  | 'idp_error'
+  | 'invalid_response';
+
+export class InvalidSamlResponse extends Error {
+  constructor(
+    readonly reason: InvalidResponseReason,
+    /** Technical detail for the audit event; never shown to the person. */
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'InvalidSamlResponse';
+  }
+}
+
+/** What a valid, signed assertion says, in the terms the sign-in decision uses. */
+export interface ValidAssertion {
+  nameId: string;
+  email: string | null;
+  assertionId: string;
+  /** The AuthnRequest this answers, or null for an IdP-initiated sign-in. */
+  inResponseTo: string | null;
+  /** When the assertion stops being acceptable anyway: how long its id must be remembered. */
+  expiresAt: string;
+}
+
+type XmlNode = { $?: Record<string, string>; _?: string } & Record<string, unknown>;
+
+function children(node: XmlNode | undefined, name: string): XmlNode[] {
+  const value = node?.[name];
+  return Array.isArray(value) ? (value as XmlNode[]) : [];
+}
+
+/**
+ * The group's SAML service provider as @node-saml/node-saml models it. InResponseTo is checked by
+ * the caller against the saml_requests table (node-saml's own cache would live in one process).
+ */
+export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: string | null, requestId?: string): SAML {
+  return new SAML({
+    issuer: sp.entityId,
+    callbackUrl: sp.acsUrl,
+    audience: sp.entityId,
+    idpCert: idpCertificate,
+    entryPoint: ssoUrl ?? undefined,
+    // Either the Response or the Assertion must be signed (saml.md); node-saml then insists on a
+    // verified assertion whenever the Response itself carries no valid signature.
+    wantAssertionsSigned: false,
+    wantAuthnResponseSigned: false,
+    acceptedClockSkewMs: CLOCK_SKEW_MS,
+    validateInResponseTo: ValidateInResponseTo.never,
+    identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+    // Requesting a password-based context makes Entra and Okta refuse users who sign in with MFA.
+    disableRequestedAuthnContext: true,
+    signatureAlgorithm: 'sha256',
+    ...(requestId ? { generateUniqueId: () => requestId } : {}),
+  });
+}
+
+function decode(samlResponse: string): string {
+  const compact = samlResponse.replace(/\s+/g, '');
+  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw new InvalidSamlResponse('malformed', 'SAMLResponse is not base64');
+  const xml = Buffer.from(compact, 'base64').toString('utf8').replace(/^\uFEFF/, '').trim();
+  if (!xml.startsWith('<')) throw new InvalidSamlResponse('malformed', 'SAMLResponse does not decode to XML');
+  // SAML never needs a DTD; refusing them rules out entity-expansion tricks before any parser runs.
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InvalidSamlResponse('malformed', 'SAMLResponse contains a DTD');
+  return xml;
+}
+
+/** node-saml reports problems as Error messages; they become reasons the page and audit can name. */
+function classify(error: unknown, xml: string): InvalidSamlResponse {
+  if (error instanceof InvalidSamlResponse) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = message.slice(0, 500);
+  if (error instanceof Error && error.name === 'SamlStatusError') return new InvalidSamlResponse('idp_error', detail);
+  if (/status/i.test(message) && /SAML provider returned/i.test(message)) return new InvalidSamlResponse('idp_error', detail);
+  if (/signature/i.test(message)) {
+    return new InvalidSamlResponse(/<(\w+:)?Signature[\s>]/.test(xml) ? 'invalid_signature' : 'unsigned', detail);
+  }
+  if (/audience/i.test(message)) return new InvalidSamlResponse('wrong_audience', detail);
+  if (/not yet valid/i.test(message)) return new InvalidSamlResponse('not_yet_valid', detail);
+  if (/expired/i.test(message)) return new InvalidSamlResponse('expired', detail);
+  if (/xml|parse|document|tag|entity|char/i.test(message)) return new InvalidSamlResponse('malformed', detail);
+  return new InvalidSamlResponse('invalid_response', detail);
+}
+
+function timestamp(value: string | undefined, what: string): number | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidSamlResponse('invalid_response', `${what} is not a timestamp`);
+  return ms;
+}
+
+function firstString(value: unknown): string | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+/** The email of saml.md: the email / mail / emailaddress claim, else the NameID when it is an address. */
+export function emailOf(profile: Pick<Profile, 'nameID'> & Record<string, unknown>): string | null {
+  const attributes = (profile.attributes ?? {}) as Record<string, unknown>;
+  for (const name of EMAIL_ATTRIBUTES) {
+    const value = firstString(attributes[name]);
+    if (value && isEmailAddress(value)) return value;
+  }
+  return isEmailAddress(profile.nameID) ? profile.nameID : null;
+}
+
+/**
+ * The checks node-saml leaves to its caller, made on the verified assertion: a bearer
+ * SubjectConfirmation addressed to this ACS (Recipient) and still within its time window, and the
+ * Response's Destination.
+ */
+function checkSubjectAndDestination(sp: ServiceProvider, assertion: XmlNode, responseXmlRoot: Element | null, now: number) {
+  const confirmations = children(children(assertion, 'Subject')[0], 'SubjectConfirmation').filter((c) => c.$?.Method === BEARER);
+  const data = confirmations.map((c) => children(c, 'SubjectConfirmationData')[0]?.$ ?? {});
+  const addressed = data.filter((d) => d.Recipient === sp.acsUrl);
+  if (addressed.length === 0) {
+    throw new InvalidSamlResponse('wrong_recipient', `no bearer SubjectConfirmation with Recipient ${sp.acsUrl} (got ${data.map((d) => d.Recipient ?? 'none').join(', ') || 'none'})`);
+  }
+  const current = addressed.filter((d) => {
+    const notBefore = timestamp(d.NotBefore, 'SubjectConfirmationData NotBefore');
+    const notOnOrAfter = timestamp(d.NotOnOrAfter, 'SubjectConfirmationData NotOnOrAfter');
+    return (notBefore === null || now + CLOCK_SKEW_MS >= notBefore) && (notOnOrAfter === null || now - CLOCK_SKEW_MS < notOnOrAfter);
+  });
+  if (current.length === 0) throw new InvalidSamlResponse('expired', 'the bearer SubjectConfirmation has expired');
+  const destination = responseXmlRoot?.getAttribute('Destination');
+  if (destination && destination !== sp.acsUrl) throw new InvalidSamlResponse('wrong_destination', `Destination ${destination} is not ${sp.acsUrl}`);
+  return current[0];
+}
+
+/**
+ * Validates a base64 `SAMLResponse` for the group's service provider: signature (Response or
+ * Assertion, by the configured IdP certificate; wrapping is node-saml's job), audience, time
+ * window, Recipient, Destination. Throws InvalidSamlResponse; replay and InResponseTo need the
+ * database and are the caller's.
+ */
+export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: string, samlResponse: string): Promise<ValidAssertion> {
+  const xml = decode(samlResponse);
+  let profile: Profile | null;
+  let root: Element | null;
+  try {
+    root = (await parseDomFromString(xml)).documentElement;
+    if (root?.localName !== 'Response') throw new InvalidSamlResponse('malformed', `the document is a ${root?.localName ?? 'nothing'}, not a SAML Response`);
+    ({ profile } = await nodeSaml(sp, idpCertificate, null).validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') }));
+  } catch (error) {
+    throw classify(error, xml);
+  }
+  if (!profile || !profile.getAssertion) throw new InvalidSamlResponse('invalid_response', 'the response carries no assertion');
+  const assertion = (profile.getAssertion() as { Assertion?: XmlNode }).Assertion;
+  if (!assertion) throw new InvalidSamlResponse('invalid_response', 'the response carries no assertion');
+  const now = Date.now();
+  const confirmation = checkSubjectAndDestination(sp, assertion, root, now);
+
+  const assertionId = assertion.$?.ID;
+  if (!assertionId || assertionId.length > MAX_ID_LENGTH) throw new InvalidSamlResponse('invalid_response', 'the assertion has no usable ID');
+  const nameId = typeof profile.nameID === 'string' ? profile.nameID.trim() : '';
+  if (nameId === '') throw new InvalidSamlResponse('invalid_response', 'the assertion has no NameID');
+  if (nameId.length > MAX_NAME_ID_LENGTH) throw new InvalidSamlResponse('invalid_response', `the NameID is longer than ${MAX_NAME_ID_LENGTH} characters`);
+
+  const responseInResponseTo = root?.getAttribute('InResponseTo') || null;
+  const subjectInResponseTo = confirmation.InResponseTo || null;
+  if (responseInResponseTo && subjectInResponseTo && responseInResponseTo !== subjectInResponseTo) {
+    throw new InvalidSamlResponse('in_response_to_mismatch', 'InResponseTo of the Response and of the SubjectConfirmation differ');
+  }
+
+  const conditions = children(assertion, 'Conditions')[0]?.$ ?? {};
+  const ends = [timestamp(conditions.NotOnOrAfter, 'Conditions NotOnOrAfter'), timestamp(confirmation.NotOnOrAfter, 'SubjectConfirmationData NotOnOrAfter')]
+    .filter((t): t is number => t !== null);
+  // An assertion that never expires would have to be remembered forever to stop its replay.
+  if (ends.length === 0) throw new InvalidSamlResponse('invalid_response', 'the assertion has no NotOnOrAfter');
+  const expiresAt = new Date(Math.max(...ends) + CLOCK_SKEW_MS).toISOString();
+
+  return {
+    nameId,
+    email: emailOf(profile as Profile & Record<string, unknown>),
+    assertionId,
+    // The signed SubjectConfirmation's value wins: an unsigned Response's attribute proves nothing.
+    inResponseTo: subjectInResponseTo ?? responseInResponseTo,
+    expiresAt,
+  };
+}

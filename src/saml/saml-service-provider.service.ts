@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { generateServiceProviderMetadata } from '@node-saml/node-saml';
+import { isoPlus, nowIso } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { groupScope, Scope } from '../common/scope.js';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.service.js';
+import type { GroupEntity } from '../groups/group.entity.js';
+import { GroupsService } from '../groups/groups.service.js';
+import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
+import { SamlProviderService } from '../groups/saml-provider.service.js';
+import { SamlRefusal } from './saml-refusal.js';
+import { SamlRequestsRepository } from './saml-requests.repository.js';
+import { nodeSaml } from './saml-response-validator.js';
+import { groupServiceProvider, safeRelayPath, ServiceProvider } from './service-provider.js';
+
+/** How long an issued AuthnRequest may be answered: long enough for a password reset and MFA at the IdP. */
+export const AUTHN_REQUEST_TTL_MS = 30 * 60 * 1000;
+const NAME_ID_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+
+/** A group's service provider with its settings, as every SAML page needs it. */
+export interface SpContext {
+  group: GroupEntity;
+  scope: Scope;
+  sp: ServiceProvider;
+  /** The provider when it is enabled and complete (sso_url and certificate), else null. */
+  provider: (SamlProviderEntity & { ssoUrl: string; certificate: string }) | null;
+}
+
+export function refusalContext(ctx: SpContext): { groupName: string; ssoUrl: string } {
+  return { groupName: ctx.group.name, ssoUrl: ctx.sp.ssoUrl };
+}
+
+/** The SP side that needs no decision: finding the group's provider, its metadata, the SSO start. */
+@Injectable()
+export class SamlServiceProviderService {
+  constructor(
+    private readonly db: Database,
+    private readonly groups: GroupsService,
+    private readonly providers: SamlProviderService,
+    private readonly requests: SamlRequestsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async context(groupRef: string): Promise<SpContext> {
+    const group = await this.groups.findByRef(groupRef);
+    if (!group) throw new DomainError('not_found', 'There is no group at this address.');
+    const scope = groupScope(group.id);
+    const provider = await this.providers.find(scope);
+    const usable = provider?.enabled && provider.ssoUrl && provider.certificate ? (provider as SpContext['provider']) : null;
+    return { group, scope, sp: groupServiceProvider(this.config.baseUrl, group), provider: usable };
+  }
+
+  /**
+   * SP metadata for the IdP administrator. Served whether or not SSO is enabled yet: the IdP is
+   * usually set up from this document before the group has the IdP's certificate.
+   */
+  metadata(ctx: SpContext): string {
+    return generateServiceProviderMetadata({
+      issuer: ctx.sp.entityId,
+      callbackUrl: ctx.sp.acsUrl,
+      identifierFormat: NAME_ID_FORMAT,
+      wantAssertionsSigned: true,
+    });
+  }
+
+  /**
+   * The SSO start: records a fresh AuthnRequest id (so its InResponseTo is accepted once, by any
+   * process) and returns the IdP URL carrying the deflated request and the RelayState.
+   */
+  async startUrl(ctx: SpContext, redirectTo: unknown): Promise<string> {
+    if (!ctx.provider) throw new SamlRefusal('not_enabled', refusalContext(ctx));
+    const requestId = `_${randomBytes(20).toString('hex')}`;
+    const now = nowIso();
+    await this.db.transaction(async (tx) => {
+      await this.requests.deleteExpired(tx, now);
+      await this.requests.insert(tx, { id: requestId, groupId: ctx.group.id, createdAt: now, expiresAt: isoPlus(AUTHN_REQUEST_TTL_MS) });
+    });
+    const relayState = safeRelayPath(redirectTo, this.config.baseUrl);
+    return nodeSaml(ctx.sp, ctx.provider.certificate, ctx.provider.ssoUrl, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
+  }
+}

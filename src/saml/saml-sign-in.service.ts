@@ -1,0 +1,216 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Actor, systemActor } from '../common/actor.js';
+import { nowIso } from '../common/clock.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
+import { MembershipService } from '../groups/membership.service.js';
+import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
+import { SessionsService } from '../tokens/sessions.service.js';
+import type { ResolvedSession } from '../tokens/sessions.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { SamlAssertionsRepository } from './saml-assertions.repository.js';
+import type { SamlIdentityEntity } from './saml-identity.entity.js';
+import { SamlIdentitiesService } from './saml-identities.service.js';
+import { RefusalReason, SamlRefusal } from './saml-refusal.js';
+import { SamlRequestsRepository } from './saml-requests.repository.js';
+import { InvalidSamlResponse, validateSamlResponse, ValidAssertion } from './saml-response-validator.js';
+import { refusalContext, SpContext } from './saml-service-provider.service.js';
+import { SamlSignInsService } from './saml-sign-ins.service.js';
+
+/** What a sign-in observation records as `outcome` (members view, mismatch report). */
+export type SignInOutcome = 'signed_in' | 'relinked' | 'link_offered' | 'linked' | `refused_${RefusalReason}`;
+
+export type SignInResult =
+  | { kind: 'signed_in'; user: UserEntity }
+  | { kind: 'link_offered'; user: UserEntity; pending: number; nameId: string; email: string | null };
+
+/** What the ACS answers: a new session for the signed-in user, or the link offer page. */
+export type AcsResult = { kind: 'signed_in'; user: UserEntity; sessionSecret: string } | Extract<SignInResult, { kind: 'link_offered' }>;
+
+/** A transaction's verdict: committed either way; a refusal is thrown once the commit is done. */
+export type Decision = { result: SignInResult } | { refusal: SamlRefusal };
+
+/** The sign-in's effects for one user: who they are in the IdP's terms, and what to record. */
+export interface SignInSubject {
+  nameId: string;
+  email: string | null;
+  inResponseTo?: string | null;
+}
+
+/**
+ * The assertion consumer service: saml.md's five outcomes of a valid response. Each response is
+ * decided in one transaction with its replay-cache entry, its InResponseTo use, its sign-in
+ * observation and its audit events; a refusal commits only the observation and the audit.
+ */
+@Injectable()
+export class SamlSignInService {
+  private readonly logger = new Logger('SamlSignIn');
+
+  constructor(
+    private readonly db: Database,
+    private readonly assertions: SamlAssertionsRepository,
+    private readonly requests: SamlRequestsRepository,
+    private readonly samlIdentities: SamlIdentitiesService,
+    private readonly signIns: SamlSignInsService,
+    private readonly scimIdentities: ScimIdentitiesService,
+    private readonly users: UsersService,
+    private readonly membership: MembershipService,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** Validates a response without using it up (the cross-site resubmit page shows only for valid ones). */
+  async check(ctx: SpContext, samlResponse: unknown, ip: string | null): Promise<void> {
+    await this.validate(ctx, samlResponse, ip);
+  }
+
+  /**
+   * The ACS: validate, decide, and for a sign-in replace the browser's session with one for the
+   * signed-in user. Throws SamlRefusal (already audited) when refused.
+   */
+  async accept(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, ip: string | null): Promise<AcsResult> {
+    const assertion = await this.validate(ctx, samlResponse, ip);
+    const actor = systemActor(ip);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const decision = await this.db.transaction((tx) => this.decide(tx, ctx, actor, assertion, session));
+        if ('refusal' in decision) throw decision.refusal;
+        const result = decision.result;
+        if (result.kind === 'link_offered') return result;
+        if (session) await this.sessions.end(session.sessionId);
+        return { ...result, sessionSecret: (await this.sessions.create(result.user)).secret };
+      } catch (error) {
+        // Two processes accepting the same assertion at once: the replay cache's primary key lets
+        // one win; the loser decides again and now sees a replay.
+        if (attempt < 3 && isUniqueViolation(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async validate(ctx: SpContext, samlResponse: unknown, ip: string | null): Promise<ValidAssertion> {
+    if (!ctx.provider) throw await this.refuseAlone(ctx, ip, 'not_enabled', {});
+    if (typeof samlResponse !== 'string' || samlResponse === '') throw await this.refuseAlone(ctx, ip, 'missing_response', {});
+    try {
+      return await validateSamlResponse(ctx.sp, ctx.provider.certificate, samlResponse);
+    } catch (error) {
+      if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, ip, error.reason, { detail: error.detail });
+      throw error;
+    }
+  }
+
+  private async decide(tx: Tx, ctx: SpContext, actor: Actor, a: ValidAssertion, session: ResolvedSession | null): Promise<Decision> {
+    const now = nowIso();
+    const replayKey = `${ctx.group.id}:${a.assertionId}`;
+    if (await this.assertions.seen(tx, replayKey)) return this.refuseInvalid(tx, ctx, actor, 'replayed', a);
+    if (a.inResponseTo !== null && !(await this.requests.consume(tx, a.inResponseTo, ctx.group.id, now))) {
+      return this.refuseInvalid(tx, ctx, actor, 'unknown_request', a);
+    }
+    await this.assertions.deleteExpired(tx, now);
+    await this.assertions.remember(tx, replayKey, a.expiresAt);
+
+    // 1. The NameID is a linked identity: that user signs in.
+    const identity = await this.samlIdentities.findByExternUid(ctx.scope, a.nameId, tx);
+    if (identity) return this.signIn(tx, ctx, actor, a, await this.users.getById(identity.userId, tx), 'signed_in');
+    // 2. Unknown NameID in a signed-in browser: offer to link it to that account.
+    if (session) return this.offerLink(tx, ctx, actor, a, session.user);
+    // 3-5. Unknown NameID, nobody signed in: the email tells whose account it would be.
+    const user = a.email ? await this.users.findByEmail(a.email, tx) : null;
+    if (!user) return this.refuseValid(tx, ctx, actor, a, null, 'no_account');
+    const previous = await this.samlIdentities.findByUser(ctx.scope, user.id, tx);
+    if (!previous) return this.refuseValid(tx, ctx, actor, a, user, 'not_linked');
+    return this.relink(tx, ctx, actor, a, user, previous);
+  }
+
+  /**
+   * Outcome 3: the IdP now sends another NameID for a person who linked before. `findByEmail`
+   * matches the account's (primary, and only) email, the condition saml.md puts on the update.
+   * The SCIM identity keeps its value, so the mismatch report shows what to align at the IdP.
+   */
+  private async relink(tx: Tx, ctx: SpContext, actor: Actor, a: ValidAssertion, user: UserEntity, previous: SamlIdentityEntity): Promise<Decision> {
+    const refusal = await this.accessRefusal(tx, ctx, user);
+    if (refusal) return this.refuseValid(tx, ctx, actor, a, user, refusal);
+    await this.samlIdentities.setExternUid(tx, previous, a.nameId);
+    await this.audit.record(tx, {
+      name: 'update_mismatched_group_saml_extern_uid',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { message: `Updated extern_uid from ${previous.externUid} to ${a.nameId}`, from: previous.externUid, to: a.nameId, email: a.email },
+    });
+    return this.signIn(tx, ctx, actor, a, user, 'relinked');
+  }
+
+  private async offerLink(tx: Tx, ctx: SpContext, actor: Actor, a: ValidAssertion, user: UserEntity): Promise<Decision> {
+    const refusal = await this.accessRefusal(tx, ctx, user);
+    if (refusal) return this.refuseValid(tx, ctx, actor, a, user, refusal);
+    // The observation doubles as the pending link: the Authorize form names it, bound to this user.
+    const pending = await this.observe(tx, ctx, a, user.id, 'link_offered');
+    return { result: { kind: 'link_offered', user, pending, nameId: a.nameId, email: a.email } };
+  }
+
+  /**
+   * Signing in as `user`: refused for a blocked account, or (SSO enforced) an inactive SCIM
+   * identity; otherwise a member at the default role, audited. Shared with the link flow.
+   */
+  async signIn(tx: Tx, ctx: SpContext, actor: Actor, subject: SignInSubject, user: UserEntity, outcome: SignInOutcome): Promise<Decision> {
+    const refusal = await this.accessRefusal(tx, ctx, user);
+    if (refusal) return this.refuseValid(tx, ctx, actor, subject, user, refusal);
+    const added = await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider!.defaultMembershipRole);
+    await this.observe(tx, ctx, subject, user.id, outcome);
+    await this.audit.record(tx, {
+      name: 'authenticated_with_group_saml',
+      actor,
+      scope: ctx.scope,
+      target: { type: 'User', id: user.id, details: user.username },
+      details: { name_id: subject.nameId, email: subject.email, in_response_to: subject.inResponseTo ?? null, member_added: added, outcome },
+    });
+    return { result: { kind: 'signed_in', user } };
+  }
+
+  async accessRefusal(tx: Tx, ctx: SpContext, user: UserEntity): Promise<RefusalReason | null> {
+    if (user.state !== 'active') return 'account_blocked';
+    if (ctx.provider?.enforcedSso) {
+      const scim = await this.scimIdentities.findByUser(ctx.scope, user.id, tx);
+      if (scim && !scim.active) return 'inactive_scim_identity';
+    }
+    return null;
+  }
+
+  /** A refusal of a valid response: observed and audited; nothing else changes. */
+  async refuseValid(tx: Tx, ctx: SpContext, actor: Actor, subject: SignInSubject, user: UserEntity | null, reason: RefusalReason): Promise<Decision> {
+    await this.observe(tx, ctx, subject, user?.id ?? null, `refused_${reason}`);
+    const target = user ? { type: 'User' as const, id: user.id, details: user.username } : undefined;
+    if (reason === 'inactive_scim_identity') {
+      await this.audit.record(tx, { name: 'inactive_scim_user_cannot_be_added', actor, scope: ctx.scope, target, details: { name_id: subject.nameId } });
+    }
+    await this.audit.record(tx, { name: 'saml_sign_in_refused', actor, scope: ctx.scope, target, details: { reason, name_id: subject.nameId, email: subject.email } });
+    return { refusal: new SamlRefusal(reason, refusalContext(ctx)) };
+  }
+
+  /** A valid signature on a response that cannot be used (replayed, unknown request): audit only. */
+  private async refuseInvalid(tx: Tx, ctx: SpContext, actor: Actor, reason: RefusalReason, a: ValidAssertion): Promise<Decision> {
+    await this.audit.record(tx, {
+      name: 'saml_sign_in_refused',
+      actor,
+      scope: ctx.scope,
+      details: { reason, name_id: a.nameId, assertion_id: a.assertionId, in_response_to: a.inResponseTo },
+    });
+    return { refusal: new SamlRefusal(reason, refusalContext(ctx)) };
+  }
+
+  /** Refusals before anything is decided: the audit event is the only write. */
+  async refuseAlone(ctx: SpContext, ip: string | null, reason: RefusalReason, details: Record<string, unknown>, actor: Actor = systemActor(ip)): Promise<SamlRefusal> {
+    try {
+      await this.db.transaction((tx) => this.audit.record(tx, { name: 'saml_sign_in_refused', actor, scope: ctx.scope, details: { reason, ...details } }));
+    } catch (error) {
+      this.logger.error(`could not record a SAML refusal: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return new SamlRefusal(reason, refusalContext(ctx));
+  }
+
+  private observe(tx: Tx, ctx: SpContext, subject: SignInSubject, userId: number | null, outcome: SignInOutcome): Promise<number> {
+    return this.signIns.record(tx, ctx.scope, { nameId: subject.nameId, email: subject.email, userId, outcome });
+  }
+}

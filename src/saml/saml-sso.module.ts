@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { GroupsModule } from '../groups/groups.module.js';
+import { ScimModule } from '../scim/scim.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { IdentityMismatchReportRepository } from './identity-mismatch-report.repository.js';
+import { IdentityMismatchesService } from './identity-mismatches.service.js';
+import { SamlAssertionsRepository } from './saml-assertions.repository.js';
+import { registerSamlErrorRenderer } from './saml-error.renderer.js';
+import { SamlLinkService } from './saml-link.service.js';
+import { SamlRequestsRepository } from './saml-requests.repository.js';
+import { SamlServiceProviderService } from './saml-service-provider.service.js';
+import { SamlSignInService } from './saml-sign-in.service.js';
+import { SamlSsoController } from './saml-sso.controller.js';
+import { SamlModule } from './saml.module.js';
+
+/**
+ * The SAML service provider: SP endpoints, sign-in, account linking, the replay cache and issued
+ * requests, and the identity-mismatch report. A module of its own, beside SamlModule, because it
+ * reads SCIM identities and ScimModule already imports SamlModule (SCIM provisioning creates SAML
+ * identities); importing ScimModule here keeps the dependency one-way.
+ */
+@Module({
+  imports: [SamlModule, ScimModule, GroupsModule, UsersModule, TokensModule, AuditModule],
+  controllers: [SamlSsoController],
+  providers: [
+    SamlRequestsRepository,
+    SamlAssertionsRepository,
+    SamlServiceProviderService,
+    SamlSignInService,
+    SamlLinkService,
+    IdentityMismatchReportRepository,
+    IdentityMismatchesService,
+  ],
+  exports: [IdentityMismatchesService],
+})
+export class SamlSsoModule {
+  constructor() {
+    registerSamlErrorRenderer();
+  }
+}

@@ -1,0 +1,51 @@
+import type { GroupEntity } from '../groups/group.entity.js';
+
+/**
+ * A group's SAML service provider endpoints (saml.md). The entity id doubles as the Audience an
+ * assertion must name, and the ACS URL as its Destination and Recipient.
+ */
+export interface ServiceProvider {
+  entityId: string;
+  acsUrl: string;
+  ssoUrl: string;
+  metadataUrl: string;
+  authorizeUrl: string;
+  /** The path prefix of every SAML page of the group, e.g. `/groups/acme/-/saml`. */
+  pathPrefix: string;
+}
+
+export function groupServiceProvider(baseUrl: string, group: Pick<GroupEntity, 'path'>): ServiceProvider {
+  const entityId = `${baseUrl}/groups/${group.path}`;
+  const pathPrefix = `/groups/${group.path}/-/saml`;
+  return {
+    entityId,
+    acsUrl: `${baseUrl}${pathPrefix}/callback`,
+    ssoUrl: `${baseUrl}${pathPrefix}/sso`,
+    metadataUrl: `${baseUrl}${pathPrefix}/metadata`,
+    authorizeUrl: `${baseUrl}${pathPrefix}/authorize`,
+    pathPrefix,
+  };
+}
+
+/** SAML pages live under /groups/<path>/-/saml/; their errors are HTML pages, not JSON. */
+export function isSamlPagePath(path: string): boolean {
+  return /^\/groups\/[^/]+\/-\/saml(\/|$)/.test(path);
+}
+
+/**
+ * Where to go after a sign-in: the RelayState when it is a path on this site, else the admin UI.
+ * Anything else (another origin, `//host`, `/\host`, control characters) would make the ACS an open
+ * redirect.
+ */
+export function safeRelayPath(relayState: unknown, baseUrl: string): string {
+  if (typeof relayState !== 'string' || relayState.length === 0 || relayState.length > 2048) return '/';
+  if (!relayState.startsWith('/') || relayState.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(relayState)) return '/';
+  try {
+    const base = new URL(baseUrl);
+    const target = new URL(relayState, base);
+    if (target.origin !== base.origin) return '/';
+    return `${target.pathname}${target.search}${target.hash}`;
+  } catch {
+    return '/';
+  }
+}

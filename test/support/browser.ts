@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { projectRoot } from '../../src/project-root.js';
+
+/**
+ * Browser tests drive Debian's Chromium (admin-ui.md): never a downloaded browser. When it is not
+ * installed the suites skip and say so.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const chromiumAvailable = (): boolean => existsSync(CHROMIUM_PATH);
+
+export const SKIP_MESSAGE = `Browser tests skipped: Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium).`;
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export const ARTIFACTS_DIR = join(projectRoot(), 'artifacts', 'screenshots');
+export const DOCS_SCREENSHOTS_DIR = join(projectRoot(), 'docs', 'screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** What a page did that a test should fail on: console errors, uncaught exceptions, dialogs. */
+export interface PageProblems {
+  consoleErrors: string[];
+  pageErrors: string[];
+  dialogs: string[];
+}
+
+/**
+ * Expected console noise: Chromium logs every non-2xx fetch as an error. The session probe
+ * (GET /api/v4/session answers 401 when nobody is signed in) is the only one a healthy page makes.
+ */
+function expected(message: ConsoleMessage): boolean {
+  const url = message.location().url ?? '';
+  return /Failed to load resource: the server responded with a status of 401/.test(message.text()) && /\/api\/v4\/session$/.test(url);
+}
+
+export interface TrackedPage {
+  context: BrowserContext;
+  page: Page;
+  problems: PageProblems;
+  /** Problems so far, then cleared (for "no console errors on this page" checks). */
+  takeProblems(): PageProblems;
+}
+
+export async function openPage(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<TrackedPage> {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  const problems: PageProblems = { consoleErrors: [], pageErrors: [], dialogs: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message)) problems.consoleErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
+  page.on('dialog', (dialog) => {
+    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return {
+    context,
+    page,
+    problems,
+    takeProblems() {
+      const copy = { consoleErrors: [...problems.consoleErrors], pageErrors: [...problems.pageErrors], dialogs: [...problems.dialogs] };
+      problems.consoleErrors.length = 0;
+      problems.pageErrors.length = 0;
+      problems.dialogs.length = 0;
+      return copy;
+    },
+  };
+}
+
+/** Signs in through the UI's own form, as a person would. */
+export async function signInThroughUi(page: Page, token: string): Promise<void> {
+  await page.goto('/#/sign-in');
+  await page.getByLabel('Personal access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
+}
+
+/** Waits until every list on the page has finished loading. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('#main[aria-busy], .list-view[aria-busy]') === null && document.querySelector('#boot') === null);
+}
+
+/** Width the page would scroll sideways by (0 when nothing overflows the viewport). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth);
+}
+
+export async function screenshot(page: Page, name: string, dirs: string[] = [ARTIFACTS_DIR]): Promise<void> {
+  for (const dir of dirs) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+}
