@@ -51,16 +51,18 @@ export class MembersRepository {
     return tx.count(MemberEntity, { where: { groupId, accessLevel: OWNER } });
   }
 
-  /** The members page: account fields joined in SQL, searched and paged in SQL. */
+  /**
+   * The members page: account fields joined in SQL, searched and paged in SQL. Without a search the
+   * page's member ids come from the (group_id, id) index alone, so a deep page of a 100,000-member
+   * group never joins or sorts the rows it skips.
+   */
   async listRows(groupId: number, search: string | undefined, page: PageRequest): Promise<Page<MemberRow>> {
-    const qb = this.db.reader
-      .getRepository(MemberEntity)
-      .createQueryBuilder('m')
-      .innerJoin('users', 'u', 'u.id = m.user_id')
-      .where('m.group_id = :groupId', { groupId });
+    const members = this.db.reader.getRepository(MemberEntity);
+    const joined = members.createQueryBuilder('m').innerJoin('users', 'u', 'u.id = m.user_id').where('m.group_id = :groupId', { groupId });
+    let total: number;
     if (search) {
       const p = containsPattern(search);
-      qb.andWhere(
+      joined.andWhere(
         new Brackets((w) =>
           w
             .where(`u.username_lower LIKE :p ESCAPE '\\'`, { p })
@@ -68,9 +70,24 @@ export class MembersRepository {
             .orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p }),
         ),
       );
+      total = Number((await joined.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>())?.n ?? 0);
+      joined.orderBy('m.id', 'ASC').offset(pageOffset(page)).limit(page.perPage);
+    } else {
+      total = Number(
+        (await members.createQueryBuilder('m').select('COUNT(*)', 'n').where('m.group_id = :groupId', { groupId }).getRawOne<{ n: number | string }>())?.n ?? 0,
+      );
+      const ids = await members
+        .createQueryBuilder('m')
+        .select('m.id', 'id')
+        .where('m.group_id = :groupId', { groupId })
+        .orderBy('m.id', 'ASC')
+        .offset(pageOffset(page))
+        .limit(page.perPage)
+        .getRawMany<{ id: number }>();
+      if (ids.length === 0) return { items: [], total, page: page.page, perPage: page.perPage };
+      joined.andWhere('m.id IN (:...ids)', { ids: ids.map((r) => Number(r.id)) }).orderBy('m.id', 'ASC');
     }
-    const total = await qb.clone().getCount();
-    const rows = await qb
+    const rows = await joined
       .select([
         'u.id AS "userId"',
         'u.username AS "username"',
@@ -80,10 +97,17 @@ export class MembersRepository {
         'u.enterprise_group_id AS "enterpriseGroupId"',
         'm.access_level AS "accessLevel"',
       ])
-      .orderBy('m.id', 'ASC')
-      .offset(pageOffset(page))
-      .limit(page.perPage)
       .getRawMany<MemberRow>();
-    return { items: rows.map((r) => ({ ...r, userId: Number(r.userId), accessLevel: Number(r.accessLevel) as AccessLevel })), total, page: page.page, perPage: page.perPage };
+    return {
+      items: rows.map((r) => ({
+        ...r,
+        userId: Number(r.userId),
+        accessLevel: Number(r.accessLevel) as AccessLevel,
+        enterpriseGroupId: r.enterpriseGroupId === null ? null : Number(r.enterpriseGroupId),
+      })),
+      total,
+      page: page.page,
+      perPage: page.perPage,
+    };
   }
 }
