@@ -39,11 +39,32 @@ function requireUtf8(_request: unknown, _response: unknown, raw: Buffer): void {
   if (!isUtf8(raw)) throw new DomainError('invalid_syntax', 'The request body is not valid UTF-8');
 }
 
+/** True when a string or member name anywhere in `body` is unstorable. Iterative: deep nesting is harmless. */
+function holdsUnstorableText(body: unknown): boolean {
+  const stack: unknown[] = [body];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, member] of Object.entries(value)) {
+        if (UNSTORABLE.test(key)) return true;
+        stack.push(member);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Where a parsed body holds a string (or member name) with NUL or an unpaired surrogate, as a path
- * such as `emails[0].value`; undefined when there is none. Iterative, so deep nesting is harmless.
+ * such as `emails[0].value`; undefined when there is none. A quick scan first: paths are built only
+ * for the rare body that has such text.
  */
 export function findUnstorableText(body: unknown): string | undefined {
+  if (!holdsUnstorableText(body)) return undefined;
   const stack: [unknown, string][] = [[body, '']];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
@@ -53,9 +74,8 @@ export function findUnstorableText(body: unknown): string | undefined {
       for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, member] of Object.entries(value)) {
-        const at = path === '' ? key : `${path}.${key}`;
         if (UNSTORABLE.test(key)) return `a member name in ${path === '' ? 'the body' : path}`;
-        stack.push([member, at]);
+        stack.push([member, path === '' ? key : `${path}.${key}`]);
       }
     }
   }

@@ -49,19 +49,32 @@ function rankCase(c: { scimUid: string; scimActive: string; samlUid: string; isM
     END`;
 }
 
-/** The newest sign-in observation of a user in the group: one descent of ix_saml_sign_ins_group_user. */
-const LATEST_OBSERVATION = (userColumn: string) =>
-  `LEFT JOIN saml_sign_ins o ON o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE o2.group_id = :groupId AND o2.user_id = ${userColumn})`;
+/**
+ * The newest sign-in observation per user, as alias `o`. `per_row` descends
+ * ix_saml_sign_ins_group_user once per person: right for a page of people, and for a whole group on
+ * SQLite, which has no hash join. `grouped` aggregates the group's observations once so PostgreSQL
+ * can hash them (a per-row subplan there costs more than the rest of the report).
+ */
+type ObservationJoin = 'per_row' | 'grouped';
+
+function latestObservation(strategy: ObservationJoin, userColumn: string): string {
+  if (strategy === 'per_row') {
+    return `LEFT JOIN saml_sign_ins o ON o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE o2.group_id = :groupId AND o2.user_id = ${userColumn})`;
+  }
+  return `LEFT JOIN (SELECT o1.user_id AS user_id, MAX(o1.id) AS id FROM saml_sign_ins o1 WHERE o1.group_id = :groupId AND o1.user_id IS NOT NULL GROUP BY o1.user_id) lo ON lo.user_id = ${userColumn}
+    LEFT JOIN saml_sign_ins o ON o.id = lo.id`;
+}
 
 /**
- * Everyone the report considers, once: SCIM identity holders (read sequentially, membership by
- * index), members without a SCIM identity, and SAML identity holders with neither. Three disjoint
- * indexed queries, so no UNION de-duplication over the whole group is needed.
+ * Everyone the report considers, once: SCIM identity holders with their membership, members
+ * without a SCIM identity, and SAML identity holders with neither. Three disjoint indexed queries,
+ * so no UNION de-duplication over the whole group is needed.
  */
 const POPULATION = `
   SELECT s.user_id AS user_id, s.extern_uid AS scim_uid, s.active AS scim_active,
-    CASE WHEN EXISTS (SELECT 1 FROM members m WHERE m.group_id = :groupId AND m.user_id = s.user_id) THEN 1 ELSE 0 END AS is_member
-  FROM scim_identities s WHERE s.group_id = :groupId
+    CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS is_member
+  FROM scim_identities s LEFT JOIN members m ON m.group_id = :groupId AND m.user_id = s.user_id
+  WHERE s.group_id = :groupId
   UNION ALL
   SELECT m.user_id, NULL, NULL, 1 FROM members m WHERE m.group_id = :groupId
     AND NOT EXISTS (SELECT 1 FROM scim_identities s2 WHERE s2.group_id = :groupId AND s2.user_id = m.user_id)
@@ -70,15 +83,17 @@ const POPULATION = `
     AND NOT EXISTS (SELECT 1 FROM members m3 WHERE m3.group_id = :groupId AND m3.user_id = a.user_id)
     AND NOT EXISTS (SELECT 1 FROM scim_identities s3 WHERE s3.group_id = :groupId AND s3.user_id = a.user_id)`;
 
-const RANKED = `
+function ranked(observations: ObservationJoin): string {
+  return `
   WITH p AS (${POPULATION}),
   k AS (
     SELECT p.user_id AS user_id,
       ${rankCase({ scimUid: 'p.scim_uid', scimActive: 'p.scim_active', samlUid: 'sa.extern_uid', isMember: 'p.is_member', observed: 'o.name_id' })} AS rank
     FROM p
     LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = p.user_id
-    ${LATEST_OBSERVATION('p.user_id')}
+    ${latestObservation(observations, 'p.user_id')}
   )`;
+}
 
 /**
  * The identity-mismatch report's read model. It joins tables it does not own — members (groups),
@@ -90,6 +105,10 @@ const RANKED = `
 export class IdentityMismatchReportRepository {
   constructor(private readonly db: Database) {}
 
+  private wholeGroupObservations(): ObservationJoin {
+    return this.db.kind === 'postgres' ? 'grouped' : 'per_row';
+  }
+
   private async query<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
     const [text, values] = this.db.reader.connection.driver.escapeQueryWithParameters(sql, params, {});
     return (await this.db.reader.query(text, values)) as T[];
@@ -99,12 +118,12 @@ export class IdentityMismatchReportRepository {
   async rankedPage(groupId: number, hasScimToken: boolean, offset: number, limit: number): Promise<{ userIds: number[]; total: number }> {
     const params = { groupId, hasScimToken: hasScimToken ? 1 : 0 };
     const rows = await this.query<{ user_id: number | string; total: number | string }>(
-      `${RANKED} SELECT k.user_id AS user_id, COUNT(*) OVER () AS total FROM k WHERE k.rank IS NOT NULL
+      `${ranked(this.wholeGroupObservations())} SELECT k.user_id AS user_id, COUNT(*) OVER () AS total FROM k WHERE k.rank IS NOT NULL
        ORDER BY k.rank, k.user_id LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`,
       params,
     );
     if (rows.length > 0 || offset === 0) return { userIds: rows.map((r) => Number(r.user_id)), total: rows.length ? Number(rows[0].total) : 0 };
-    const [count] = await this.query<{ total: number | string }>(`${RANKED} SELECT COUNT(*) AS total FROM k WHERE k.rank IS NOT NULL`, params);
+    const [count] = await this.query<{ total: number | string }>(`${ranked(this.wholeGroupObservations())} SELECT COUNT(*) AS total FROM k WHERE k.rank IS NOT NULL`, params);
     return { userIds: [], total: Number(count.total) };
   }
 
@@ -121,7 +140,7 @@ export class IdentityMismatchReportRepository {
        LEFT JOIN members mb ON mb.group_id = :groupId AND mb.user_id = u.id
        LEFT JOIN scim_identities sc ON sc.group_id = :groupId AND sc.user_id = u.id
        LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = u.id
-       ${LATEST_OBSERVATION('u.id')}
+       ${latestObservation('per_row', 'u.id')}
        WHERE u.id IN (:...userIds)`,
       { groupId, hasScimToken: hasScimToken ? 1 : 0, userIds },
     );

@@ -3,7 +3,7 @@ import { registerErrorRenderer } from '../app-error.filter.js';
 import type { RenderedError } from '../admin/admin-error.renderer.js';
 import { DomainError, DomainErrorCode } from '../common/domain-error.js';
 import { refusalPage } from './saml-pages.js';
-import { SamlRefusal } from './saml-refusal.js';
+import { SamlRefusal } from './saml-sign-in.errors.js';
 import { isSamlPagePath } from './service-provider.js';
 
 /** The SAML pages speak HTTP status codes like the admin API; the body is a page, not JSON. */
@@ -56,7 +56,7 @@ export function renderSamlError(error: unknown, logger: Logger): RenderedError {
     return html(httpish.status, 'Request not accepted', 'The form could not be read.');
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  return html(500, 'Something went wrong', 'The sign-in could not be completed because of an error on our side. Nothing was changed; please try again.');
+  return html(500, 'Something went wrong', 'The sign-in could not be completed because of an error on our side. Please try again.');
 }
 
 let registered = false;

@@ -7,7 +7,7 @@ import type { ResolvedSession } from '../tokens/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { SamlIdentitiesService } from './saml-identities.service.js';
 import type { SamlSignInEntity } from './saml-sign-in.entity.js';
-import { SamlRefusal } from './saml-refusal.js';
+import { SamlRefusal } from './saml-sign-in.errors.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';
 import { SamlSignInService } from './saml-sign-in.service.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';

@@ -11,7 +11,7 @@ import type { GroupEntity } from '../groups/group.entity.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
-import { SamlRefusal } from './saml-refusal.js';
+import { SamlRefusal } from './saml-sign-in.errors.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { nodeSaml } from './saml-response-validator.js';
 import { groupServiceProvider, safeRelayPath, ServiceProvider } from './service-provider.js';

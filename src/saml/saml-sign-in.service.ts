@@ -12,7 +12,7 @@ import { UsersService } from '../users/users.service.js';
 import { SamlAssertionsRepository } from './saml-assertions.repository.js';
 import type { SamlIdentityEntity } from './saml-identity.entity.js';
 import { SamlIdentitiesService } from './saml-identities.service.js';
-import { RefusalReason, SamlRefusal } from './saml-refusal.js';
+import { RefusalReason, SamlRefusal } from './saml-sign-in.errors.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { InvalidSamlResponse, validateSamlResponse, ValidAssertion } from './saml-response-validator.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';

@@ -48,6 +48,10 @@ export function identityColumns(doc: ScimUserDoc): IdentityColumns {
   };
 }
 
+function sameEmails(a: IdentityColumns['emails'], b: IdentityColumns['emails']): boolean {
+  return a.length === b.length && a.every((e, i) => e.valueLower === b[i].valueLower && e.typeLower === b[i].typeLower && e.isPrimary === b[i].isPrimary);
+}
+
 /** Owns scim_identities and scim_identity_emails. */
 @Injectable()
 export class ScimIdentitiesRepository {
@@ -116,7 +120,9 @@ export class ScimIdentitiesRepository {
     }
     const { id, ...values } = next;
     await tx.update(ScimIdentityEntity, { id }, values);
-    if (columns) {
+    // Email rows are a projection of the document: rewritten only when the emails changed, so a
+    // PATCH of `active` or a name does not delete and re-insert them.
+    if (columns && !sameEmails(columns.emails, identityColumns(JSON.parse(current.attributes) as ScimUserDoc).emails)) {
       await tx.delete(ScimIdentityEmailEntity, { identityId: id });
       await this.writeEmails(tx, id, columns);
     }
@@ -137,12 +143,30 @@ export class ScimIdentitiesRepository {
   async list(scope: Scope, query: ListQuery): Promise<{ items: ScimIdentityEntity[]; total: number }> {
     const qb = this.scoped(this.db.reader, scope);
     if (query.where) qb.andWhere(`(${query.where.sql})`, query.where.params);
-    const total = await qb.clone().getCount();
-    if (query.limit === 0) return { items: [], total };
+    const counted = qb.clone();
+    if (query.limit === 0) return { items: [], total: await counted.getCount() };
     if (query.afterId !== undefined) qb.andWhere('i.id > :afterId', { afterId: query.afterId });
-    const order: SortTerm[] = query.orderBy && query.orderBy.length > 0 ? query.orderBy : [{ expression: 'i.id', direction: 'ASC' }];
-    order.forEach((o, index) => (index === 0 ? qb.orderBy(o.expression, o.direction, o.nulls) : qb.addOrderBy(o.expression, o.direction, o.nulls)));
-    const items = await qb.offset(query.offset).limit(query.limit).getMany();
+    const custom = query.orderBy !== undefined && query.orderBy.length > 0;
+    let items: ScimIdentityEntity[];
+    if (custom) {
+      query.orderBy!.forEach((o, index) => (index === 0 ? qb.orderBy(o.expression, o.direction, o.nulls) : qb.addOrderBy(o.expression, o.direction, o.nulls)));
+      items = await qb.offset(query.offset).limit(query.limit).getMany();
+    } else {
+      // Deep pages in creation order: the offset is walked over the (group_id, id) index alone and
+      // only the page's rows are read. PostgreSQL would otherwise fetch every skipped row.
+      const page = qb.select('i.id').orderBy('i.id', 'ASC').offset(query.offset).limit(query.limit);
+      items = await this.db.reader
+        .getRepository(ScimIdentityEntity)
+        .createQueryBuilder('p')
+        .where(`p.id IN (${page.getQuery()})`)
+        .setParameters(page.getParameters())
+        .orderBy('p.id', 'ASC')
+        .getMany();
+    }
+    // A page that is not full ends the result, so it already says how many there are: lookups by
+    // userName or externalId (one match) need no second query.
+    const pageTellsTotal = query.afterId === undefined && items.length < query.limit && (items.length > 0 || query.offset === 0);
+    const total = pageTellsTotal ? query.offset + items.length : await counted.getCount();
     return { items, total };
   }
 }

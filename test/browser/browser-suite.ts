@@ -14,8 +14,7 @@ export function describeInBrowser(name: string, body: () => void): void {
   describe.skip(name, () => {
     it.skip(SKIP_MESSAGE, () => undefined);
   });
-  // eslint-disable-next-line no-console
-  console.warn(`${name}: ${SKIP_MESSAGE}`);
+  process.stderr.write(`Browser tests skipped: "${name}": ${SKIP_MESSAGE}\n`);
 }
 
 export interface UiHarness {

@@ -1,7 +1,8 @@
 /** A small fetch client for seeding a running Roster through its real HTTP APIs. */
 export interface HttpAnswer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Parsed JSON, or the text of an HTML page. */
+  body: any;
   headers: Headers;
 }
 

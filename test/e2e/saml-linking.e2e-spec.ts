@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { setUpGroup } from '../support/fixtures.js';
+import { adminAuth, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { auditSince, createAccount, lastAuditId, provision, signInBrowser, signInWithSaml, snapshot } from '../support/saml-fixtures.js';
 import type { BrowserSession } from '../support/saml-fixtures.js';
@@ -138,6 +138,18 @@ describe('SAML account linking (outcome 2: an unknown NameID in a signed-in brow
     expect(offer.text).toContain('Allow Group linking to sign you in with SAML?');
     const script = await t.http().get('/groups/linking/-/saml/resubmit.js').expect(200);
     expect(script.headers['content-type']).toMatch(/^application\/javascript/);
+  });
+
+  it('makes a linked member whose email is in a verified domain an Enterprise user of the group', async () => {
+    const verified = await setUpGroup(t, 'linking-verified');
+    await t.http().put(`/api/v4/groups/${verified.id}`).set(adminAuth).send({ verified_domains: ['verified.test'] }).expect(200);
+    const userId = await createAccount(t, { username: 'enterprise', email: 'enterprise@verified.test' });
+    const browser = await signInBrowser(t, userId);
+    const offer = await signInWithSaml(t, verified, { nameId: 'idp-enterprise', email: 'enterprise@verified.test', cookie: browser.cookie }).expect(200);
+    await postForm(t, '/groups/linking-verified/-/saml/authorize', authorizeForm(offer.text), browser.cookie).expect(303);
+    const members = await t.http().get(`/api/v4/groups/${verified.id}/members`).set(adminAuth).expect(200);
+    const row = (members.body as { id: number; enterprise: boolean; saml_identity: unknown; last_saml_sign_in: unknown }[]).find((m) => m.id === userId);
+    expect(row).toMatchObject({ enterprise: true, saml_identity: { extern_uid: 'idp-enterprise' }, last_saml_sign_in: { name_id: 'idp-enterprise', outcome: 'linked' } });
   });
 
   it('refuses an invalid cross-site response at once instead of re-posting it', async () => {

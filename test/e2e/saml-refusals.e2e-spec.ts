@@ -4,7 +4,7 @@ import type { GroupSetup } from '../support/fixtures.js';
 import { auditSince, lastAuditId, provision, Provisioned, signInWithSaml, snapshot, spFor } from '../support/saml-fixtures.js';
 import type { Snapshot } from '../support/saml-fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
-import { newSamlId, PostOptions, samlResponse } from '../support/test-idp.js';
+import { authnRequestIdFromRedirect, newSamlId, PostOptions, samlResponse } from '../support/test-idp.js';
 
 /** A refused response: an HTML page a person can read (no XML, no stack trace), 4xx. */
 function expectReadablePage(res: { status: number; headers: Record<string, string>; text: string }, status: number) {
@@ -77,6 +77,19 @@ describe('SAML refusals', () => {
     const assertionId = newSamlId();
     await signInWithSaml(t, g, { nameId: person.externalId, assertionId }).expect(303);
     await signInWithSaml(t, g, { nameId: person.externalId, assertionId }).expect(400);
+  });
+
+  it('lets exactly one of many simultaneous posts of the same assertion sign in', async () => {
+    const SAMLResponse = samlResponse(spFor(t, g), { nameId: person.externalId });
+    const results = await Promise.all(Array.from({ length: 8 }, () => signInWithSaml(t, g, { nameId: '', rawSamlResponse: SAMLResponse })));
+    expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400, 400, 400, 400]);
+  });
+
+  it('lets exactly one of several simultaneous responses to the same AuthnRequest sign in', async () => {
+    const start = await t.http().get('/groups/refusals/-/saml/sso').expect(302);
+    const inResponseTo = authnRequestIdFromRedirect(start.headers.location);
+    const results = await Promise.all(Array.from({ length: 5 }, () => signInWithSaml(t, g, { nameId: person.externalId, inResponseTo })));
+    expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400]);
   });
 
   it('refuses every response while the provider is disabled, with a page saying so', async () => {

@@ -119,6 +119,15 @@ describe('SAML sign-in', () => {
       expect(after.saml_sign_ins.length).toBe(state.saml_sign_ins.length + 1);
     });
 
+    it('refuses a blocked account', async () => {
+      const g = await setUpGroup(t, 'one-blocked');
+      const person = await provision(t, g);
+      await t.sql("UPDATE users SET state = 'blocked' WHERE id = ?", [person.userId]);
+      const res = await signInWithSaml(t, g, { nameId: person.externalId }).expect(403);
+      expect(res.text).toContain('Your account is blocked.');
+      expect(await t.sql('SELECT id FROM sessions WHERE user_id = ?', [person.userId])).toEqual([]);
+    });
+
     it('adds back a user with an inactive SCIM identity when SSO is not enforced', async () => {
       const g = await setUpGroup(t, 'one-lax');
       const person = await provision(t, g);

@@ -12,7 +12,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM_PATH);
 
-export const SKIP_MESSAGE = `Browser tests skipped: Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium).`;
+export const SKIP_MESSAGE = `Chromium is not installed at ${CHROMIUM_PATH} (install it with: apt-get install -y chromium)`;
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -96,9 +96,16 @@ export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth);
 }
 
-export async function screenshot(page: Page, name: string, dirs: string[] = [ARTIFACTS_DIR]): Promise<void> {
+/**
+ * A full-page PNG in each directory. `maxHeight` cuts a long page (the copies committed for the
+ * README stay readable and small; the artifacts keep everything).
+ */
+export async function screenshot(page: Page, name: string, dirs: string[] = [ARTIFACTS_DIR], maxHeight?: number): Promise<void> {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const width = page.viewportSize()?.width ?? DESKTOP.width;
   for (const dir of dirs) {
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+    const clip = maxHeight && height > maxHeight ? { x: 0, y: 0, width, height: maxHeight } : undefined;
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, clip });
   }
 }

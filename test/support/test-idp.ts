@@ -11,6 +11,7 @@
  *   const b64 = samlResponse(sp, { nameId: 'ext-1', email: 'a@acme.com' });   // SAMLResponse value
  *   await postSamlResponse(t.http(), sp, { nameId: 'ext-1', email: 'a@acme.com', relayState: '/x', cookie });
  *   const id = authnRequestIdFromRedirect(res.headers.location);   // SP-initiated: InResponseTo
+ *   await page.setContent(samlPostFormHtml(sp, { nameId: 'ext-1' })); await page.click('#post');  // a browser
  *
  * `ResponseOptions` covers what the tests vary: NameID and attributes, InResponseTo, audience,
  * Destination and Recipient, NotBefore / NotOnOrAfter offsets, assertion id, issuer, which part is
@@ -206,6 +207,20 @@ export function postSamlResponse(http: Agent, sp: ServiceProvider, o: PostOption
   if (o.cookie) request.set('Cookie', o.cookie);
   for (const [k, v] of Object.entries(o.headers ?? {})) request.set(k, v);
   return request.send(form.toString());
+}
+
+/**
+ * An IdP-style HTTP-POST binding page for a real browser (e.g. Playwright's `page.setContent`):
+ * a form to the ACS with the SAMLResponse and RelayState, and a button `#post` to submit it. Posted
+ * from this page the request is cross-site, as from a real IdP.
+ */
+export function samlPostFormHtml(sp: ServiceProvider, o: ResponseOptions & { relayState?: string }): string {
+  const relay = o.relayState === undefined ? '' : `<input type="hidden" name="RelayState" value="${escapeXml(o.relayState)}">`;
+  return (
+    `<!doctype html><html><body><form method="post" action="${escapeXml(sp.acsUrl)}">` +
+    `<input type="hidden" name="SAMLResponse" value="${samlResponse(sp, o)}">${relay}` +
+    `<button id="post" type="submit">Sign in to Roster</button></form></body></html>`
+  );
 }
 
 /** The AuthnRequest carried by an HTTP-Redirect binding URL (the `Location` of the SSO start), as XML. */

@@ -20,16 +20,18 @@ async function copyText(text, input) {
 
 export function copyField({ label, value, help, secret = false, name }) {
   const id = uid(name ?? 'copy');
-  const input = h('input', {
+  // A read-only textarea rather than an input: on a phone a long URL wraps and stays readable
+  // instead of hiding its distinguishing end.
+  const input = h('textarea', {
     id,
-    class: ['input', 'mono', secret ? 'secret-value' : null],
-    type: 'text',
+    class: ['input', 'mono', 'copy-value', secret ? 'secret-value' : null],
+    rows: 1,
     readonly: true,
-    value: value ?? '',
     spellcheck: 'false',
     autocomplete: 'off',
     'data-copy': name,
   });
+  input.value = value ?? '';
   const button = h('button', {
     type: 'button',
     class: 'button button-secondary copy-button',

@@ -9,7 +9,11 @@ function field(control, { label, help, name }, layout = 'stack') {
   const helpId = help ? `${id}-help` : null;
   const errorId = `${id}-error`;
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-  const describe = () => control.setAttribute('aria-describedby', [helpId, error.hidden ? null : errorId].filter(Boolean).join(' '));
+  const describe = () => {
+    const ids = [helpId, error.hidden ? null : errorId].filter(Boolean).join(' ');
+    if (ids) control.setAttribute('aria-describedby', ids);
+    else control.removeAttribute('aria-describedby');
+  };
   const labelEl = h('label', { for: id, class: 'field-label', text: label });
   const helpEl = help ? h('p', { class: 'field-help', id: helpId }, help) : null;
   const wrap = layout === 'inline'

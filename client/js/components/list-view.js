@@ -15,11 +15,12 @@ export function listView({ load, columns, empty, caption, rowClass, expandable, 
   const el = h('div', { class: 'list-view' }, status, body, pagerSlot);
   let controller = null;
   let current = 1;
+  // Leaving the page cancels whatever this list is still loading.
+  outer?.addEventListener('abort', () => controller?.abort(), { once: true });
 
   async function go(page) {
     controller?.abort();
     controller = new AbortController();
-    outer?.addEventListener('abort', () => controller?.abort(), { once: true });
     const signal = controller.signal;
     current = page;
     el.setAttribute('aria-busy', 'true');

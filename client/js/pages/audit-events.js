@@ -50,10 +50,13 @@ function detailsCell(event) {
   const details = event.details;
   if (details === null || details === undefined || (typeof details === 'object' && Object.keys(details).length === 0)) return dash();
   if (typeof details !== 'object') return h('span', { text: String(details) });
+  // Empty values say nothing to the reader ("in response to: null"); leave them out.
+  const entries = Object.entries(details).filter(([, value]) => value !== null && value !== undefined && value !== '');
+  if (entries.length === 0) return dash();
   return h(
     'dl',
     { class: 'details-list' },
-    Object.entries(details).map(([key, value]) =>
+    entries.map(([key, value]) =>
       h('div', {}, h('dt', { text: key.replace(/_/g, ' ') }), h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) })),
     ),
   );

@@ -285,3 +285,24 @@ describe('compileUserSort', () => {
     expect(() => compileUserSort('userName', 'up', 'sqlite')).toThrow(expect.objectContaining({ code: 'invalid_value' }));
   });
 });
+
+describe('compileUserFilter: names that exist on Object.prototype', () => {
+  it.each(['constructor eq "x"', '__proto__ eq "x"', 'toString pr', 'constructor[value eq "x"]', 'hasOwnProperty[type eq "x"].value eq "y"', 'emails[constructor eq "x"]', 'name.__proto__ eq "x"'])(
+    'refuses %s as not filterable',
+    (filter) => {
+      let error: unknown;
+      try {
+        compileUserFilter(parseFilter(filter), { dialect: 'sqlite' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('invalid_filter');
+      expect((error as DomainError).message).toMatch(/is not filterable|Invalid attribute path/);
+    },
+  );
+
+  it('refuses constructor as a sort attribute', () => {
+    expect(() => compileUserSort('constructor', undefined, 'sqlite')).toThrow('Cannot sort by "constructor"');
+  });
+});

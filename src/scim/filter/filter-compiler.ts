@@ -54,6 +54,10 @@ interface Scope {
 }
 
 const ROOT: Scope = { prefix: '', written: '' };
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 /**
  * Subqueries (email conditions, `userName eq` fallbacks) per filter. PostgreSQL plans each as a
  * semi-join, and planning time grows steeply with their number: ~130 of them, which fit in 4 KiB,
@@ -221,9 +225,9 @@ class Compiler {
     const written = this.written(node.attr, scope);
     if (scope.prefix !== '') throw invalidFilter(`Value filters cannot be nested (${quote(written)})`);
     const key = this.resolveKey(node.attr, scope, written);
-    const multi = this.map.multiValued[key];
+    const multi = own(this.map.multiValued, key);
     if (!multi && !this.map.complex.includes(key)) {
-      if (this.map.attributes[key]) {
+      if (own(this.map.attributes, key)) {
         throw invalidFilter(`Attribute ${quote(written)} is neither multi-valued nor complex, so it takes no "[…]" filter`);
       }
       throw this.notFilterable(written);
@@ -246,7 +250,7 @@ class Compiler {
     if (node.kind === 'and') return this.indexedEquality(node.left, scope) || this.indexedEquality(node.right, scope);
     if (node.kind !== 'compare' || node.op !== 'eq' || node.value === null) return false;
     const key = `${scope.prefix}${node.attr.subAttr === undefined ? node.attr.attr : `${node.attr.attr}.${node.attr.subAttr}`}`.toLowerCase();
-    return node.attr.schema === undefined && this.map.attributes[this.map.aliases[key] ?? key]?.indexed === true;
+    return node.attr.schema === undefined && this.lookup(key)?.indexed === true;
   }
 
   /**
@@ -256,13 +260,18 @@ class Compiler {
   private attribute(path: AttrPath, scope: Scope, equality: boolean, build: (a: FilterAttribute, column: string) => string): string {
     const written = this.written(path, scope);
     const key = this.resolveKey(path, scope, written);
-    const attribute = this.map.attributes[this.map.aliases[key] ?? key];
+    const attribute = this.lookup(key);
     if (!attribute) throw this.notFilterable(written);
     if (!attribute.multiValued) return build(attribute, `${this.map.rootAlias}.${attribute.column}`);
     if (scope.multi?.key === attribute.multiValued) return build(attribute, `${scope.multi.alias}.${attribute.column}`);
     const multi = this.map.multiValued[attribute.multiValued];
     const alias = `${multi.aliasPrefix}${this.nextAlias()}`;
     return this.subquery(multi, alias, build(attribute, `${alias}.${attribute.column}`), equality && attribute.indexed === true);
+  }
+
+  /** Own keys only: a client's `constructor` or `__proto__` must never resolve to Object.prototype. */
+  private lookup(key: string): FilterAttribute | undefined {
+    return own(this.map.attributes, own(this.map.aliases, key) ?? key);
   }
 
   private resolveKey(path: AttrPath, scope: Scope, written: string): string {

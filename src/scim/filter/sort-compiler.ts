@@ -58,6 +58,6 @@ function findSortable(map: FilterAttributeMap, sortBy: string) {
   const colon = sortBy.lastIndexOf(':');
   if (colon >= 0 && !map.schemas.includes(sortBy.slice(0, colon).toLowerCase())) return undefined;
   const key = sortBy.slice(colon + 1).toLowerCase();
-  const attribute = map.attributes[key];
+  const attribute = Object.hasOwn(map.attributes, key) ? map.attributes[key] : undefined;
   return attribute?.sortable && !attribute.multiValued ? attribute : undefined;
 }
