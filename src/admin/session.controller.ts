@@ -1,23 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
-import { SESSION_COOKIE, SESSION_IDLE_MS, SessionsService } from '../tokens/sessions.service.js';
+import { SESSION_COOKIE, SessionsService } from '../tokens/sessions.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
+import { sessionCookieOptions } from '../tokens/session-cookie.js';
 import { jsonObject } from './admin-input.js';
 import { Principal } from './request-actor.js';
 import { userView } from './views.js';
-
-/**
- * The session cookie's attributes: HttpOnly (scripts never see the secret), SameSite=Lax (no
- * cross-site POSTs carry it), Secure when Roster is served over https (saml.md, Sessions).
- */
-export function sessionCookieOptions(config: AppConfig): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: config.baseUrl.startsWith('https:'), path: '/' };
-}
 
 /** The UI's sign-in with a personal access token, and sign-out. */
 @Controller('api/v4/session')
@@ -44,7 +37,7 @@ export class SessionController {
     }
     const { secret, csrfToken } = await this.sessions.create(user);
     response.status(201).setHeader('Cache-Control', 'no-store');
-    response.cookie(SESSION_COOKIE, secret, { ...sessionCookieOptions(this.config), maxAge: SESSION_IDLE_MS });
+    response.cookie(SESSION_COOKIE, secret, sessionCookieOptions(this.config));
     return { user: userView(user), csrf_token: csrfToken };
   }
 
@@ -55,7 +48,7 @@ export class SessionController {
     if (principal.via !== 'session') throw new DomainError('not_found', '404 Session Not Found - this request was authenticated with a personal access token');
     response.setHeader('Cache-Control', 'no-store');
     // The server extends the session while it is used; the cookie's lifetime follows.
-    response.cookie(SESSION_COOKIE, (request.cookies as Record<string, string>)[SESSION_COOKIE], { ...sessionCookieOptions(this.config), maxAge: SESSION_IDLE_MS });
+    response.cookie(SESSION_COOKIE, (request.cookies as Record<string, string>)[SESSION_COOKIE], sessionCookieOptions(this.config));
     return { user: userView(principal.user), csrf_token: principal.csrfToken };
   }
 
@@ -64,6 +57,6 @@ export class SessionController {
   @HttpCode(204)
   async signOut(@Principal() principal: PersonPrincipal, @Res({ passthrough: true }) response: Response): Promise<void> {
     if (principal.via === 'session' && principal.sessionId !== undefined) await this.sessions.end(principal.sessionId);
-    response.clearCookie(SESSION_COOKIE, sessionCookieOptions(this.config));
+    response.clearCookie(SESSION_COOKIE, sessionCookieOptions(this.config, false));
   }
 }

@@ -31,15 +31,18 @@ export function groupView(group: GroupEntity, baseUrl: string) {
   };
 }
 
-/** SAML SP endpoints of a group (saml.md), or of the instance. */
+/**
+ * SAML SP endpoints of a group (saml.md). The instance provider's settings serve instance-level
+ * SCIM (enforced SSO, default role); instance sign-in has no endpoints, so none are advertised.
+ */
 export function samlEndpoints(baseUrl: string, group: GroupEntity | null) {
-  const base = group ? `${baseUrl}/groups/${group.path}` : `${baseUrl}/-/saml`;
-  const prefix = group ? `${base}/-/saml` : base;
+  if (!group) return { sp_entity_id: null, acs_url: null, metadata_url: null, sso_start_url: null };
+  const base = `${baseUrl}/groups/${group.path}`;
   return {
-    sp_entity_id: group ? base : `${baseUrl}`,
-    acs_url: `${prefix}/callback`,
-    metadata_url: `${prefix}/metadata`,
-    sso_start_url: `${prefix}/sso`,
+    sp_entity_id: base,
+    acs_url: `${base}/-/saml/callback`,
+    metadata_url: `${base}/-/saml/metadata`,
+    sso_start_url: `${base}/-/saml/sso`,
   };
 }
 

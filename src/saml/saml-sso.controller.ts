@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
-import { SESSION_COOKIE, SESSION_IDLE_MS, SessionsService } from '../tokens/sessions.service.js';
+import { SESSION_COOKIE, SessionsService } from '../tokens/sessions.service.js';
+import { sessionCookieOptions } from '../tokens/session-cookie.js';
 import type { ResolvedSession } from '../tokens/sessions.service.js';
 import { SamlLinkService } from './saml-link.service.js';
 import { linkOfferPage, RESUBMIT_SCRIPT, resubmitPage } from './saml-pages.js';
@@ -60,7 +61,7 @@ export class SamlSsoController {
     }
     const result = await this.signIn.accept(ctx, form.SAMLResponse, session, request.ip ?? null);
     if (result.kind === 'signed_in') {
-      response.cookie(SESSION_COOKIE, result.sessionSecret, this.cookieOptions());
+      response.cookie(SESSION_COOKIE, result.sessionSecret, sessionCookieOptions(this.config));
       response.redirect(303, relayPath);
       return;
     }
@@ -96,10 +97,5 @@ export class SamlSsoController {
   private async session(request: Request): Promise<ResolvedSession | null> {
     const secret = (request.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
     return typeof secret === 'string' ? this.sessions.resolve(secret) : null;
-  }
-
-  /** saml.md Sessions: HttpOnly, SameSite=Lax, Secure when Roster is served over https. */
-  private cookieOptions(): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.baseUrl.startsWith('https:'), path: '/', maxAge: SESSION_IDLE_MS };
   }
 }
