@@ -41,15 +41,22 @@ export class SessionController {
     return { user: userView(user), csrf_token: csrfToken };
   }
 
-  /** Who the browser is signed in as (after a SAML sign-in the UI learns its CSRF token here). */
+  /**
+   * Who the browser is signed in as, from the session cookie alone (after a SAML sign-in the UI
+   * learns its CSRF token here). Not being signed in is an answer, not an error: 200 with nulls.
+   */
   @Get()
-  @UseGuards(PersonAuthGuard)
-  current(@Principal() principal: PersonPrincipal, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    if (principal.via !== 'session') throw new DomainError('not_found', '404 Session Not Found - this request was authenticated with a personal access token');
+  async current(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
     response.setHeader('Cache-Control', 'no-store');
+    const secret = (request.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const session = typeof secret === 'string' ? await this.sessions.resolve(secret) : null;
+    if (!session) {
+      if (secret !== undefined) response.clearCookie(SESSION_COOKIE, sessionCookieOptions(this.config, false));
+      return { user: null, csrf_token: null };
+    }
     // The server extends the session while it is used; the cookie's lifetime follows.
-    response.cookie(SESSION_COOKIE, (request.cookies as Record<string, string>)[SESSION_COOKIE], sessionCookieOptions(this.config));
-    return { user: userView(principal.user), csrf_token: principal.csrfToken };
+    response.cookie(SESSION_COOKIE, secret, sessionCookieOptions(this.config));
+    return { user: userView(session.user), csrf_token: session.csrfToken };
   }
 
   @Delete()

@@ -59,7 +59,15 @@ function tour(seed: DemoSeed): Tour[] {
       ready: (page) => page.getByText('Showing 1–20').waitFor(),
       then: (page) => page.getByRole('row').filter({ hasText: '409' }).getByRole('button', { name: 'Body' }).click(),
     },
-    { name: 'admin-scim-token', hash: '#/admin/scim-token', ready: (page) => page.getByRole('button', { name: 'Generate a SCIM token' }).waitFor() },
+    {
+      name: 'admin-scim-token',
+      hash: '#/admin/scim-token',
+      // The demo configures no instance SAML, so the page warns that instance SCIM is refused.
+      ready: async (page) => {
+        await page.getByRole('button', { name: 'Generate a SCIM token' }).waitFor();
+        await page.getByText('SAML SSO is not configured yet, so the SCIM API refuses every request.', { exact: false }).waitFor();
+      },
+    },
     { name: 'admin-saml', hash: '#/admin/saml', ready: heading('Identity provider') },
     {
       name: 'admin-users',

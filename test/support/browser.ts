@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../src/project-root.js';
 
 /**
@@ -35,15 +35,6 @@ export interface PageProblems {
   dialogs: string[];
 }
 
-/**
- * Expected console noise: Chromium logs every non-2xx fetch as an error. The session probe
- * (GET /api/v4/session answers 401 when nobody is signed in) is the only one a healthy page makes.
- */
-function expected(message: ConsoleMessage): boolean {
-  const url = message.location().url ?? '';
-  return /Failed to load resource: the server responded with a status of 401/.test(message.text()) && /\/api\/v4\/session$/.test(url);
-}
-
 export interface TrackedPage {
   context: BrowserContext;
   page: Page;
@@ -57,7 +48,8 @@ export async function openPage(browser: Browser, baseUrl: string, viewport = DES
   const page = await context.newPage();
   const problems: PageProblems = { consoleErrors: [], pageErrors: [], dialogs: [] };
   page.on('console', (message) => {
-    if (message.type() === 'error' && !expected(message)) problems.consoleErrors.push(`${message.text()} (${message.location().url})`);
+    // Chromium logs every failed fetch as an error; a healthy page makes none, so every one counts.
+    if (message.type() === 'error') problems.consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => problems.pageErrors.push(error.message));
   page.on('dialog', (dialog) => {

@@ -28,7 +28,7 @@ export async function adminPage(main, { params, signal }) {
   main.append(tabs(SECTIONS.map((s) => ({ label: s.label, href: `#/admin/${s.key}`, active: s.key === active.key })), 'Admin sections'), body);
   switch (active.key) {
     case 'scim-token':
-      return scimTokenPanel(body, { endpoint: '/application/scim_token', signal, scope: 'instance' });
+      return scimTokenPanel(body, { endpoint: '/application/scim_token', providerEndpoint: '/application/saml_provider', signal, scope: 'instance' });
     case 'saml':
       return samlConfiguration(body, { endpoint: '/application/saml_provider', signal, scope: 'instance' });
     case 'users':

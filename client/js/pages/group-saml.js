@@ -40,7 +40,7 @@ export async function groupSamlPage(main, ctx) {
     case 'configuration':
       return samlConfiguration(body, { endpoint: `/groups/${group.id}/saml_provider`, signal: ctx.signal });
     case 'scim-token':
-      return scimTokenPanel(body, { endpoint: `/groups/${group.id}/scim_token`, signal: ctx.signal });
+      return scimTokenPanel(body, { endpoint: `/groups/${group.id}/scim_token`, providerEndpoint: `/groups/${group.id}/saml_provider`, signal: ctx.signal });
     case 'members':
       return groupMembers(body, args);
     case 'mismatches':

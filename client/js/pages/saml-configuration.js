@@ -18,23 +18,29 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
     return;
   }
   const who = scope === 'group' ? 'members of this group' : 'people on this instance';
-  container.append(
-    section(
-      {
-        title: 'Service provider details',
-        id: 'sp-details',
-        description: 'Enter these values in your identity provider’s SAML app for Roster.',
-      },
-      h(
-        'div',
-        { class: 'grid-2' },
-        copyField({ label: 'SSO URL', name: 'sso_start_url', value: provider.sso_start_url, help: `What ${who} open to sign in; use it as the app’s sign-in URL in the IdP dashboard.` }),
-        copyField({ label: 'Metadata URL', name: 'metadata_url', value: provider.metadata_url, help: 'Roster’s SAML metadata, for IdPs that import it.' }),
-        copyField({ label: 'Assertion consumer service URL', name: 'acs_url', value: provider.acs_url, help: 'Also called Single sign-on URL (Okta) or Reply URL (Entra ID).' }),
-        copyField({ label: 'Identifier (entity ID)', name: 'sp_entity_id', value: provider.sp_entity_id, help: 'Also called Audience URI (Okta) or Identifier (Entra ID).' }),
-      ),
+  // The instance's settings govern instance-level SCIM (enforced SSO, default role); sign-in
+  // happens per group, so the instance has no service provider URLs to show.
+  const spDetails = provider.sp_entity_id
+    ? spSection(provider, who)
+    : h('div', { class: 'notice notice-info' }, h('p', { text: 'These settings apply to instance-level SCIM provisioning. People sign in through their group’s SAML SSO URL, so the instance has no service provider URLs of its own.' }));
+  container.append(spDetails, providerForm(provider, endpoint, who));
+}
+
+function spSection(provider, who) {
+  return section(
+    {
+      title: 'Service provider details',
+      id: 'sp-details',
+      description: 'Enter these values in your identity provider’s SAML app for Roster.',
+    },
+    h(
+      'div',
+      { class: 'grid-2' },
+      copyField({ label: 'SSO URL', name: 'sso_start_url', value: provider.sso_start_url, help: `What ${who} open to sign in; use it as the app’s sign-in URL in the IdP dashboard.` }),
+      copyField({ label: 'Metadata URL', name: 'metadata_url', value: provider.metadata_url, help: 'Roster’s SAML metadata, for IdPs that import it.' }),
+      copyField({ label: 'Assertion consumer service URL', name: 'acs_url', value: provider.acs_url, help: 'Also called Single sign-on URL (Okta) or Reply URL (Entra ID).' }),
+      copyField({ label: 'Identifier (entity ID)', name: 'sp_entity_id', value: provider.sp_entity_id, help: 'Also called Audience URI (Okta) or Identifier (Entra ID).' }),
     ),
-    providerForm(provider, endpoint, who),
   );
 }
 

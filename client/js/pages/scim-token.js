@@ -7,10 +7,18 @@ import { copyField } from '../components/copy-field.js';
 import { confirmDialog } from '../components/dialog.js';
 import { section } from '../components/layout.js';
 
-export async function scimTokenPanel(container, { endpoint, signal, scope = 'group' }) {
+/**
+ * `providerEndpoint`: the scope's SAML settings. The SCIM API refuses every request until they
+ * exist, which an owner would otherwise only learn from errors in the IdP.
+ */
+export async function scimTokenPanel(container, { endpoint, providerEndpoint, signal, scope = 'group' }) {
   let status;
+  let provider = null;
   try {
-    status = (await api.get(endpoint, { signal })).data;
+    [status, provider] = await Promise.all([
+      api.get(endpoint, { signal }).then((r) => r.data),
+      providerEndpoint ? api.get(providerEndpoint, { signal }).then((r) => r.data, () => null) : null,
+    ]);
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
     container.append(errorNotice(error, scope === 'group' ? 'this group' : 'the instance SCIM token'));
@@ -98,6 +106,9 @@ export async function scimTokenPanel(container, { endpoint, signal, scope = 'gro
         value: status.scim_api_url,
         help: 'Enter it as the SCIM connector base URL (Okta) or Tenant URL (Entra ID).',
       }),
+      provider && provider.configured === false
+        ? h('div', { class: 'notice notice-warning' }, h('p', { text: 'SAML SSO is not configured yet, so the SCIM API refuses every request. Configure it first (the Configuration tab for a group, SAML settings for the instance).' }))
+        : null,
       statusSlot,
       errorSlot,
       resultSlot,
