@@ -7,11 +7,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPES = /^application\/(scim\+)?json$/i;
 // NUL makes PostgreSQL refuse the whole statement, and an unpaired surrogate cannot be encoded as
 // UTF-8 on the way to the database: both would otherwise surface as a 500 long after parsing.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// String.prototype.isWellFormed (ES2024) finds unpaired surrogates natively, which matters for
+// bodies holding strings of hundreds of kilobytes.
+const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+const unstorable = (text: string) => text.includes('\u0000') || !isWellFormed(text);
 
 /** False for text a database cannot store faithfully (NUL, an unpaired surrogate). */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !unstorable(text);
 }
 
 // SCIM endpoints that never read a body (read-only discovery → 405, Bulk/Me/Groups → 501): the
@@ -45,12 +48,12 @@ function holdsUnstorableText(body: unknown): boolean {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) return true;
+      if (unstorable(value)) return true;
     } else if (Array.isArray(value)) {
       for (const item of value) stack.push(item);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, member] of Object.entries(value)) {
-        if (UNSTORABLE.test(key)) return true;
+        if (unstorable(key)) return true;
         stack.push(member);
       }
     }
@@ -69,12 +72,12 @@ export function findUnstorableText(body: unknown): string | undefined {
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) return path === '' ? 'the body' : path;
+      if (unstorable(value)) return path === '' ? 'the body' : path;
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, member] of Object.entries(value)) {
-        if (UNSTORABLE.test(key)) return `a member name in ${path === '' ? 'the body' : path}`;
+        if (unstorable(key)) return `a member name in ${path === '' ? 'the body' : path}`;
         stack.push([member, path === '' ? key : `${path}.${key}`]);
       }
     }

@@ -48,6 +48,25 @@ export function identityColumns(doc: ScimUserDoc): IdentityColumns {
   };
 }
 
+const SELECT_IDENTITY =
+  'SELECT "id", "group_id" AS "groupId", "user_id" AS "userId", "extern_uid" AS "externUid", "extern_uid_lower" AS "externUidLower", "active", ' +
+  '"user_name_lower" AS "userNameLower", "display_name_lower" AS "displayNameLower", "name_formatted_lower" AS "nameFormattedLower", ' +
+  '"given_name_lower" AS "givenNameLower", "family_name_lower" AS "familyNameLower", "attributes", "version", "created_at" AS "createdAt", ' +
+  '"updated_at" AS "updatedAt" FROM "scim_identities"';
+
+/** A raw row: SQLite returns booleans as 0/1. */
+type IdentityRow = Omit<ScimIdentityEntity, 'active'> & { active: boolean | number };
+
+function identityFromRow(row: IdentityRow): ScimIdentityEntity {
+  return Object.assign(new ScimIdentityEntity(), row, {
+    id: Number(row.id),
+    groupId: row.groupId === null ? null : Number(row.groupId),
+    userId: Number(row.userId),
+    active: row.active === true || row.active === 1,
+    version: Number(row.version),
+  });
+}
+
 function sameEmails(a: IdentityColumns['emails'], b: IdentityColumns['emails']): boolean {
   return a.length === b.length && a.every((e, i) => e.valueLower === b[i].valueLower && e.typeLower === b[i].typeLower && e.isPrimary === b[i].isPrimary);
 }
@@ -63,9 +82,18 @@ export class ScimIdentitiesRepository {
     return groupId === null ? qb.where('i.group_id IS NULL') : qb.where('i.group_id = :scopeGroupId', { scopeGroupId: groupId });
   }
 
-  /** Case-insensitive, as GitLab's `iwhere`: the SCIM id, externalId and NameID are one value. */
-  findByExternUid(scope: Scope, externUid: string, em = this.db.reader): Promise<ScimIdentityEntity | null> {
-    return this.scoped(em, scope).andWhere('i.extern_uid_lower = :uid', { uid: normalizeForCompare(externUid) }).getOne();
+  /**
+   * Case-insensitive, as GitLab's `iwhere`: the SCIM id, externalId and NameID are one value.
+   * GET/PATCH/PUT/DELETE Users/:id and every POST start here, so it is a plain indexed SELECT.
+   */
+  async findByExternUid(scope: Scope, externUid: string, em = this.db.reader): Promise<ScimIdentityEntity | null> {
+    const groupId = scopeGroupId(scope);
+    const [row] = await this.db.select<IdentityRow>(
+      groupId === null ? `${SELECT_IDENTITY} WHERE "group_id" IS NULL AND "extern_uid_lower" = ?` : `${SELECT_IDENTITY} WHERE "group_id" = ? AND "extern_uid_lower" = ?`,
+      groupId === null ? [normalizeForCompare(externUid)] : [groupId, normalizeForCompare(externUid)],
+      em,
+    );
+    return row ? identityFromRow(row) : null;
   }
 
   findByUser(scope: Scope, userId: number, em = this.db.reader): Promise<ScimIdentityEntity | null> {

@@ -7,8 +7,16 @@ import type { ScimRequestLogService } from './scim-request-log.service.js';
 
 const FILTER_VALUE = /\b(externalId|userName)\s+eq\s+"((?:[^"\\]|\\.)*)"/i;
 
+/**
+ * PostgreSQL refuses NUL in text and an unpaired surrogate cannot be encoded: one such value sent by
+ * a client (a decoded id, a filter value) would fail the whole batch of log entries it is written in.
+ */
+function storable(value: string): string {
+  return (value as string & { toWellFormed(): string }).toWellFormed().replace(/\u0000/g, '\\u0000');
+}
+
 function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value.slice(0, 255) : null;
+  return typeof value === 'string' && value !== '' ? storable(value.slice(0, 255)) : null;
 }
 
 /** Which person a request concerned: from the URL, the body, or an `eq` lookup filter. */
@@ -54,7 +62,7 @@ export function scimRequestLogMiddleware(log: ScimRequestLogService) {
         externalIdLower: who.externalId?.toLowerCase() ?? null,
         userName: who.userName,
         resourceId: who.resourceId,
-        errorDetail: typeof detail === 'string' ? detail.slice(0, 2048) : null,
+        errorDetail: typeof detail === 'string' ? storable(detail.slice(0, 2048)) : null,
         body: redactedBodyText(request.body),
       });
     });

@@ -36,7 +36,8 @@ function objectBody(body: unknown): Record<string, unknown> {
  */
 function resourceId(id: string): string {
   if (id.length > MAX_EXTERN_UID_LENGTH || !isStorableText(id)) {
-    throw new DomainError('not_found', `Resource ${id.length > 100 ? `${id.slice(0, 100)}…` : id} not found`);
+    const shown = JSON.stringify(id.length > 100 ? id.slice(0, 100) : id).slice(1, -1);
+    throw new DomainError('not_found', `Resource ${shown}${id.length > 100 ? '…' : ''} not found`);
   }
   return id;
 }

@@ -65,6 +65,7 @@ describe.each(SCOPES)('SCIM discovery at %s', (_scope, setUp) => {
       changePassword: { supported: false },
       sort: { supported: true },
       etag: { supported: true },
+      pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000 },
       meta: { resourceType: 'ServiceProviderConfig', location: `http://roster.test${base}/ServiceProviderConfig` },
     });
     expect(res.body.authenticationSchemes).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { setUpGroup, setUpInstance } from '../support/fixtures.js';
-import { ScimClient, scimClient, userPath } from '../support/scim-protocol-client.js';
+import { Query, ScimClient, scimClient, userPath } from '../support/scim-protocol-client.js';
 import { seedIdentities } from '../support/seed-identities.js';
 import { CapturedQuery, captureReaderSql, explain } from '../support/sql-capture.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -80,7 +80,7 @@ describe('SCIM lookups use indexes', () => {
       for (const plan of await plans(queries)) {
         expectNoScan(plan);
         expect(plan).toMatch(/ix_scim_identities_user_name/);
-        expect(plan).toMatch(/uq_users_username_lower/);
+        expect(plan).toMatch(/uq_users_username_lower|ix_users_username_prefix/); // PostgreSQL may use the pattern index for =
         expect(plan).toMatch(/uq_users_email_lower/);
         if (t.database.kind === 'sqlite') expect(plan).not.toMatch(/SEARCH i USING (COVERING )?INDEX ix_scim_identities_group \(group_id=\?\)\n/);
       }
@@ -136,7 +136,8 @@ describe('SCIM lookups use indexes', () => {
       ['emails[type eq "work" and value ew ".test"] or displayName pr', SEEDED],
       ['meta.created gt "2000-01-01T00:00:00Z"', SEEDED],
     ])('%s: the page comes from SQL (LIMIT), the total from COUNT', async (filter, total) => {
-      for (const paging of [{ count: 50 }, { count: 50, cursor: '' }, { count: 50, sortBy: 'userName', sortOrder: 'descending' }]) {
+      const pagings: Query[] = [{ count: 50 }, { count: 50, cursor: '' }, { count: 50, sortBy: 'userName', sortOrder: 'descending' }];
+      for (const paging of pagings) {
         let body: { totalResults: number; itemsPerPage: number } = { totalResults: 0, itemsPerPage: 0 };
         const queries = await identityQueries(async () => {
           body = (await clients.group.get('/Users', { filter, ...paging }).expect(200)).body;

@@ -160,7 +160,8 @@ describe('SCIM per-token rate limit', () => {
   });
 
   it('answers 429 with Retry-After once a token has spent its burst, per token, and recovers', async () => {
-    const t = await startTestApp({ SCIM_RATE_LIMIT: '2', SCIM_RATE_LIMIT_BURST: '5' });
+    // 1 request/s after a burst of 5: twelve quick requests would need 7 s to all pass.
+    const t = await startTestApp({ SCIM_RATE_LIMIT: '1', SCIM_RATE_LIMIT_BURST: '5' });
     try {
       const g1 = await setUpGroup(t, 'one');
       const g2 = await setUpGroup(t, 'two');
@@ -168,7 +169,7 @@ describe('SCIM per-token rate limit', () => {
       const two = scimClient(t, g2.base, g2.scimToken);
       const statuses: number[] = [];
       let limited;
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 12; i++) {
         const res = await one.get('/Users');
         statuses.push(res.status);
         if (res.status === 429) limited = res;
@@ -180,7 +181,7 @@ describe('SCIM per-token rate limit', () => {
       expect(limited!.body.detail).toBe('Too many requests for this SCIM token; retry later');
       // Another token has its own bucket.
       expect((await two.get('/Users')).status).toBe(200);
-      // 2 requests/s: after a second the first token may go on.
+      // 1 request/s: after a second the first token may go on.
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await one.get('/Users')).status).toBe(200);
     } finally {

@@ -223,6 +223,8 @@ describe.each(SCOPES)('SCIM reads at %s', (_scope, setUp) => {
       expect(zero.body).toMatchObject({ totalResults: 6, itemsPerPage: 0, Resources: [] });
       const huge = await scim.get('/Users', { count: '100000000000000000000' }).expect(200);
       expect(huge.body).toMatchObject({ totalResults: 6, itemsPerPage: 6 });
+      const far = await scim.get('/Users', { startIndex: '99999999999999999999999' }).expect(200);
+      expect(far.body).toMatchObject({ totalResults: 6, startIndex: Number.MAX_SAFE_INTEGER, itemsPerPage: 0, Resources: [] });
       expectScimError(await scim.get('/Users', { count: 'ten' }), 400, 'invalidValue');
     });
 

@@ -307,36 +307,40 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
       () => enc('🚀'),
     ])();
   const usersPath = `${base}/Users`;
+  /** POST goes to the collection, PUT and PATCH to an existing person. */
+  const writeTo = (method: string) => (method === 'POST' ? usersPath : `${usersPath}/${existing()}`);
+  const writeMethod = () => r.pick(['POST', 'PUT', 'PATCH']);
 
   switch (r.int(0, 15)) {
-    case 0:
-      return { category: 'broken JSON', method: r.pick(['POST', 'PUT', 'PATCH']), path: r.chance(0.4) ? usersPath : `${usersPath}/${existing()}`, headers: scimJson, body: Buffer.from(brokenJson(r, JSON.stringify(defectiveUser(r)))), write: true };
+    case 0: {
+      const method = writeMethod();
+      return { category: 'broken JSON', method, path: writeTo(method), headers: scimJson, body: Buffer.from(brokenJson(r, JSON.stringify(defectiveUser(r)))), write: true };
+    }
     case 1: {
       const depth = r.int(33, 20000);
       const open = r.chance(0.5) ? '[' : '{"a":';
       const close = open === '[' ? ']' : '}';
       const deep = open.repeat(depth) + '1' + close.repeat(depth);
       const body = r.chance(0.5) ? deep : `{"userName":"deep${index}@fuzz.test","externalId":"deep-${index}","x":${deep}}`;
-      return { category: 'deeply nested JSON', method: r.pick(['POST', 'PUT']), path: r.chance(0.5) ? usersPath : `${usersPath}/${existing()}`, headers: scimJson, body: Buffer.from(body), write: true };
+      const method = r.pick(['POST', 'PUT']);
+      return { category: 'deeply nested JSON', method, path: writeTo(method), headers: scimJson, body: Buffer.from(body), write: true };
     }
     case 2:
-    case 3:
-      return { category: 'wrong types in a User', method: r.pick(['POST', 'PUT']), path: r.chance(0.5) ? usersPath : `${usersPath}/${existing()}`, headers: scimJson, body: json(defectiveUser(r)), write: true };
+    case 3: {
+      const method = r.pick(['POST', 'PUT']);
+      return { category: 'wrong types in a User', method, path: writeTo(method), headers: scimJson, body: json(defectiveUser(r)), write: true };
+    }
     case 4:
     case 5: {
       const headers: Record<string, string> = { ...scimJson };
       if (r.chance(0.2)) headers['If-Match'] = r.pick(['W/"999999"', '"x"', '*, W/"0"']);
       return { category: 'defective PATCH', method: 'PATCH', path: `${usersPath}/${r.chance(0.85) ? existing() : hostileId()}`, headers, body: json(defectivePatch(r)), write: true };
     }
-    case 6:
-      return {
-        category: 'invalid UTF-8',
-        method: r.pick(['POST', 'PUT', 'PATCH']),
-        path: r.chance(0.5) ? usersPath : `${usersPath}/${existing()}`,
-        headers: scimJson,
-        body: withInvalidUtf8(r, JSON.stringify(r.chance(0.5) ? { ...defectiveUser(r), userName: 'valid@fuzz.test', externalId: `u8-${index}` } : { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'ok' }] })),
-        write: true,
-      };
+    case 6: {
+      const method = writeMethod();
+      const valid = method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'ok' }] } : { schemas: [USER_SCHEMA], userName: `u8-${index}@fuzz.test`, externalId: `u8-${index}` };
+      return { category: 'invalid UTF-8', method, path: writeTo(method), headers: scimJson, body: withInvalidUtf8(r, JSON.stringify(valid)), write: true };
+    }
     case 7:
     case 8: {
       const filter = hostileFilter(r);
@@ -368,7 +372,8 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
       const headers: Record<string, string> = { ...auth };
       if (contentType !== '') headers['Content-Type'] = contentType;
       const valid = { schemas: [USER_SCHEMA], userName: `media${index}@fuzz.test`, externalId: `media-${index}` };
-      return { category: 'wrong media type', method: r.pick(['POST', 'PUT', 'PATCH']), path: r.chance(0.5) ? usersPath : `${usersPath}/${existing()}`, headers, body: json(valid), write: true };
+      const method = writeMethod();
+      return { category: 'wrong media type', method, path: writeTo(method), headers, body: json(method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] } : valid), write: true };
     }
     case 11: {
       const headers: Record<string, string> = { ...scimJson, 'Content-Encoding': r.pick(['gzip', 'deflate', 'br', 'compress', 'x-unknown']) };

@@ -380,3 +380,48 @@ describe('parseFilter: errors say what and where (0-based positions)', () => {
     expect(() => parseFilter(['a pr', 'b pr'] as unknown as string)).toThrow('Filter must be a single string');
   });
 });
+
+describe('parseFilter: every combination of and, or, not and grouping over three terms', () => {
+  // Oracle: JavaScript's !, && and || have SCIM's precedence (not > and > or) and associativity, so the
+  // same expression written in JS must have the same truth table as the parsed AST.
+  function evaluate(node: FilterNode, truth: Record<string, boolean>): boolean {
+    switch (node.kind) {
+      case 'and':
+        return evaluate(node.left, truth) && evaluate(node.right, truth);
+      case 'or':
+        return evaluate(node.left, truth) || evaluate(node.right, truth);
+      case 'not':
+        return !evaluate(node.expr, truth);
+      case 'compare':
+        return truth[node.attr.attr];
+      default:
+        throw new Error(`unexpected ${node.kind}`);
+    }
+  }
+
+  const cases: [filter: string, js: string][] = [];
+  for (const op1 of ['and', 'or']) {
+    for (const op2 of ['and', 'or']) {
+      for (let negations = 0; negations < 8; negations++) {
+        const term = (name: string, i: number) => ((negations >> i) & 1 ? [`not (${name} eq 1)`, `!(${name})`] : [`${name} eq 1`, name]);
+        const [[fa, ja], [fb, jb], [fc, jc]] = [term('a', 0), term('b', 1), term('c', 2)];
+        const js = (o: string) => (o === 'and' ? '&&' : '||');
+        cases.push([`${fa} ${op1} ${fb} ${op2} ${fc}`, `${ja} ${js(op1)} ${jb} ${js(op2)} ${jc}`]);
+        cases.push([`(${fa} ${op1} ${fb}) ${op2} ${fc}`, `(${ja} ${js(op1)} ${jb}) ${js(op2)} ${jc}`]);
+        cases.push([`${fa} ${op1} (${fb} ${op2} ${fc})`, `${ja} ${js(op1)} (${jb} ${js(op2)} ${jc})`]);
+        cases.push([`not (${fa} ${op1} ${fb}) ${op2} ${fc}`, `!(${ja} ${js(op1)} ${jb}) ${js(op2)} ${jc}`]);
+      }
+    }
+  }
+
+  it.each(cases)('%s', (filter, js) => {
+    const ast = parseFilter(filter);
+    const oracle = new Function('a', 'b', 'c', `return ${js};`) as (a: boolean, b: boolean, c: boolean) => boolean;
+    for (let bits = 0; bits < 8; bits++) {
+      const truth = { a: Boolean(bits & 1), b: Boolean(bits & 2), c: Boolean(bits & 4) };
+      expect(evaluate(ast, truth)).toBe(oracle(truth.a, truth.b, truth.c));
+    }
+    // The operators' case never matters.
+    expect(parseFilter(filter.replace(/\b(and|or|not)\b/g, (k) => k.toUpperCase()))).toEqual(ast);
+  });
+});

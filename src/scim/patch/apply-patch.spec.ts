@@ -393,3 +393,37 @@ describe('applyPatch: atomicity', () => {
     expect(doc.emails).toEqual([{ type: 'work', value: 'w@x', primary: true }]);
   });
 });
+
+describe('applyPatch: limits that keep hostile input from reaching the database', () => {
+  const doc = aliceDoc();
+
+  it('refuses a userName or an email value over 255 characters with invalid_value, naming the attribute', () => {
+    expect(patch(doc, { op: 'replace', path: 'userName', value: `${'u'.repeat(245)}@acme.com` }).userName).toHaveLength(254);
+    const long = patchError(doc, { op: 'replace', path: 'userName', value: 'u'.repeat(256) });
+    expect(long.code).toBe('invalid_value');
+    expect(long.message).toBe('Operation 1 (replace "userName"): userName is longer than 255 characters');
+    const email = patchError(doc, { op: 'replace', path: 'emails[type eq "work"].value', value: `${'e'.repeat(300)}@acme.com` });
+    expect(email.message).toMatch(/emails\.value is longer than 255 characters$/);
+    // Attributes that are not indexed keep any length.
+    expect(patch(doc, { op: 'replace', path: 'title', value: 't'.repeat(10_000) }).title).toHaveLength(10_000);
+  });
+
+  it('refuses more than 100 values in a multi-valued attribute, also when an add would reach 101', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => ({ value: `+1 555 ${i}` }));
+    expect((patch(doc, { op: 'replace', path: 'phoneNumbers', value: hundred }).phoneNumbers as unknown[]).length).toBe(100);
+    const e = patchError(doc, { op: 'replace', path: 'phoneNumbers', value: [...hundred, { value: 'one more' }] });
+    expect(e.code).toBe('invalid_value');
+    expect(e.message).toMatch(/phoneNumbers holds 101 values; at most 100 are accepted$/);
+    const full = patch(doc, { op: 'replace', path: 'phoneNumbers', value: hundred });
+    expect(patchError(full, { op: 'add', path: 'phoneNumbers', value: [{ value: 'one more' }] }).message).toMatch(/holds 101 values/);
+  });
+
+  it('refuses a value filter nested deeper than 50 parentheses with invalid_path, without overflowing the stack', () => {
+    const deep = (n: number) => `emails[${'('.repeat(n)}type eq "work"${')'.repeat(n)}].value`;
+    expect((patch(doc, { op: 'replace', path: deep(50), value: 'x@acme.com' }).emails as { value: string }[])[0].value).toBe('x@acme.com');
+    const e = patchError(doc, { op: 'replace', path: deep(5000), value: 'x@acme.com' });
+    expect(e.code).toBe('invalid_path');
+    expect(e.message).toMatch(/parentheses nested more than 50 deep/);
+    expect(e.message.length).toBeLessThan(600);
+  });
+});

@@ -159,3 +159,15 @@ describe('stripNulls', () => {
     expect(input.a).toBeNull();
   });
 });
+
+describe('canonicalizeUserDoc: limits', () => {
+  it.each([
+    [{ userName: 'u'.repeat(256) }, /^userName is longer than 255 characters$/],
+    [{ userName: 'a@b.c', emails: [{ value: 'e'.repeat(256) }] }, /^emails\.value is longer than 255 characters$/],
+    [{ userName: 'a@b.c', emails: Array.from({ length: 101 }, (_, i) => ({ value: `${i}@b.c` })) }, /^emails holds 101 values; at most 100 are accepted$/],
+  ])('refuses %#: an indexed value too long or too many values, with a short detail', (body, message) => {
+    const e = errorOf(() => canonicalizeUserDoc(body));
+    expect(e.code).toBe('invalid_value');
+    expect(e.message).toMatch(message);
+  });
+});

@@ -107,3 +107,18 @@ describe('filterEqualities', () => {
     expect(filterEqualities(parseValueFilter(filter))).toBeUndefined();
   });
 });
+
+describe('value filter limits', () => {
+  it('accepts 50 levels of parentheses and refuses 51 with a short detail', () => {
+    expect(matches(`${'('.repeat(50)}type eq "work"${')'.repeat(50)}`)).toBe(true);
+    let error: unknown;
+    try {
+      parseValueFilter(`${'('.repeat(5000)}type eq "work"${')'.repeat(5000)}`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('invalid_path');
+    expect((error as DomainError).message).toMatch(/^invalid filter \[\({100}…\]: parentheses nested more than 50 deep at position 51$/);
+  });
+});

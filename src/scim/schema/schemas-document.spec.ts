@@ -7,6 +7,7 @@ import {
   renderServiceProviderConfig,
   type RenderedAttribute,
 } from './schemas-document.js';
+import { DEFAULT_COUNT, MAX_COUNT } from '../list-request.js';
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from './user-schema.js';
 
 const BASE = 'https://roster.example/api/scim/v2/groups/acme';
@@ -126,6 +127,10 @@ describe('/ServiceProviderConfig', () => {
       etag: { supported: true },
       meta: { resourceType: 'ServiceProviderConfig', location: `${BASE}/ServiceProviderConfig` },
     });
+  });
+
+  it('advertises index and cursor paging with the page sizes list requests use (RFC 9865 §4)', () => {
+    expect(config.pagination).toEqual({ cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: DEFAULT_COUNT, maxPageSize: MAX_COUNT });
   });
 
   it('declares the bearer token as the primary authentication scheme', () => {

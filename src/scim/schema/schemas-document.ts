@@ -19,8 +19,9 @@ export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListR
 
 /** scim-api.md "Media types" / quality.md: bodies over 1 MiB are refused with 413. */
 export const MAX_PAYLOAD_BYTES = 1_048_576;
-/** scim-api.md "Reading": `count` is clamped to 1000. */
+/** scim-api.md "Reading": `count` is clamped to 1000, and defaults to 100. */
 export const MAX_RESULTS = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
 
 export interface RenderedAttribute {
   name: string;
@@ -137,6 +138,14 @@ export function renderServiceProviderConfig(baseUrl: string) {
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },
+    // RFC 9865 §4: both paging methods; cursors encode a position, so they never time out.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: DEFAULT_PAGE_SIZE,
+      maxPageSize: MAX_RESULTS,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
