@@ -2,8 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
-import { sendError } from './app-error.filter.js';
+import type { NextFunction, Request, Response } from 'express';
+import { isScimPath, sendError } from './app-error.filter.js';
 import { bodyParsing } from './common/body-parsing.js';
+import { scimRequestLogMiddleware } from './scim/scim-request-log.middleware.js';
+import { ScimRequestLogService } from './scim/scim-request-log.service.js';
 
 /**
  * Everything the HTTP app needs besides its modules; shared by main.ts, the e2e tests and the
@@ -34,5 +37,8 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.use(cookieParser());
+  // Registered before body parsing, so a refused body (415, 413, malformed JSON) is logged too.
+  const logScimRequest = scimRequestLogMiddleware(app.get(ScimRequestLogService));
+  app.use((request: Request, response: Response, next: NextFunction) => (isScimPath(request.path) ? logScimRequest(request, response, next) : next()));
   app.use(bodyParsing((request, response, error) => sendError(request, response, error, logger)));
 }

@@ -15,6 +15,7 @@ import { SessionEntity } from '../tokens/session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema.js';
 import { MemberPagingIndex1763900000001 } from './migrations/1763900000001-member-paging-index.js';
+import { ScimUserNameUnique1763900000002 } from './migrations/1763900000002-scim-user-name-unique.js';
 import { UsernamePrefixIndex1763950000000 } from './migrations/1763950000000-username-prefix-index.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
@@ -37,4 +38,4 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
-export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, UsernamePrefixIndex1763950000000];
+export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, ScimUserNameUnique1763900000002, UsernamePrefixIndex1763950000000];

@@ -15,7 +15,7 @@ import { ProvisioningService, TAKEN } from './provisioning.service.js';
 import type { ScimContext } from './scim-context.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
-import { versionTag } from './scim-user.mapper.js';
+import { etagListMatches, versionTag } from './scim-user.mapper.js';
 import type { ScimUserDoc } from './scim-user-doc.js';
 
 /** An Enterprise user of the group: created by its SCIM, or with a primary email in a verified domain. */
@@ -59,7 +59,7 @@ export class ScimUserChangesService {
   private async load(tx: Tx, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<ScimIdentityEntity> {
     const identity = await this.identities.findByExternUid(ctx.scope, id, tx);
     if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
-    if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').map((t) => t.trim()).includes(versionTag(identity))) {
+    if (ifMatch !== undefined && !etagListMatches(ifMatch, versionTag(identity))) {
       throw new DomainError('version_mismatch', `The resource was changed (version ${versionTag(identity)}); read it again and retry`);
     }
     return identity;

@@ -7,6 +7,16 @@ export function versionTag(identity: Pick<ScimIdentityEntity, 'version'>): strin
   return `W/"${identity.version}"`;
 }
 
+/**
+ * Whether an If-Match / If-None-Match header names this version: `*`, or any listed tag compared
+ * weakly (`"3"` matches `W/"3"`). SCIM versions are weak tags (RFC 7644 §3.14), and clients differ
+ * in whether they echo the `W/` prefix.
+ */
+export function etagListMatches(header: string, tag: string): boolean {
+  const opaque = (t: string) => t.trim().replace(/^W\//i, '');
+  return header.trim() === '*' || header.split(',').some((t) => opaque(t) === opaque(tag));
+}
+
 export function userLocation(baseUrl: string, externUid: string): string {
   return `${baseUrl}/Users/${encodeURIComponent(externUid)}`;
 }

@@ -12,7 +12,7 @@ import { ScimResponseInterceptor } from './scim-response.interceptor.js';
 import { ScimScopeGuard } from './scim-scope.guard.js';
 import type { ScimRequest } from './scim-scope.guard.js';
 import { ScimUserChangesService } from './scim-user-changes.service.js';
-import { versionTag } from './scim-user.mapper.js';
+import { etagListMatches, versionTag } from './scim-user.mapper.js';
 import { ScimUsersService } from './scim-users.service.js';
 import type { ScimContext } from './scim-context.js';
 
@@ -42,12 +42,6 @@ function resourceId(id: string): string {
   return id;
 }
 
-/** RFC 7232 §3.2: `*` or any listed tag, compared weakly (`"3"` matches `W/"3"`). */
-function noneMatchHolds(header: string, tag: string): boolean {
-  const weak = (t: string) => t.trim().replace(/^W\//i, '');
-  return header.trim() === '*' || header.split(',').some((t) => weak(t) === weak(tag));
-}
-
 @Controller(SCIM_BASES)
 @UseGuards(ScimAuthGuard, ScimScopeGuard)
 @UseInterceptors(ScimResponseInterceptor)
@@ -74,7 +68,7 @@ export class ScimUsersController {
     const ctx = context(request);
     const identity = await this.reads.getIdentity(ctx, resourceId(id));
     response.setHeader('ETag', versionTag(identity));
-    if (ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, versionTag(identity))) {
+    if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, versionTag(identity))) {
       response.status(304);
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
@@ -8,7 +8,6 @@ import { ProvisioningService } from './provisioning.service.js';
 import { ScimDiscoveryController } from './scim-discovery.controller.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
 import { ScimIdentitiesService } from './scim-identities.service.js';
-import { scimRequestLogMiddleware } from './scim-request-log.middleware.js';
 import { ScimRequestLogRepository } from './scim-request-log.repository.js';
 import { ScimRequestLogService } from './scim-request-log.service.js';
 import { ScimScopeGuard } from './scim-scope.guard.js';
@@ -31,10 +30,5 @@ import { ScimUsersService } from './scim-users.service.js';
   ],
   exports: [ScimRequestLogService, ScimIdentitiesService],
 })
-export class ScimModule implements NestModule {
-  constructor(private readonly requestLog: ScimRequestLogService) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(scimRequestLogMiddleware(this.requestLog)).forRoutes('api/scim/*path');
-  }
-}
+/** The request log is recorded by an app-level middleware (app-setup.ts), ahead of body parsing. */
+export class ScimModule {}

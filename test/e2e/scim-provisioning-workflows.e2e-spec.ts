@@ -162,3 +162,36 @@ describe('SCIM provisioning workflows', () => {
     expect(JSON.parse(events[0].details)).toEqual({ attributes: ['name'], copied_to_account: true });
   });
 });
+
+describe('userName uniqueness within a scope', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a second person with the same userName (any case) with 409 and keeps it free in other scopes', async () => {
+    const g = await setUpGroup(t, 'unique-names');
+    const scim = scimClient(t, g.base, g.scimToken);
+    const first = oktaUser({ userName: 'shared.name@acme.com' });
+    await scim.create(first).expect(201);
+    const second = oktaUser({ userName: 'SHARED.NAME@acme.com', emails: [{ value: 'someone.else@acme.com', type: 'work' }] });
+    const res = await scim.create(second).expect(409);
+    expect(res.body).toMatchObject({ status: '409', scimType: 'uniqueness' });
+    expect(await userIdByEmail(t, 'someone.else@acme.com')).toBeUndefined();
+    const other = await setUpGroup(t, 'unique-names-2');
+    await scimClient(t, other.base, other.scimToken).create(oktaUser({ userName: 'shared.name@acme.com', emails: [{ value: 'third@acme.com', type: 'work' }] })).expect(201);
+  });
+
+  it('refuses to rename onto a userName another identity holds, by PATCH and by PUT', async () => {
+    const g = await setUpGroup(t, 'rename-names');
+    const scim = scimClient(t, g.base, g.scimToken);
+    const a = oktaUser();
+    const b = oktaUser();
+    await scim.create(a).expect(201);
+    await scim.create(b).expect(201);
+    await scim.patch(b.externalId, [{ op: 'replace', path: 'userName', value: a.userName }]).expect(409);
+    await scim.put(b.externalId, { ...b, userName: a.userName.toUpperCase() }).expect(409);
+    expect((await scim.get(b.externalId).expect(200)).body.userName).toBe(b.userName);
+  });
+});
