@@ -123,4 +123,13 @@ describe('SCIM authentication and isolation', () => {
     expect(all).not.toContain('hunter2-secret');
     expect(all).toContain('[FILTERED]');
   });
+
+  it('logs requests refused before authentication, such as a body in the wrong media type', async () => {
+    const res = await t.http().post(`${acme.base}/Users`).set('Authorization', `Bearer ${acme.scimToken}`).set('Content-Type', 'text/plain').send('userName=alice');
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '415' });
+    await t.flushLogs();
+    const rows = await t.sql<{ status: number; path: string; error_detail: string }>('SELECT status, path, error_detail FROM scim_requests WHERE status = 415');
+    expect(rows).toEqual([{ status: 415, path: `${acme.base}/Users`, error_detail: expect.stringContaining('application/scim+json') }]);
+  });
 });
