@@ -1,32 +1,8 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { DomainError, DomainErrorCode } from '../common/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
+import { DOMAIN_ERROR_STATUS } from '../common/domain-error-status.js';
 
 /** GitLab-style `{"message": …}` bodies for /api/v4 (and anything that is not SCIM or SAML). */
-const ADMIN_STATUS: Record<DomainErrorCode, number> = {
-  invalid_value: 400,
-  invalid_syntax: 400,
-  invalid_filter: 400,
-  invalid_path: 400,
-  no_target: 400,
-  mutability: 400,
-  too_many: 400,
-  invalid_cursor: 400,
-  validation: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_configured: 403,
-  not_found: 404,
-  uniqueness: 409,
-  conflict: 409,
-  precondition_failed: 412,
-  version_mismatch: 412,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  method_not_allowed: 405,
-  rate_limited: 429,
-  not_implemented: 501,
-  unavailable: 503,
-};
 
 export interface RenderedError {
   status: number;
@@ -36,7 +12,7 @@ export interface RenderedError {
 
 export function renderAdminError(error: unknown, logger: Logger): RenderedError {
   if (error instanceof DomainError) {
-    const status = ADMIN_STATUS[error.code];
+    const status = DOMAIN_ERROR_STATUS[error.code];
     const headers: Record<string, string> = {};
     if (error.options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.options.retryAfterSeconds);
     const message = error.code === 'validation' && error.options.fields ? error.options.fields : error.message;

@@ -2,36 +2,16 @@ import { HttpException, Logger } from '@nestjs/common';
 import { registerErrorRenderer } from '../app-error.filter.js';
 import type { RenderedError } from '../admin/admin-error.renderer.js';
 import { DomainError, DomainErrorCode } from '../common/domain-error.js';
+import { DOMAIN_ERROR_STATUS } from '../common/domain-error-status.js';
 import { refusalPage } from './saml-pages.js';
 import { SamlRefusal } from './saml-sign-in.errors.js';
 import { isSamlPagePath } from './service-provider.js';
 
-/** The SAML pages speak HTTP status codes like the admin API; the body is a page, not JSON. */
-const SAML_STATUS: Record<DomainErrorCode, number> = {
-  invalid_value: 400,
-  invalid_syntax: 400,
-  invalid_filter: 400,
-  invalid_path: 400,
-  no_target: 400,
-  mutability: 400,
-  too_many: 400,
-  invalid_cursor: 400,
-  validation: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_configured: 404,
-  not_found: 404,
-  uniqueness: 409,
-  conflict: 409,
-  precondition_failed: 412,
-  version_mismatch: 412,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  method_not_allowed: 405,
-  rate_limited: 429,
-  not_implemented: 501,
-  unavailable: 503,
-};
+/**
+ * The SAML pages use the admin API's statuses, except that a group without SAML SSO is "not found"
+ * to a browser (there is no sign-in page to show). The body is a page, not JSON.
+ */
+const SAML_STATUS: Record<DomainErrorCode, number> = { ...DOMAIN_ERROR_STATUS, not_configured: 404 };
 
 const HEADERS = { 'Cache-Control': 'no-store' };
 

@@ -1,32 +1,33 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error.js';
+import { DOMAIN_ERROR_STATUS } from '../common/domain-error-status.js';
 import { ERROR_SCHEMA } from './scim-user-doc.js';
 
-/** RFC 7644 §3.12: every domain code as an HTTP status and, where the RFC defines one, a scimType. */
-const SCIM_RENDERING: Record<DomainErrorCode, { status: number; scimType?: string }> = {
-  invalid_value: { status: 400, scimType: 'invalidValue' },
-  invalid_syntax: { status: 400, scimType: 'invalidSyntax' },
-  invalid_filter: { status: 400, scimType: 'invalidFilter' },
-  invalid_path: { status: 400, scimType: 'invalidPath' },
-  no_target: { status: 400, scimType: 'noTarget' },
-  mutability: { status: 400, scimType: 'mutability' },
-  too_many: { status: 400, scimType: 'tooMany' },
-  invalid_cursor: { status: 400, scimType: 'invalidCursor' },
-  validation: { status: 400, scimType: 'invalidValue' },
-  unauthenticated: { status: 401 },
-  forbidden: { status: 403 },
-  not_configured: { status: 403 },
-  not_found: { status: 404 },
-  uniqueness: { status: 409, scimType: 'uniqueness' },
-  conflict: { status: 409 },
-  precondition_failed: { status: 412 },
-  version_mismatch: { status: 412 },
-  payload_too_large: { status: 413 },
-  unsupported_media_type: { status: 415 },
-  method_not_allowed: { status: 405 },
-  rate_limited: { status: 429 },
-  not_implemented: { status: 501 },
-  unavailable: { status: 503 },
+/** RFC 7644 §3.12 scimType of each domain code, where the RFC defines one (the status is shared). */
+const SCIM_TYPE: Record<DomainErrorCode, string | undefined> = {
+  invalid_value: 'invalidValue',
+  invalid_syntax: 'invalidSyntax',
+  invalid_filter: 'invalidFilter',
+  invalid_path: 'invalidPath',
+  no_target: 'noTarget',
+  mutability: 'mutability',
+  too_many: 'tooMany',
+  invalid_cursor: 'invalidCursor', // RFC 9865
+  validation: 'invalidValue',
+  unauthenticated: undefined,
+  forbidden: undefined,
+  not_configured: undefined,
+  not_found: undefined,
+  uniqueness: 'uniqueness',
+  conflict: undefined,
+  precondition_failed: undefined,
+  version_mismatch: undefined,
+  payload_too_large: undefined,
+  unsupported_media_type: undefined,
+  method_not_allowed: undefined,
+  rate_limited: undefined,
+  not_implemented: undefined,
+  unavailable: undefined,
 };
 
 export function scimErrorBody(status: number, detail: string, scimType?: string) {
@@ -36,7 +37,8 @@ export function scimErrorBody(status: number, detail: string, scimType?: string)
 /** Turns anything thrown below a SCIM route into a SCIM error body; never a stack trace. */
 export function renderScimError(error: unknown, logger: Logger): { status: number; body: ReturnType<typeof scimErrorBody>; headers: Record<string, string> } {
   if (error instanceof DomainError) {
-    const { status, scimType } = SCIM_RENDERING[error.code];
+    const status = DOMAIN_ERROR_STATUS[error.code];
+    const scimType = SCIM_TYPE[error.code];
     const headers: Record<string, string> = {};
     if (error.options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.options.retryAfterSeconds);
     return { status, body: scimErrorBody(status, error.message, scimType), headers };
