@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import { IDP_CERT, IDP_SSO_URL, oktaUser } from '../support/fixtures.js';
+import { oktaUser } from '../support/fixtures.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, freePort, ServerProcess, startServer } from '../support/server-process.js';
+import { ensureBuilt, freePort, ServerProcess, setUpGroupOverHttp, startServer } from '../support/server-process.js';
 import { createTestDatabase, TestDatabase } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_crash-test-admin-0123456789abcdef';
@@ -28,11 +28,8 @@ describe('crash safety', () => {
     const port = await freePort();
     const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` };
     server = await startServer(env);
-    const admin = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
-    const group = await (await fetch(`${server.url}/api/v4/groups`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Crash', path: 'crash' }) })).json();
-    await fetch(`${server.url}/api/v4/groups/${group.id}/saml_provider`, { method: 'PUT', headers: admin, body: JSON.stringify({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }) });
-    const token = (await (await fetch(`${server.url}/api/v4/groups/${group.id}/scim_token`, { method: 'POST', headers: admin })).json()).scim_token as string;
-    const scimHeaders = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' };
+    const { scimToken } = await setUpGroupOverHttp(server, ADMIN, 'crash');
+    const scimHeaders = { Authorization: `Bearer ${scimToken}`, 'Content-Type': 'application/scim+json' };
 
     const acknowledged: string[] = [];
     let stop = false;

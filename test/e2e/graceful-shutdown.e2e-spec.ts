@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import { IDP_CERT, IDP_SSO_URL, oktaUser } from '../support/fixtures.js';
+import { oktaUser } from '../support/fixtures.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
+import { ensureBuilt, ServerProcess, setUpGroupOverHttp, startServer } from '../support/server-process.js';
 import { createTestDatabase, TestDatabase } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_shutdown-test-admin-0123456789abcdef';
@@ -23,10 +23,7 @@ describe('graceful shutdown', () => {
 
   it('answers every request that was in flight at SIGTERM, then exits 0 and refuses new connections', async () => {
     server = await startServer({ DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN });
-    const admin = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
-    const group = await (await fetch(`${server.url}/api/v4/groups`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Stop', path: 'stop' }) })).json();
-    await fetch(`${server.url}/api/v4/groups/${group.id}/saml_provider`, { method: 'PUT', headers: admin, body: JSON.stringify({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }) });
-    const token = (await (await fetch(`${server.url}/api/v4/groups/${group.id}/scim_token`, { method: 'POST', headers: admin })).json()).scim_token as string;
+    const { scimToken: token } = await setUpGroupOverHttp(server, ADMIN, 'stop');
     const people = Array.from({ length: 40 }, () => oktaUser());
     const inFlight = people.map((p) =>
       fetch(`${server!.url}/api/scim/v2/groups/stop/Users`, {

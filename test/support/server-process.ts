@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/project-root.js';
+import { IDP_CERT, IDP_SSO_URL } from './fixtures.js';
 
 /** Roster as `npm start` runs it: the built server in its own process. */
 export interface ServerProcess {
@@ -79,4 +80,24 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
       return exited;
     },
   };
+}
+
+/**
+ * A group with SAML configured and a SCIM token, set up through the admin API of a server process
+ * (what an owner does first). Returns the token and the group's SCIM base URL.
+ */
+export async function setUpGroupOverHttp(server: Pick<ServerProcess, 'url'>, adminToken: string, path: string): Promise<{ id: number; scimToken: string; scimBase: string }> {
+  const call = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${route} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const group = await call('POST', '/api/v4/groups', { name: `Group ${path}`, path });
+  await call('PUT', `/api/v4/groups/${group.id}/saml_provider`, { enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT });
+  const token = await call('POST', `/api/v4/groups/${group.id}/scim_token`);
+  return { id: group.id as number, scimToken: token.scim_token as string, scimBase: `${server.url}/api/scim/v2/groups/${path}` };
 }
