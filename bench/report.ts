@@ -10,6 +10,8 @@ export interface ScenarioOutcome {
   result?: DriverResult;
   /** Server CPU time (user + system) per completed request during the load, in ms. */
   serverCpuMsPerRequest?: number;
+  /** Server resident memory right after this scenario, in MB (where memory grows). */
+  rssAfterMb?: number;
   ratioToCeiling?: number;
   verdict: 'pass' | 'miss' | '—';
   note?: string;
@@ -96,12 +98,13 @@ export function scenarioTable(outcomes: ScenarioOutcome[]): string {
       r ? String(r.p50) : '—',
       r ? String(r.p99) : '—',
       o.serverCpuMsPerRequest !== undefined ? fixed(o.serverCpuMsPerRequest) : '—',
+      o.rssAfterMb !== undefined ? int(o.rssAfterMb) : '—',
       o.ratioToCeiling !== undefined ? fixed(o.ratioToCeiling) : '—',
       TARGETS[o.id].text,
       o.note ? `${verdict}: ${o.note}` : verdict,
     ];
   });
-  return table(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', '× ceiling', 'target', 'result'], rows, new Set([1, 2, 3, 4, 5]));
+  return table(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'RSS after MB', '× ceiling', 'target', 'result'], rows, new Set([1, 2, 3, 4, 5, 6]));
 }
 
 export function checkTable(checks: Check[]): string {

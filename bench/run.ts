@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { projectRoot } from '../src/project-root.js';
 import { AdminClient } from './admin-setup.js';
 import { createBenchDatabase, isPostgresUrl } from './bench-database.js';
@@ -38,11 +38,6 @@ const SMALL_SCENARIOS: ScenarioId[] = ['ceiling', 'lookup_username', 'lookup_ext
 const adminToken = `roster_pat_bench_${randomBytes(24).toString('base64url')}`;
 const runTag = Date.now().toString(36);
 
-interface Prepared {
-  server: RosterServer;
-  config: Omit<DriverConfig, 'scenario' | 'durationSeconds'>;
-}
-
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
@@ -75,6 +70,8 @@ async function probe(config: DriverConfig): Promise<number> {
  */
 async function runDataset(label: string, members: number, scenarios: ScenarioId[], cpuProfileDir?: string): Promise<DatasetRun> {
   const database = await createBenchDatabase(postgresUrl, label);
+  const drop = () => database.drop().catch((error: unknown) => log(`could not drop the database: ${String(error)}`));
+  pendingDrops.add(drop);
   const smallSize = Math.max(100, Math.round(members / 100));
   let server: RosterServer | undefined;
   try {
@@ -100,28 +97,25 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
     server = seeded.server;
     const rssAfterSeedMb = server.rssMb();
     log(`${label}: seeded in ${(seedMs / 1000).toFixed(1)} s; ready again after ${Math.round(seeded.readyMs)} ms`);
-    const prepared: Prepared = {
-      server,
-      config: {
-        url: server.url,
-        connections,
-        scimToken: big.scimToken!,
-        adminToken,
-        groupPath: big.path,
-        groupId: big.id,
-        members,
-        patchFrom: Math.floor(members / 2) + 1,
-        patchTo: Math.floor(members / 2) + Math.min(10_000, Math.floor(members / 4)),
-        runTag: `${runTag}-${label}`,
-      },
+    const base: Omit<DriverConfig, 'scenario' | 'durationSeconds'> = {
+      url: server.url,
+      connections,
+      scimToken: big.scimToken!,
+      adminToken,
+      groupPath: big.path,
+      groupId: big.id,
+      members,
+      patchFrom: Math.floor(members / 2) + 1,
+      patchTo: Math.floor(members / 2) + Math.min(10_000, Math.floor(members / 4)),
+      runTag: `${runTag}-${label}`,
     };
     // JIT and caches warm before anything is recorded.
-    for (const scenario of ['ceiling', 'lookup_username'] as const) await drive({ ...prepared.config, scenario, durationSeconds: WARMUP_SECONDS });
+    for (const scenario of ['ceiling', 'lookup_username'] as const) await drive({ ...base, scenario, durationSeconds: WARMUP_SECONDS });
     const rssAfterWarmupMb = server.rssMb();
 
     const outcomes: ScenarioOutcome[] = [];
     for (const id of scenarios) {
-      const config: DriverConfig = { ...prepared.config, scenario: id, durationSeconds };
+      const config: DriverConfig = { ...base, scenario: id, durationSeconds };
       const probeStatus = await probe(config);
       if (probeStatus === 404) {
         log(`${label}: ${id} → 404 before the load; reported as missing`);
@@ -133,7 +127,7 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
         const cpuBefore = server.cpuSeconds();
         const result = await drive(config);
         const serverCpuMsPerRequest = result.total > 0 ? ((server.cpuSeconds() - cpuBefore) * 1000) / result.total : undefined;
-        outcomes.push({ id, status: 'measured', probeStatus, result, serverCpuMsPerRequest, verdict: '—' });
+        outcomes.push({ id, status: 'measured', probeStatus, result, serverCpuMsPerRequest, rssAfterMb: server.rssMb(), verdict: '—' });
       } catch (error) {
         outcomes.push({ id, status: 'failed', probeStatus, verdict: 'miss', note: error instanceof Error ? error.message.slice(0, 300) : String(error) });
       }
@@ -159,7 +153,8 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
     throw error;
   } finally {
     server?.kill();
-    await database.drop().catch((error: unknown) => log(`could not drop the database: ${String(error)}`));
+    pendingDrops.delete(drop);
+    await drop();
   }
 }
 
@@ -167,7 +162,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = describeMachine();
   const kind = postgresUrl ? 'postgres' : 'sqlite';
-  const cpuProfileDir = env.BENCH_CPU_PROF ? join(root, env.BENCH_CPU_PROF) : undefined;
+  const cpuProfileDir = env.BENCH_CPU_PROF ? resolve(root, env.BENCH_CPU_PROF) : undefined;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const large = await runDataset('large', largeMembers, largeScenarios, cpuProfileDir);
   const small = env.BENCH_SMALL_RUN === '0' ? undefined : await runDataset('small', smallMembers, SMALL_SCENARIOS);
@@ -193,14 +188,23 @@ async function main(): Promise<void> {
   log(`results written to bench/results/latest.json and bench/results/latest-${kind}.json`);
 }
 
+/** Databases of runs in progress, dropped on Ctrl-C too (a PostgreSQL one would otherwise stay). */
+const pendingDrops = new Set<() => Promise<void>>();
+let interrupted = false;
+
 process.on('exit', killAllChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    interrupted = true;
+    log(`${signal}: stopping the server and the load, dropping the database`);
     killAllChildren();
-    process.exit(130);
+    const timeout = new Promise((resolve) => setTimeout(resolve, 5000));
+    void Promise.race([Promise.all([...pendingDrops].map((drop) => drop())), timeout]).finally(() => process.exit(130));
   });
 }
 main().catch((error: unknown) => {
+  // After Ctrl-C the killed server makes the run fail; the signal handler finishes the exit.
+  if (interrupted) return;
   process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   killAllChildren();
   process.exit(1);

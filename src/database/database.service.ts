@@ -32,6 +32,15 @@ export class Database implements OnApplicationShutdown {
     return this.readerSource.manager;
   }
 
+  /**
+   * A hand-written SELECT for the look-ups every request makes (token checks, SCIM ids): the query
+   * builder costs more CPU than the indexed query itself. `?` placeholders on both engines, values
+   * only as parameters; column aliases give the entity's property names.
+   */
+  select<T>(sql: string, params: unknown[], em: EntityManager = this.reader): Promise<T[]> {
+    return em.query(this.kind === 'postgres' ? numberedPlaceholders(sql) : sql, params) as Promise<T[]>;
+  }
+
   /** Opens the connections and applies pending migrations. */
   async open(): Promise<void> {
     this.writer = new DataSource(dataSourceOptions(this.config, 'writer'));
@@ -86,6 +95,19 @@ export class Database implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+const numbered = new Map<string, string>();
+
+/** `?` → `$1, $2, …` for PostgreSQL (the statements passed here are constants, so cached). */
+function numberedPlaceholders(sql: string): string {
+  let text = numbered.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?/g, () => `$${++n}`);
+    numbered.set(sql, text);
+  }
+  return text;
 }
 
 function pgCode(error: unknown): string | undefined {

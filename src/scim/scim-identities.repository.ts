@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SelectQueryBuilder } from 'typeorm';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
@@ -48,11 +48,22 @@ export function identityColumns(doc: ScimUserDoc): IdentityColumns {
   };
 }
 
-const SELECT_IDENTITY =
-  'SELECT "id", "group_id" AS "groupId", "user_id" AS "userId", "extern_uid" AS "externUid", "extern_uid_lower" AS "externUidLower", "active", ' +
-  '"user_name_lower" AS "userNameLower", "display_name_lower" AS "displayNameLower", "name_formatted_lower" AS "nameFormattedLower", ' +
-  '"given_name_lower" AS "givenNameLower", "family_name_lower" AS "familyNameLower", "attributes", "version", "created_at" AS "createdAt", ' +
-  '"updated_at" AS "updatedAt" FROM "scim_identities"';
+/** Column → entity property, for the hand-written reads that skip entity hydration. */
+const IDENTITY_COLUMNS: [string, string][] = [
+  ['id', 'id'], ['group_id', 'groupId'], ['user_id', 'userId'], ['extern_uid', 'externUid'], ['extern_uid_lower', 'externUidLower'],
+  ['active', 'active'], ['user_name_lower', 'userNameLower'], ['display_name_lower', 'displayNameLower'],
+  ['name_formatted_lower', 'nameFormattedLower'], ['given_name_lower', 'givenNameLower'], ['family_name_lower', 'familyNameLower'],
+  ['attributes', 'attributes'], ['version', 'version'], ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
+];
+
+const SELECT_IDENTITY = `SELECT ${IDENTITY_COLUMNS.map(([column, property]) => `"${column}" AS "${property}"`).join(', ')} FROM "scim_identities"`;
+
+/** Selects the identity columns under their property names, so rows map without TypeORM's hydration. */
+function selectIdentity<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string): SelectQueryBuilder<T> {
+  qb.select(`${alias}.id`, 'id');
+  for (const [column, property] of IDENTITY_COLUMNS.slice(1)) qb.addSelect(`${alias}.${column}`, property);
+  return qb;
+}
 
 /** A raw row: SQLite returns booleans as 0/1. */
 type IdentityRow = Omit<ScimIdentityEntity, 'active'> & { active: boolean | number };
@@ -113,24 +124,25 @@ export class ScimIdentitiesRepository {
   async insert(tx: Tx, scope: Scope, row: { userId: number; externUid: string; active: boolean; doc: ScimUserDoc }): Promise<ScimIdentityEntity> {
     const now = nowIso();
     const columns = identityColumns(row.doc);
-    const saved = await tx.save(
-      tx.create(ScimIdentityEntity, {
-        groupId: scopeGroupId(scope),
-        userId: row.userId,
-        externUid: row.externUid,
-        externUidLower: normalizeForCompare(row.externUid),
-        active: row.active,
-        userNameLower: columns.userNameLower,
-        displayNameLower: columns.displayNameLower,
-        nameFormattedLower: columns.nameFormattedLower,
-        givenNameLower: columns.givenNameLower,
-        familyNameLower: columns.familyNameLower,
-        attributes: JSON.stringify(row.doc),
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      }),
-    );
+    const saved = tx.create(ScimIdentityEntity, {
+      groupId: scopeGroupId(scope),
+      userId: row.userId,
+      externUid: row.externUid,
+      externUidLower: normalizeForCompare(row.externUid),
+      active: row.active,
+      userNameLower: columns.userNameLower,
+      displayNameLower: columns.displayNameLower,
+      nameFormattedLower: columns.nameFormattedLower,
+      givenNameLower: columns.givenNameLower,
+      familyNameLower: columns.familyNameLower,
+      attributes: JSON.stringify(row.doc),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // A plain INSERT: save() would first work out whether the row exists and what changed.
+    const { identifiers } = await tx.insert(ScimIdentityEntity, saved);
+    saved.id = Number(identifiers[0].id);
     await this.writeEmails(tx, saved.id, columns);
     return saved;
   }
@@ -174,23 +186,24 @@ export class ScimIdentitiesRepository {
     const counted = qb.clone();
     if (query.limit === 0) return { items: [], total: await counted.getCount() };
     if (query.afterId !== undefined) qb.andWhere('i.id > :afterId', { afterId: query.afterId });
-    const custom = query.orderBy !== undefined && query.orderBy.length > 0;
-    let items: ScimIdentityEntity[];
-    if (custom) {
-      query.orderBy!.forEach((o, index) => (index === 0 ? qb.orderBy(o.expression, o.direction, o.nulls) : qb.addOrderBy(o.expression, o.direction, o.nulls)));
-      items = await qb.offset(query.offset).limit(query.limit).getMany();
+    const order: SortTerm[] = query.orderBy && query.orderBy.length > 0 ? query.orderBy : [{ expression: 'i.id', direction: 'ASC' }];
+    const creationOrder = order.length === 1 && order[0].expression === 'i.id' && order[0].direction === 'ASC';
+    let page: SelectQueryBuilder<ScimIdentityEntity>;
+    if (!creationOrder || query.offset === 0) {
+      order.forEach((o, index) => (index === 0 ? qb.orderBy(o.expression, o.direction, o.nulls) : qb.addOrderBy(o.expression, o.direction, o.nulls)));
+      page = selectIdentity(qb, 'i').offset(query.offset).limit(query.limit);
     } else {
       // Deep pages in creation order: the offset is walked over the (group_id, id) index alone and
       // only the page's rows are read. PostgreSQL would otherwise fetch every skipped row.
-      const page = qb.select('i.id').orderBy('i.id', 'ASC').offset(query.offset).limit(query.limit);
-      items = await this.db.reader
-        .getRepository(ScimIdentityEntity)
-        .createQueryBuilder('p')
-        .where(`p.id IN (${page.getQuery()})`)
-        .setParameters(page.getParameters())
-        .orderBy('p.id', 'ASC')
-        .getMany();
+      const ids = qb.select('i.id').orderBy('i.id', 'ASC').offset(query.offset).limit(query.limit);
+      page = selectIdentity(this.db.reader.getRepository(ScimIdentityEntity).createQueryBuilder('p'), 'p')
+        .where(`p.id IN (${ids.getQuery()})`)
+        .setParameters(ids.getParameters())
+        .orderBy('p.id', 'ASC');
     }
+    // Built by the query builder (filters, sort), run raw: hydrating a page of entities costs more than the query.
+    const [sql, params] = page.getQueryAndParameters();
+    const items = ((await this.db.reader.query(sql, params)) as IdentityRow[]).map(identityFromRow);
     // A page that is not full ends the result, so it already says how many there are: lookups by
     // userName or externalId (one match) need no second query.
     const pageTellsTotal = query.afterId === undefined && items.length < query.limit && (items.length > 0 || query.offset === 0);

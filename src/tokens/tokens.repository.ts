@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, LessThan } from 'typeorm';
+import { LessThan } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
 import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
 import { PersonalAccessTokenEntity } from './personal-access-token.entity.js';
@@ -11,8 +11,14 @@ import { SessionEntity } from './session.entity.js';
 export class TokensRepository {
   constructor(private readonly db: Database) {}
 
-  findPatByDigest(digest: string): Promise<PersonalAccessTokenEntity | null> {
-    return this.db.reader.findOne(PersonalAccessTokenEntity, { where: { tokenDigest: digest, revokedAt: IsNull() } });
+  /** Every admin API request checks a PAT: a plain indexed SELECT, no query builder. */
+  async findPatByDigest(digest: string): Promise<PersonalAccessTokenEntity | null> {
+    const [row] = await this.db.select<PersonalAccessTokenEntity>(
+      'SELECT "id", "user_id" AS "userId", "name", "token_digest" AS "tokenDigest", "token_prefix" AS "tokenPrefix", "created_at" AS "createdAt", ' +
+        '"last_used_at" AS "lastUsedAt", "revoked_at" AS "revokedAt" FROM "personal_access_tokens" WHERE "token_digest" = ? AND "revoked_at" IS NULL',
+      [digest],
+    );
+    return row ? Object.assign(new PersonalAccessTokenEntity(), row, { id: Number(row.id), userId: Number(row.userId) }) : null;
   }
 
   async insertPat(tx: Tx, row: Omit<PersonalAccessTokenEntity, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<PersonalAccessTokenEntity> {
@@ -27,8 +33,14 @@ export class TokensRepository {
     return em.findOne(ScimTokenEntity, { where: { activeScope: scopeKey(scope) } });
   }
 
-  findScimTokenByDigest(digest: string): Promise<ScimTokenEntity | null> {
-    return this.db.reader.findOne(ScimTokenEntity, { where: { tokenDigest: digest } });
+  /** Every SCIM request checks its token: a plain indexed SELECT, no query builder. */
+  async findScimTokenByDigest(digest: string): Promise<ScimTokenEntity | null> {
+    const [row] = await this.db.select<ScimTokenEntity>(
+      'SELECT "id", "group_id" AS "groupId", "active_scope" AS "activeScope", "token_digest" AS "tokenDigest", "token_prefix" AS "tokenPrefix", ' +
+        '"created_at" AS "createdAt", "last_used_at" AS "lastUsedAt", "revoked_at" AS "revokedAt" FROM "scim_tokens" WHERE "token_digest" = ?',
+      [digest],
+    );
+    return row ? Object.assign(new ScimTokenEntity(), row, { id: Number(row.id), groupId: row.groupId === null ? null : Number(row.groupId) }) : null;
   }
 
   /** Revokes the scope's live token (if any) and inserts the new one, in the caller's transaction. */
