@@ -8,6 +8,8 @@ import { Mutex } from './mutex.js';
 /** What a transaction body receives: the transaction's EntityManager. */
 export type Tx = EntityManager;
 
+/** Any constant shared by every Roster process; it names the migration lock. */
+const MIGRATION_LOCK_KEY = 7_627_860_001;
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
 
 /**
@@ -49,7 +51,7 @@ export class Database implements OnApplicationShutdown {
       await this.writer.query('PRAGMA synchronous = NORMAL');
       await this.writer.query('PRAGMA foreign_keys = ON');
     }
-    const applied = await this.writer.runMigrations({ transaction: 'each' });
+    const applied = await this.migrate();
     if (applied.length > 0) this.logger.log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
     if (this.kind === 'sqlite' && this.config.sqlitePath !== ':memory:') {
       this.readerSource = new DataSource(dataSourceOptions(this.config, 'reader'));
@@ -73,6 +75,23 @@ export class Database implements OnApplicationShutdown {
       } catch (error) {
         if (attempt >= 3 || !RETRYABLE_PG_CODES.has(pgCode(error) ?? '')) throw error;
       }
+    }
+  }
+
+  /**
+   * Applies pending migrations. On PostgreSQL several Roster processes may start together against a
+   * fresh database; a session-level advisory lock makes them take turns, so each migration runs once.
+   */
+  private async migrate() {
+    if (this.kind !== 'postgres') return this.writer.runMigrations({ transaction: 'each' });
+    const lock = this.writer.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      return await this.writer.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await lock.release();
     }
   }
 

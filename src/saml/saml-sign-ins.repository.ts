@@ -33,7 +33,9 @@ export class SamlSignInsRepository {
     const qb = this.db.reader
       .getRepository(SamlSignInEntity)
       .createQueryBuilder('o')
-      .where('o.user_id IN (:...userIds)', { userIds })
+      // The scope in the outer query too, so (group_id, user_id, id) serves both levels.
+      .where(groupId === null ? 'o.group_id IS NULL' : 'o.group_id = :groupId', { groupId })
+      .andWhere('o.user_id IN (:...userIds)', { userIds })
       .andWhere(
         `o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE o2.user_id = o.user_id AND ${groupId === null ? 'o2.group_id IS NULL' : 'o2.group_id = :groupId'})`,
         { groupId },
