@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError, isDomainError } from '../common/domain-error.js';
+import type { AuditEventName } from '../audit/audit-event-names.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx, uniqueViolationTarget } from '../database/database.service.js';
 import { groupDomains } from '../groups/groups.service.js';
@@ -96,13 +97,7 @@ export class ProvisioningService {
     const user = await this.users.getById(identity.userId, tx);
     const updated = await this.identities.update(tx, identity, { doc, active: input.active });
     if (input.active) await this.restoreAccess(tx, ctx, actor, user);
-    await this.audit.record(tx, {
-      name: 'user_reprovisioned_by_scim',
-      actor,
-      scope: ctx.scope,
-      target: { type: 'User', id: user.id, details: user.username },
-      details: { extern_uid: identity.externUid },
-    });
+    await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });
     return { identity: updated, user };
   }
 
@@ -110,13 +105,7 @@ export class ProvisioningService {
   private async link(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity, doc: ScimUserDoc, input: ProvisioningInput): Promise<Provisioned> {
     const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
     if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
-    await this.audit.record(tx, {
-      name: 'user_linked_by_scim',
-      actor,
-      scope: ctx.scope,
-      target: { type: 'User', id: user.id, details: user.username },
-      details: { extern_uid: input.externUid, email: input.email },
-    });
+    await this.auditUser(tx, ctx, actor, 'user_linked_by_scim', user, { extern_uid: input.externUid, email: input.email });
     return { identity, user };
   }
 
@@ -132,13 +121,7 @@ export class ProvisioningService {
     const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
     if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
     if (!input.active && !ctx.group) await this.users.setState(tx, user.id, 'blocked');
-    await this.audit.record(tx, {
-      name: 'user_provisioned_by_scim',
-      actor,
-      scope: ctx.scope,
-      target: { type: 'User', id: user.id, details: user.username },
-      details: { extern_uid: input.externUid, email: input.email, active: input.active },
-    });
+    await this.auditUser(tx, ctx, actor, 'user_provisioned_by_scim', user, { extern_uid: input.externUid, email: input.email, active: input.active });
     return { identity, user };
   }
 
@@ -159,13 +142,7 @@ export class ProvisioningService {
     const updated = await this.identities.update(tx, identity, { active: false });
     if (ctx.group) await this.membership.removeMember(tx, actor, ctx.group, user);
     else await this.users.setState(tx, user.id, 'blocked');
-    await this.audit.record(tx, {
-      name: 'user_deprovisioned_by_scim',
-      actor,
-      scope: ctx.scope,
-      target: { type: 'User', id: user.id, details: user.username },
-      details: { extern_uid: identity.externUid },
-    });
+    await this.auditUser(tx, ctx, actor, 'user_deprovisioned_by_scim', user, { extern_uid: identity.externUid });
     return updated;
   }
 
@@ -175,14 +152,13 @@ export class ProvisioningService {
     const user = await this.users.getById(identity.userId, tx);
     const updated = await this.identities.update(tx, identity, { active: true });
     await this.restoreAccess(tx, ctx, actor, user);
-    await this.audit.record(tx, {
-      name: 'user_reprovisioned_by_scim',
-      actor,
-      scope: ctx.scope,
-      target: { type: 'User', id: user.id, details: user.username },
-      details: { extern_uid: identity.externUid },
-    });
+    await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });
     return updated;
+  }
+
+  /** The provisioning events all describe one user of the scope; only the name and details vary. */
+  private auditUser(tx: Tx, ctx: ScimContext, actor: Actor, name: AuditEventName, user: UserEntity, details: Record<string, unknown>): Promise<void> {
+    return this.audit.record(tx, { name, actor, scope: ctx.scope, target: { type: 'User', id: user.id, details: user.username }, details });
   }
 
   private async recordRefusal(ctx: ScimContext, actor: Actor, input: ProvisioningInput, refusal: Refusal): Promise<void> {
