@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, Res,
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { parsePageRequest } from '../common/paging.js';
+import { pageOffset, parsePageRequest } from '../common/paging.js';
 import { groupScope } from '../common/scope.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { SamlIdentityEntity } from '../saml/saml-identity.entity.js';
@@ -86,7 +86,7 @@ export class IdentitiesController {
   ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const pageRequest = parsePageRequest(query);
-    const { items, total } = await this.scim.list(groupScope(group.id), (pageRequest.page - 1) * pageRequest.perPage, pageRequest.perPage);
+    const { items, total } = await this.scim.list(groupScope(group.id), pageOffset(pageRequest), pageRequest.perPage);
     return sendPage(request, response, { items, total, ...pageRequest }, scimIdentityView);
   }
 
