@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 /**
  * Reads a V8 .cpuprofile (from `node --cpu-prof`) and prints the functions with the most self
  * time, and the same grouped by package/file, so a benchmark miss can be traced to its cause.
- * Usage: node dist/bench/cpu-profile-top.js <file.cpuprofile> [rows=40]
+ * Usage: node dist/bench/cpu-profile-top.js <file.cpuprofile> [rows=40] [lastSeconds]
+ * With lastSeconds, only the samples of the profile's final seconds count: with BENCH_SCENARIOS
+ * naming one scenario, that is the scenario alone (the ceiling runs first).
  */
 interface ProfileNode {
   id: number;
@@ -31,13 +33,18 @@ function where(url: string): string {
 }
 
 function main(): void {
-  const [file, rowsArg] = process.argv.slice(2);
+  const [file, rowsArg, lastArg] = process.argv.slice(2);
   if (!file) throw new Error('usage: cpu-profile-top.js <file.cpuprofile> [rows]');
   const rows = Number(rowsArg ?? 40);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const from = lastArg === undefined ? -Infinity : profile.endTime - Number(lastArg) * 1e6;
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= from) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);

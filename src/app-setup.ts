@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import { isScimPath, sendError } from './app-error.filter.js';
 import { bodyParsing } from './common/body-parsing.js';
+import { parseQueryString } from './common/query-string.js';
 import { scimRequestLogMiddleware } from './scim/scim-request-log.middleware.js';
 import { ScimRequestLogService } from './scim/scim-request-log.service.js';
 
@@ -15,7 +16,7 @@ import { ScimRequestLogService } from './scim/scim-request-log.service.js';
 export function configureApp(app: NestExpressApplication): void {
   const logger = new Logger('HTTP');
   app.disable('x-powered-by');
-  app.set('query parser', 'extended');
+  app.set('query parser', parseQueryString);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type sqlite3 from 'sqlite3';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -11,6 +12,10 @@ export type Tx = EntityManager;
 /** Any constant shared by every Roster process; it names the migration lock. */
 const MIGRATION_LOCK_KEY = 7_627_860_001;
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
+/** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
+const MAX_BOUND_PARAMETERS = 990;
+/** Prepared statements kept on the SQLite reader; the hot reads are a few dozen constant texts. */
+const MAX_PREPARED = 200;
 
 /**
  * The database: one writer DataSource (migrations run on it at start), plus on SQLite files a
@@ -23,6 +28,8 @@ export class Database implements OnApplicationShutdown {
   private readonly writeLock = new Mutex();
   private writer!: DataSource;
   private readerSource!: DataSource;
+  /** SQL text → its prepared statement on the reader, or null when it did not prepare. */
+  private readonly prepared = new Map<string, Promise<sqlite3.Statement | null>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -40,7 +47,54 @@ export class Database implements OnApplicationShutdown {
    * only as parameters; column aliases give the entity's property names.
    */
   select<T>(sql: string, params: unknown[], em: EntityManager = this.reader): Promise<T[]> {
+    if (this.kind === 'sqlite' && em === this.reader) return this.selectPrepared<T>(sql, params);
     return em.query(this.kind === 'postgres' ? numberedPlaceholders(sql) : sql, params) as Promise<T[]>;
+  }
+
+  /**
+   * On SQLite, outside transactions, a statement is prepared once per text and reused: parsing and
+   * planning a point lookup costs about as much as running it. node-sqlite3 queues calls on one
+   * statement, so concurrent requests share it safely. Errors surface as QueryFailedError, as
+   * from any other query.
+   */
+  private async selectPrepared<T>(sql: string, params: unknown[]): Promise<T[]> {
+    let pending = this.prepared.get(sql);
+    if (pending === undefined && this.prepared.size < MAX_PREPARED) {
+      const connection = (this.readerSource.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
+      // Awaited before use: node-sqlite3 never answers calls queued on a statement that failed to prepare.
+      pending = new Promise((resolve) => {
+        const statement = connection.prepare(sql, (error: Error | null) => resolve(error ? null : statement));
+      });
+      this.prepared.set(sql, pending);
+    }
+    const statement = pending === undefined ? null : await pending;
+    // Unprepared (cache full, or invalid SQL): the ordinary path, which also reports the error.
+    if (statement === null) return this.reader.query(sql, params) as Promise<T[]>;
+    return new Promise<T[]>((resolve, reject) =>
+      statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))),
+    );
+  }
+
+  /**
+   * A hand-written write inside a transaction (`?` placeholders on both engines), for the paths
+   * where building the statement through the ORM costs more than the statement.
+   */
+  async run(tx: Tx, sql: string, params: unknown[]): Promise<void> {
+    await tx.query(this.kind === 'postgres' ? numberedPlaceholders(sql) : sql, params);
+  }
+
+  /**
+   * Inserts many rows with multi-row INSERT statements, chunked to stay within SQLite's limit on
+   * bound parameters. `columns` are database column names; each row gives values in that order.
+   */
+  async insertRows(tx: Tx, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length));
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`;
+      await this.run(tx, sql, chunk.flat());
+    }
   }
 
   /** Opens the connections and applies pending migrations. */
@@ -106,6 +160,9 @@ export class Database implements OnApplicationShutdown {
   }
 
   async close(): Promise<void> {
+    const statements = await Promise.all(this.prepared.values());
+    await Promise.all(statements.map((statement) => new Promise<void>((resolve) => (statement ? statement.finalize(() => resolve()) : resolve()))));
+    this.prepared.clear();
     if (this.readerSource && this.readerSource !== this.writer && this.readerSource.isInitialized) await this.readerSource.destroy();
     // Let an in-flight write transaction finish before the writer goes away.
     if (this.writer?.isInitialized) await this.writeLock.run(() => this.writer.destroy());

@@ -10,13 +10,27 @@ export interface RequestLogQuery {
   method?: string;
 }
 
+type LogEntry = Omit<ScimRequestEntity, 'id'>;
+
+/** Column → entry property, in insert order. */
+const LOG_COLUMNS: [string, keyof LogEntry][] = [
+  ['created_at', 'createdAt'], ['group_id', 'groupId'], ['method', 'method'], ['path', 'path'], ['query', 'query'],
+  ['status', 'status'], ['duration_ms', 'durationMs'], ['external_id', 'externalId'], ['external_id_lower', 'externalIdLower'],
+  ['user_name', 'userName'], ['resource_id', 'resourceId'], ['error_detail', 'errorDetail'], ['body', 'body'],
+];
+
 @Injectable()
 export class ScimRequestLogRepository {
   constructor(private readonly db: Database) {}
 
+  /** A batch of entries in multi-row INSERTs: the log is written for every SCIM request. */
   async insertMany(tx: Tx, rows: Omit<ScimRequestEntity, 'id'>[]): Promise<void> {
-    // Chunked: SQLite limits the number of bound parameters per statement.
-    for (let i = 0; i < rows.length; i += 50) await tx.insert(ScimRequestEntity, rows.slice(i, i + 50));
+    await this.db.insertRows(
+      tx,
+      'scim_requests',
+      LOG_COLUMNS.map(([column]) => column),
+      rows.map((row) => LOG_COLUMNS.map(([, property]) => row[property])),
+    );
   }
 
   async list(query: RequestLogQuery, page: PageRequest): Promise<Page<ScimRequestEntity>> {

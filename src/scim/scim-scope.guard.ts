@@ -10,6 +10,9 @@ import type { ScimPrincipal } from '../tokens/tokens.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ScimContext } from './scim-context.js';
 
+/** Made only when refusing: an error captures a stack trace, which costs more than the check. */
+const wrongScope = () => new DomainError('unauthenticated', 'The SCIM token is not valid for this endpoint');
+
 export type ScimRequest = Request & { user?: ScimPrincipal; scimContext?: ScimContext };
 
 /**
@@ -34,19 +37,18 @@ export class ScimScopeGuard implements CanActivate {
     const principal = request.user;
     if (!principal) throw new DomainError('unauthenticated', 'Authentication required');
     const ref = request.params.group as string | undefined;
-    const wrongScope = new DomainError('unauthenticated', 'The SCIM token is not valid for this endpoint');
     let scimContext: ScimContext;
     if (ref === undefined) {
-      if (principal.scope.kind !== 'instance') throw wrongScope;
+      if (principal.scope.kind !== 'instance') throw wrongScope();
       const provider = await this.providers.find(INSTANCE);
       if (!provider) throw new DomainError('not_configured', 'Instance SAML SSO is not configured');
       scimContext = { scope: INSTANCE, group: null, provider, baseUrl: `${this.config.baseUrl}/api/scim/v2/application`, ip: request.ip ?? null };
     } else {
-      if (principal.scope.kind !== 'group') throw wrongScope;
-      // The token names its group; the URL must name the same one, by id or by path.
-      const group = await this.groups.findById(principal.scope.groupId);
-      if (!group || !(ref === String(group.id) || ref.toLowerCase() === group.pathLower)) throw wrongScope;
-      const provider = await this.providers.find(principal.scope);
+      if (principal.scope.kind !== 'group') throw wrongScope();
+      // The token names its group; the URL must name the same one, by id or by path. Both reads
+      // are issued together: the provider is needed whenever the group matches.
+      const [group, provider] = await Promise.all([this.groups.findById(principal.scope.groupId), this.providers.find(principal.scope)]);
+      if (!group || !(ref === String(group.id) || ref.toLowerCase() === group.pathLower)) throw wrongScope();
       if (!provider) throw new DomainError('not_configured', 'Group SAML SSO is not configured');
       scimContext = {
         scope: principal.scope,

@@ -9,26 +9,36 @@ export interface CapturedQuery {
   rows?: number;
 }
 
-/**
- * Records every SQL statement the app's read connection runs, exactly as sent to the driver, so a
- * test can EXPLAIN the queries the real code path produced rather than a hand-written copy.
- */
-export function captureReaderSql(t: TestApp): { queries: CapturedQuery[]; stop: () => void } {
-  const reader: EntityManager = t.app.get(Database).reader;
-  const runner = reader.connection.createQueryRunner();
-  const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-  void runner.release();
-  const original = proto.query;
-  const queries: CapturedQuery[] = [];
-  proto.query = async function (this: unknown, ...args: unknown[]) {
+type QueryFunction = (...args: unknown[]) => Promise<unknown>;
+
+/** Wraps `holder[name]` so each call is recorded with the rows it returned; returns the undo. */
+function record(holder: Record<string, unknown>, name: string, queries: CapturedQuery[]): () => void {
+  const original = holder[name] as QueryFunction;
+  holder[name] = async function (this: unknown, ...args: unknown[]) {
     const captured: CapturedQuery = { sql: String(args[0]), params: Array.isArray(args[1]) ? [...(args[1] as unknown[])] : [] };
     queries.push(captured);
-    const result = (await original.apply(this, args)) as unknown;
+    const result = await original.apply(this, args);
     const records = Array.isArray(result) ? result : (result as { records?: unknown })?.records;
     if (Array.isArray(records)) captured.rows = records.length;
     return result;
   };
-  return { queries, stop: () => (proto.query = original) };
+  return () => (holder[name] = original);
+}
+
+/**
+ * Records every SQL statement the app's read connection runs, exactly as sent to the driver, so a
+ * test can EXPLAIN the queries the real code path produced rather than a hand-written copy: the
+ * query runner's statements, and on SQLite the hand-written reads run as prepared statements.
+ */
+export function captureReaderSql(t: TestApp): { queries: CapturedQuery[]; stop: () => void } {
+  const database = t.app.get(Database);
+  const reader: EntityManager = database.reader;
+  const runner = reader.connection.createQueryRunner();
+  const proto = Object.getPrototypeOf(runner) as Record<string, unknown>;
+  void runner.release();
+  const queries: CapturedQuery[] = [];
+  const undo = [record(proto, 'query', queries), record(database as unknown as Record<string, unknown>, 'selectPrepared', queries)];
+  return { queries, stop: () => undo.forEach((u) => u()) };
 }
 
 /** One line per plan node: SQLite's `detail` column or PostgreSQL's `QUERY PLAN` text. */

@@ -1,0 +1,22 @@
+import { parse } from 'node:querystring';
+
+/**
+ * The query parser of every endpoint. Parameters are flat (`name=value`; a repeated name gives an
+ * array, which the field parsers refuse). A bracketed key (`page[]=1`, `search[$ne]=x`) is a
+ * client trying to send structure: it is folded into its base name as a repeated value, so it is
+ * refused like one instead of silently ignored. Node's parser is used rather than `qs`, because
+ * Express parses the query again on every read of req.query.
+ */
+export function parseQueryString(text: string): Record<string, string | string[]> {
+  const parsed = parse(text) as Record<string, string | string[]>;
+  for (const key of Object.keys(parsed)) {
+    const bracket = key.indexOf('[');
+    if (bracket <= 0) continue;
+    const base = key.slice(0, bracket);
+    const values = [parsed[base] ?? [], parsed[key]].flat();
+    delete parsed[key];
+    // At least two entries, so the base reads as repeated even when it was sent only bracketed.
+    parsed[base] = values.length > 1 ? values : [values[0], values[0]];
+  }
+  return parsed;
+}
