@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isScimPath, sendError } from './app-error.filter.js';
 import { bodyParsing } from './common/body-parsing.js';
 import { parseQueryString } from './common/query-string.js';
+import { SCIM_CONTENT_TYPE } from './scim/scim-content-type.js';
 import { scimRequestLogMiddleware } from './scim/scim-request-log.middleware.js';
 import { ScimRequestLogService } from './scim/scim-request-log.service.js';
 
@@ -16,6 +17,9 @@ import { ScimRequestLogService } from './scim/scim-request-log.service.js';
 export function configureApp(app: NestExpressApplication): void {
   const logger = new Logger('HTTP');
   app.disable('x-powered-by');
+  // No body-hash ETags: SCIM resources carry their own version ETag, and hashing every list and
+  // admin page (100 KB for a page of 100) costs more than a client saves by revalidating it.
+  app.set('etag', false);
   app.set('query parser', parseQueryString);
   app.use(
     helmet({
@@ -39,7 +43,12 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.use(cookieParser());
   // Registered before body parsing, so a refused body (415, 413, malformed JSON) is logged too.
+  // RFC 7644 §3.1: SCIM responses are application/scim+json (res.json keeps a type already set).
   const logScimRequest = scimRequestLogMiddleware(app.get(ScimRequestLogService));
-  app.use((request: Request, response: Response, next: NextFunction) => (isScimPath(request.path) ? logScimRequest(request, response, next) : next()));
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (!isScimPath(request.path)) return next();
+    response.setHeader('Content-Type', SCIM_CONTENT_TYPE);
+    logScimRequest(request, response, next);
+  });
   app.use(bodyParsing((request, response, error) => sendError(request, response, error, logger)));
 }

@@ -12,6 +12,8 @@ export type Tx = EntityManager;
 /** Any constant shared by every Roster process; it names the migration lock. */
 const MIGRATION_LOCK_KEY = 7_627_860_001;
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
+/** Page cache per SQLite connection (negative: KiB). */
+const SQLITE_CACHE_KIB = -32_768;
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
 /** Prepared statements kept on the SQLite reader; the hot reads are a few dozen constant texts. */
@@ -103,6 +105,7 @@ export class Database implements OnApplicationShutdown {
     await this.writer.initialize();
     if (this.kind === 'sqlite') {
       await this.writer.query('PRAGMA synchronous = NORMAL');
+      await this.writer.query(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
       await this.writer.query('PRAGMA foreign_keys = ON');
     }
     const applied = await this.migrate();
@@ -111,6 +114,7 @@ export class Database implements OnApplicationShutdown {
       this.readerSource = new DataSource(dataSourceOptions(this.config, 'reader'));
       await this.readerSource.initialize();
       await this.readerSource.query('PRAGMA query_only = ON');
+      await this.readerSource.query(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
     } else {
       this.readerSource = this.writer;
     }

@@ -17,6 +17,7 @@ import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-s
 import { MemberPagingIndex1763900000001 } from './migrations/1763900000001-member-paging-index.js';
 import { ScimUserNameUnique1763900000002 } from './migrations/1763900000002-scim-user-name-unique.js';
 import { UsernamePrefixIndex1763950000000 } from './migrations/1763950000000-username-prefix-index.js';
+import { ScopeRowCounts1764000000000 } from './migrations/1764000000000-scope-row-counts.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -38,4 +39,4 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
-export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, ScimUserNameUnique1763900000002, UsernamePrefixIndex1763950000000];
+export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, ScimUserNameUnique1763900000002, UsernamePrefixIndex1763950000000, ScopeRowCounts1764000000000];

@@ -1,4 +1,4 @@
-import { All, Controller, Get, Param, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import { All, Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { ScimAuthGuard } from '../tokens/scim-auth.guard.js';
 import {
@@ -9,7 +9,6 @@ import {
   renderSchemas,
   renderServiceProviderConfig,
 } from './schema/schemas-document.js';
-import { ScimResponseInterceptor } from './scim-response.interceptor.js';
 import { ScimScopeGuard } from './scim-scope.guard.js';
 import type { ScimRequest } from './scim-scope.guard.js';
 import { SCIM_BASES } from './scim-users.controller.js';
@@ -20,7 +19,6 @@ const readOnly = () => new DomainError('method_not_allowed', 'This discovery end
 /** RFC 7644 §4 discovery, plus the endpoints Roster does not offer (answered honestly, not 404). */
 @Controller(SCIM_BASES)
 @UseGuards(ScimAuthGuard, ScimScopeGuard)
-@UseInterceptors(ScimResponseInterceptor)
 export class ScimDiscoveryController {
   @Get('ServiceProviderConfig')
   serviceProviderConfig(@Req() request: ScimRequest) {

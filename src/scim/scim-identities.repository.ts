@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
 import { positional } from '../database/named-params.js';
+import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import { normalizeForCompare } from './filter/normalize.js';
@@ -84,7 +85,11 @@ function sameEmails(a: IdentityColumns['emails'], b: IdentityColumns['emails']):
 /** Owns scim_identities and scim_identity_emails. */
 @Injectable()
 export class ScimIdentitiesRepository {
-  constructor(private readonly db: Database) {}
+  private readonly positions: ScopePositions;
+
+  constructor(private readonly db: Database) {
+    this.positions = new ScopePositions(db, 'scim_identities');
+  }
 
   private scoped(em = this.db.reader, scope: Scope): SelectQueryBuilder<ScimIdentityEntity> {
     const qb = em.getRepository(ScimIdentityEntity).createQueryBuilder('i');
@@ -192,22 +197,39 @@ export class ScimIdentitiesRepository {
       values.push(...filter.values);
     }
     const matching = `FROM "scim_identities" i WHERE ${conditions.join(' AND ')}`;
-    const count = async () => Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n);
+    // Without a filter the total is the scope's maintained row count, not a COUNT over its rows.
+    const count = async () =>
+      query.where
+        ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n)
+        : (await this.positions.count(groupId ?? 0)).count;
     if (query.limit === 0) return { items: [], total: await count() };
-    const keyset = query.afterId === undefined ? '' : ' AND i."id" > ?';
-    const pageValues = query.afterId === undefined ? values : [...values, query.afterId];
     const order: SortTerm[] = query.orderBy && query.orderBy.length > 0 ? query.orderBy : [{ expression: 'i.id', direction: 'ASC' }];
     const creationOrder = order.length === 1 && order[0].expression === 'i.id' && order[0].direction === 'ASC';
     let sql: string;
+    let pageValues = query.afterId === undefined ? values : [...values, query.afterId];
+    let keyset = query.afterId === undefined ? '' : ' AND i."id" > ?';
+    let offset = query.offset;
+    let total: number | undefined;
     if (!creationOrder || query.offset === 0) {
       const orderBy = order.map((o) => `${o.expression} ${o.direction}${o.nulls ? ` ${o.nulls}` : ''}`).join(', ');
       sql = `${selectIdentity('i')} ${matching}${keyset} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
     } else {
+      if (!query.where && query.afterId === undefined) {
+        // An unfiltered deep page starts from a remembered boundary id instead of walking the offset.
+        const located = await this.positions.locate(groupId ?? 0, query.offset);
+        total = located.total;
+        if (located.fromId !== null) {
+          keyset = ' AND i."id" >= ?';
+          pageValues = [...values, located.fromId];
+          offset = located.skip;
+        }
+      }
       // Deep pages in creation order: the offset is walked over the (group_id, id) index alone and
       // only the page's rows are read. PostgreSQL would otherwise fetch every skipped row.
       sql = `${selectIdentity('p')} FROM "scim_identities" p WHERE p."id" IN (SELECT i."id" ${matching}${keyset} ORDER BY i."id" ASC LIMIT ? OFFSET ?) ORDER BY p."id" ASC`;
     }
-    const items = (await this.db.select<IdentityRow>(sql, [...pageValues, query.limit, query.offset])).map(identityFromRow);
+    const items = (await this.db.select<IdentityRow>(sql, [...pageValues, query.limit, offset])).map(identityFromRow);
+    if (total !== undefined) return { items, total };
     // A page that is not full ends the result, so it already says how many there are: lookups by
     // userName or externalId (one match) need no second query.
     const pageTellsTotal = query.afterId === undefined && items.length < query.limit && (items.length > 0 || query.offset === 0);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { systemActor } from '../common/actor.js';
 import { isStorableText } from '../common/body-parsing.js';
@@ -8,7 +8,6 @@ import { parseListRequest } from './list-request.js';
 import { canonicalizeUserDoc } from './patch/canonicalize-user-doc.js';
 import { MAX_EXTERN_UID_LENGTH } from './provisioning-input.js';
 import { ProvisioningService } from './provisioning.service.js';
-import { ScimResponseInterceptor } from './scim-response.interceptor.js';
 import { ScimScopeGuard } from './scim-scope.guard.js';
 import type { ScimRequest } from './scim-scope.guard.js';
 import { ScimUserChangesService } from './scim-user-changes.service.js';
@@ -44,7 +43,6 @@ function resourceId(id: string): string {
 
 @Controller(SCIM_BASES)
 @UseGuards(ScimAuthGuard, ScimScopeGuard)
-@UseInterceptors(ScimResponseInterceptor)
 export class ScimUsersController {
   constructor(
     private readonly reads: ScimUsersService,
