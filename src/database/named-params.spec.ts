@@ -1,4 +1,4 @@
-import { positional } from './named-params.js';
+import { placeholders, positional, scopeCondition } from './named-params.js';
 
 describe('positional', () => {
   it('replaces each named placeholder with ? and lists the values in order of appearance', () => {
@@ -18,5 +18,17 @@ describe('positional', () => {
 
   it('passes SQL without placeholders through', () => {
     expect(positional('SELECT 1', {})).toEqual({ sql: 'SELECT 1', values: [] });
+  });
+});
+
+describe('placeholders and scopeCondition', () => {
+  it('lists one ? per value', () => {
+    expect(placeholders(1)).toBe('?');
+    expect(placeholders(3)).toBe('?, ?, ?');
+  });
+
+  it('compares group_id for a group and tests for NULL for the instance', () => {
+    expect(scopeCondition('i', 7)).toEqual({ sql: 'i."group_id" = ?', values: [7] });
+    expect(scopeCondition('s', null)).toEqual({ sql: 's."group_id" IS NULL', values: [] });
   });
 });

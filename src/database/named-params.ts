@@ -15,3 +15,16 @@ export function positional(sql: string, params: Record<string, unknown>): { sql:
   });
   return { sql: text, values };
 }
+
+/** `?, ?, ?` for an IN list of `count` values (at least one). */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/**
+ * The scope condition of a table with group_id (NULL for the instance) under `alias`, and its
+ * parameters: `alias."group_id" = ?` or `alias."group_id" IS NULL`.
+ */
+export function scopeCondition(alias: string, groupId: number | null): { sql: string; values: unknown[] } {
+  return groupId === null ? { sql: `${alias}."group_id" IS NULL`, values: [] } : { sql: `${alias}."group_id" = ?`, values: [groupId] };
+}

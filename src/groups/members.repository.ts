@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
+import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { AccessLevel, MemberEntity, OWNER } from './member.entity.js';
@@ -17,9 +17,27 @@ export interface MemberRow {
   accessLevel: AccessLevel;
 }
 
+const MEMBER_ROW_COLUMNS =
+  'SELECT u."id" AS "userId", u."username" AS "username", u."name" AS "name", u."email" AS "email", u."state" AS "state", ' +
+  'u."enterprise_group_id" AS "enterpriseGroupId", m."access_level" AS "accessLevel"';
+const SELECT_MEMBER_ROW = `${MEMBER_ROW_COLUMNS} FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id"`;
+
+function memberRow(r: MemberRow): MemberRow {
+  return {
+    ...r,
+    userId: Number(r.userId),
+    accessLevel: Number(r.accessLevel) as AccessLevel,
+    enterpriseGroupId: r.enterpriseGroupId === null ? null : Number(r.enterpriseGroupId),
+  };
+}
+
 @Injectable()
 export class MembersRepository {
-  constructor(private readonly db: Database) {}
+  private readonly positions: ScopePositions;
+
+  constructor(private readonly db: Database) {
+    this.positions = new ScopePositions(db, 'members');
+  }
 
   find(groupId: number, userId: number, em = this.db.reader): Promise<MemberEntity | null> {
     return em.findOne(MemberEntity, { where: { groupId, userId } });
@@ -53,61 +71,29 @@ export class MembersRepository {
 
   /**
    * The members page: account fields joined in SQL, searched and paged in SQL. Without a search the
-   * page's member ids come from the (group_id, id) index alone, so a deep page of a 100,000-member
-   * group never joins or sorts the rows it skips.
+   * page starts from a remembered boundary id (ScopePositions) and the total is the group's
+   * maintained member count, so a deep page of a 100,000-member group neither counts nor walks the
+   * rows it skips.
    */
   async listRows(groupId: number, search: string | undefined, page: PageRequest): Promise<Page<MemberRow>> {
-    const members = this.db.reader.getRepository(MemberEntity);
-    const joined = members.createQueryBuilder('m').innerJoin('users', 'u', 'u.id = m.user_id').where('m.group_id = :groupId', { groupId });
-    let total: number;
-    if (search) {
-      const p = containsPattern(search);
-      joined.andWhere(
-        new Brackets((w) =>
-          w
-            .where(`u.username_lower LIKE :p ESCAPE '\\'`, { p })
-            .orWhere(`u.email_lower LIKE :p ESCAPE '\\'`, { p })
-            .orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p }),
-        ),
-      );
-      total = Number((await joined.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>())?.n ?? 0);
-      joined.orderBy('m.id', 'ASC').offset(pageOffset(page)).limit(page.perPage);
-    } else {
-      total = Number(
-        (await members.createQueryBuilder('m').select('COUNT(*)', 'n').where('m.group_id = :groupId', { groupId }).getRawOne<{ n: number | string }>())?.n ?? 0,
-      );
-      const ids = await members
-        .createQueryBuilder('m')
-        .select('m.id', 'id')
-        .where('m.group_id = :groupId', { groupId })
-        .orderBy('m.id', 'ASC')
-        .offset(pageOffset(page))
-        .limit(page.perPage)
-        .getRawMany<{ id: number }>();
-      if (ids.length === 0) return { items: [], total, page: page.page, perPage: page.perPage };
-      joined.andWhere('m.id IN (:...ids)', { ids: ids.map((r) => Number(r.id)) }).orderBy('m.id', 'ASC');
-    }
-    const rows = await joined
-      .select([
-        'u.id AS "userId"',
-        'u.username AS "username"',
-        'u.name AS "name"',
-        'u.email AS "email"',
-        'u.state AS "state"',
-        'u.enterprise_group_id AS "enterpriseGroupId"',
-        'm.access_level AS "accessLevel"',
-      ])
-      .getRawMany<MemberRow>();
-    return {
-      items: rows.map((r) => ({
-        ...r,
-        userId: Number(r.userId),
-        accessLevel: Number(r.accessLevel) as AccessLevel,
-        enterpriseGroupId: r.enterpriseGroupId === null ? null : Number(r.enterpriseGroupId),
-      })),
-      total,
-      page: page.page,
-      perPage: page.perPage,
-    };
+    if (search) return this.searchRows(groupId, search, page);
+    const located = await this.positions.locate(groupId, pageOffset(page));
+    const from = located.fromId === null ? '' : ' AND m2."id" >= ?';
+    const rows = await this.db.select<MemberRow>(
+      `${SELECT_MEMBER_ROW} WHERE m."id" IN (SELECT m2."id" FROM "members" m2 WHERE m2."group_id" = ?${from} ORDER BY m2."id" LIMIT ? OFFSET ?) ORDER BY m."id"`,
+      [groupId, ...(located.fromId === null ? [] : [located.fromId]), page.perPage, located.skip],
+    );
+    return { items: rows.map(memberRow), total: located.total, page: page.page, perPage: page.perPage };
+  }
+
+  private async searchRows(groupId: number, search: string, page: PageRequest): Promise<Page<MemberRow>> {
+    const p = containsPattern(search);
+    const matching =
+      `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ` +
+      `(u."username_lower" LIKE ? ESCAPE '\\' OR u."email_lower" LIKE ? ESCAPE '\\' OR LOWER(u."name") LIKE ? ESCAPE '\\')`;
+    const values = [groupId, p, p, p];
+    const [{ n }] = await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values);
+    const rows = await this.db.select<MemberRow>(`${MEMBER_ROW_COLUMNS} ${matching} ORDER BY m."id" LIMIT ? OFFSET ?`, [...values, page.perPage, pageOffset(page)]);
+    return { items: rows.map(memberRow), total: Number(n), page: page.page, perPage: page.perPage };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
+import { placeholders, scopeCondition } from '../database/named-params.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import { SamlIdentityEntity } from './saml-identity.entity.js';
@@ -24,9 +25,16 @@ export class SamlIdentitiesRepository {
     return this.scoped(em, scope).andWhere('s.user_id = :userId', { userId }).getOne();
   }
 
-  findByUsers(scope: Scope, userIds: number[]): Promise<SamlIdentityEntity[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
-    return this.scoped(this.db.reader, scope).andWhere('s.user_id IN (:...userIds)', { userIds }).getMany();
+  /** The identities of a page of users (members view). */
+  async findByUsers(scope: Scope, userIds: number[]): Promise<SamlIdentityEntity[]> {
+    if (userIds.length === 0) return [];
+    const inScope = scopeCondition('s', scopeGroupId(scope));
+    const rows = await this.db.select<SamlIdentityEntity>(
+      `SELECT s."id", s."group_id" AS "groupId", s."user_id" AS "userId", s."extern_uid" AS "externUid", s."created_at" AS "createdAt", ` +
+        `s."updated_at" AS "updatedAt" FROM "saml_identities" s WHERE ${inScope.sql} AND s."user_id" IN (${placeholders(userIds.length)})`,
+      [...inScope.values, ...userIds],
+    );
+    return rows.map((row) => Object.assign(new SamlIdentityEntity(), row, { id: Number(row.id), userId: Number(row.userId), groupId: row.groupId === null ? null : Number(row.groupId) }));
   }
 
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Tx } from '../database/database.service.js';
+import { placeholders, scopeCondition } from '../database/named-params.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import { SamlSignInEntity } from './saml-sign-in.entity.js';
@@ -29,18 +30,21 @@ export class SamlSignInsRepository {
   async latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, SamlSignInEntity>> {
     const result = new Map<number, SamlSignInEntity>();
     if (userIds.length === 0) return result;
-    const groupId = scopeGroupId(scope);
-    const qb = this.db.reader
-      .getRepository(SamlSignInEntity)
-      .createQueryBuilder('o')
-      // The scope in the outer query too, so (group_id, user_id, id) serves both levels.
-      .where(groupId === null ? 'o.group_id IS NULL' : 'o.group_id = :groupId', { groupId })
-      .andWhere('o.user_id IN (:...userIds)', { userIds })
-      .andWhere(
-        `o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE o2.user_id = o.user_id AND ${groupId === null ? 'o2.group_id IS NULL' : 'o2.group_id = :groupId'})`,
-        { groupId },
-      );
-    for (const row of await qb.getMany()) if (row.userId !== null) result.set(row.userId, row);
+    // The scope in the outer query too, so (group_id, user_id, id) serves both levels.
+    const outer = scopeCondition('o', scopeGroupId(scope));
+    const inner = scopeCondition('o2', scopeGroupId(scope));
+    const rows = await this.db.select<SamlSignInEntity>(
+      `SELECT o."id", o."group_id" AS "groupId", o."name_id" AS "nameId", o."email", o."user_id" AS "userId", o."outcome", o."created_at" AS "createdAt" ` +
+        `FROM "saml_sign_ins" o WHERE ${outer.sql} AND o."user_id" IN (${placeholders(userIds.length)}) ` +
+        `AND o."id" = (SELECT MAX(o2."id") FROM "saml_sign_ins" o2 WHERE o2."user_id" = o."user_id" AND ${inner.sql})`,
+      [...outer.values, ...userIds, ...inner.values],
+    );
+    for (const row of rows) {
+      if (row.userId === null) continue;
+      const signIn = Object.assign(new SamlSignInEntity(), row, { id: Number(row.id), userId: Number(row.userId), groupId: row.groupId === null ? null : Number(row.groupId) });
+      result.set(signIn.userId!, signIn);
+    }
     return result;
   }
+
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
-import { positional } from '../database/named-params.js';
+import { placeholders, positional, scopeCondition } from '../database/named-params.js';
 import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
@@ -115,9 +115,12 @@ export class ScimIdentitiesRepository {
     return this.scoped(em, scope).andWhere('i.user_id = :userId', { userId }).getOne();
   }
 
-  findByUsers(scope: Scope, userIds: number[]): Promise<ScimIdentityEntity[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
-    return this.scoped(this.db.reader, scope).andWhere('i.user_id IN (:...userIds)', { userIds }).getMany();
+  /** The identities of a page of users (members view). */
+  async findByUsers(scope: Scope, userIds: number[]): Promise<ScimIdentityEntity[]> {
+    if (userIds.length === 0) return [];
+    const inScope = scopeCondition('i', scopeGroupId(scope));
+    const rows = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."user_id" IN (${placeholders(userIds.length)})`, [...inScope.values, ...userIds]);
+    return rows.map(identityFromRow);
   }
 
   /** Every SCIM identity of a user, across scopes (admin user view). */
