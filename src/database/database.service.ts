@@ -6,6 +6,11 @@ import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { Mutex } from './mutex.js';
 
+interface EntityShape {
+  select: string;
+  hydrate: (row: Record<string, unknown>) => unknown;
+}
+
 /** What a transaction body receives: the transaction's EntityManager. */
 export type Tx = EntityManager;
 
@@ -32,6 +37,7 @@ export class Database implements OnApplicationShutdown {
   private readerSource!: DataSource;
   /** SQL text → its prepared statement on the reader, or null when it did not prepare. */
   private readonly prepared = new Map<string, Promise<sqlite3.Statement | null>>();
+  private readonly shapes = new Map<new () => unknown, EntityShape>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -75,6 +81,39 @@ export class Database implements OnApplicationShutdown {
     return new Promise<T[]>((resolve, reject) =>
       statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))),
     );
+  }
+
+  /**
+   * Entities by a hand-written condition (`?` placeholders, unqualified column names), read through
+   * `select`: the SELECT list comes from the entity's metadata, and SQLite's 0/1 booleans and
+   * PostgreSQL's numeric strings are turned back into the entity's types. For the reads every
+   * request makes, where TypeORM's find() costs more CPU than the indexed query.
+   */
+  async findWhere<T>(entity: new () => T, where: string, params: unknown[], em: EntityManager = this.reader): Promise<T[]> {
+    const shape = this.shapeOf(entity);
+    const rows = await this.select<Record<string, unknown>>(`${shape.select} WHERE ${where}`, params, em);
+    return rows.map((row) => shape.hydrate(row) as T);
+  }
+
+  private shapeOf(entity: new () => unknown): EntityShape {
+    let shape = this.shapes.get(entity);
+    if (shape === undefined) {
+      const metadata = this.writer.getMetadata(entity);
+      const columns = metadata.columns.map((c) => ({ column: c.databaseName, property: c.propertyName, type: String(c.type) }));
+      const booleans = columns.filter((c) => c.type === 'boolean').map((c) => c.property);
+      const integers = columns.filter((c) => c.type === 'integer').map((c) => c.property);
+      shape = {
+        select: `SELECT ${columns.map((c) => `"${c.column}" AS "${c.property}"`).join(', ')} FROM "${metadata.tableName}"`,
+        hydrate: (row) => {
+          const out = Object.assign(new entity() as Record<string, unknown>, row);
+          for (const property of booleans) out[property] = row[property] === true || row[property] === 1;
+          for (const property of integers) if (row[property] !== null && row[property] !== undefined) out[property] = Number(row[property]);
+          return out;
+        },
+      };
+      this.shapes.set(entity, shape);
+    }
+    return shape;
   }
 
   /**

@@ -4,27 +4,19 @@ import { nowIso } from '../common/clock.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { GroupEntity } from './group.entity.js';
 
-const SELECT_GROUP =
-  'SELECT "id", "name", "path", "path_lower" AS "pathLower", "allowed_email_domains" AS "allowedEmailDomains", ' +
-  '"verified_domains" AS "verifiedDomains", "created_at" AS "createdAt", "updated_at" AS "updatedAt" FROM "groups"';
-
-function groupFromRow(row: GroupEntity | undefined): GroupEntity | null {
-  return row ? Object.assign(new GroupEntity(), row, { id: Number(row.id) }) : null;
-}
-
 @Injectable()
 export class GroupsRepository {
   constructor(private readonly db: Database) {}
 
   /** Every SCIM and admin request resolves its group: a plain indexed SELECT, no query builder. */
   async findById(id: number, em = this.db.reader): Promise<GroupEntity | null> {
-    const [row] = await this.db.select<GroupEntity>(`${SELECT_GROUP} WHERE "id" = ?`, [id], em);
-    return groupFromRow(row);
+    const [group] = await this.db.findWhere(GroupEntity, '"id" = ?', [id], em);
+    return group ?? null;
   }
 
   async findByPath(path: string, em = this.db.reader): Promise<GroupEntity | null> {
-    const [row] = await this.db.select<GroupEntity>(`${SELECT_GROUP} WHERE "path_lower" = ?`, [path.toLowerCase()], em);
-    return groupFromRow(row);
+    const [group] = await this.db.findWhere(GroupEntity, '"path_lower" = ?', [path.toLowerCase()], em);
+    return group ?? null;
   }
 
   async insert(tx: Tx, group: { name: string; path: string }): Promise<GroupEntity> {

@@ -26,15 +26,10 @@ export class SamlIdentitiesRepository {
   }
 
   /** The identities of a page of users (members view). */
-  async findByUsers(scope: Scope, userIds: number[]): Promise<SamlIdentityEntity[]> {
-    if (userIds.length === 0) return [];
-    const inScope = scopeCondition('s', scopeGroupId(scope));
-    const rows = await this.db.select<SamlIdentityEntity>(
-      `SELECT s."id", s."group_id" AS "groupId", s."user_id" AS "userId", s."extern_uid" AS "externUid", s."created_at" AS "createdAt", ` +
-        `s."updated_at" AS "updatedAt" FROM "saml_identities" s WHERE ${inScope.sql} AND s."user_id" IN (${placeholders(userIds.length)})`,
-      [...inScope.values, ...userIds],
-    );
-    return rows.map((row) => Object.assign(new SamlIdentityEntity(), row, { id: Number(row.id), userId: Number(row.userId), groupId: row.groupId === null ? null : Number(row.groupId) }));
+  findByUsers(scope: Scope, userIds: number[]): Promise<SamlIdentityEntity[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    const inScope = scopeCondition('saml_identities', scopeGroupId(scope));
+    return this.db.findWhere(SamlIdentityEntity, `${inScope.sql} AND "user_id" IN (${placeholders(userIds.length)})`, [...inScope.values, ...userIds]);
   }
 
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {

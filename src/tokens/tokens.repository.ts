@@ -13,12 +13,8 @@ export class TokensRepository {
 
   /** Every admin API request checks a PAT: a plain indexed SELECT, no query builder. */
   async findPatByDigest(digest: string): Promise<PersonalAccessTokenEntity | null> {
-    const [row] = await this.db.select<PersonalAccessTokenEntity>(
-      'SELECT "id", "user_id" AS "userId", "name", "token_digest" AS "tokenDigest", "token_prefix" AS "tokenPrefix", "created_at" AS "createdAt", ' +
-        '"last_used_at" AS "lastUsedAt", "revoked_at" AS "revokedAt" FROM "personal_access_tokens" WHERE "token_digest" = ? AND "revoked_at" IS NULL',
-      [digest],
-    );
-    return row ? Object.assign(new PersonalAccessTokenEntity(), row, { id: Number(row.id), userId: Number(row.userId) }) : null;
+    const [token] = await this.db.findWhere(PersonalAccessTokenEntity, '"token_digest" = ? AND "revoked_at" IS NULL', [digest]);
+    return token ?? null;
   }
 
   async insertPat(tx: Tx, row: Omit<PersonalAccessTokenEntity, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<PersonalAccessTokenEntity> {
@@ -35,12 +31,8 @@ export class TokensRepository {
 
   /** Every SCIM request checks its token: a plain indexed SELECT, no query builder. */
   async findScimTokenByDigest(digest: string): Promise<ScimTokenEntity | null> {
-    const [row] = await this.db.select<ScimTokenEntity>(
-      'SELECT "id", "group_id" AS "groupId", "active_scope" AS "activeScope", "token_digest" AS "tokenDigest", "token_prefix" AS "tokenPrefix", ' +
-        '"created_at" AS "createdAt", "last_used_at" AS "lastUsedAt", "revoked_at" AS "revokedAt" FROM "scim_tokens" WHERE "token_digest" = ?',
-      [digest],
-    );
-    return row ? Object.assign(new ScimTokenEntity(), row, { id: Number(row.id), groupId: row.groupId === null ? null : Number(row.groupId) }) : null;
+    const [token] = await this.db.findWhere(ScimTokenEntity, '"token_digest" = ?', [digest]);
+    return token ?? null;
   }
 
   /** Revokes the scope's live token (if any) and inserts the new one, in the caller's transaction. */

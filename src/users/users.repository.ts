@@ -18,8 +18,10 @@ export interface NewUser {
 export class UsersRepository {
   constructor(private readonly db: Database) {}
 
-  findById(id: number, em = this.db.reader): Promise<UserEntity | null> {
-    return em.findOne(UserEntity, { where: { id } });
+  /** Every admin request loads its caller: a plain indexed SELECT, no query builder. */
+  async findById(id: number, em = this.db.reader): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, '"id" = ?', [id], em);
+    return user ?? null;
   }
 
   findByIds(ids: number[], em = this.db.reader): Promise<UserEntity[]> {
@@ -27,8 +29,10 @@ export class UsersRepository {
     return em.getRepository(UserEntity).createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
   }
 
-  findByEmail(email: string, em = this.db.reader): Promise<UserEntity | null> {
-    return em.findOne(UserEntity, { where: { emailLower: email.toLowerCase() } });
+  /** Every SCIM create looks the person up by email. */
+  async findByEmail(email: string, em = this.db.reader): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, '"email_lower" = ?', [email.toLowerCase()], em);
+    return user ?? null;
   }
 
   /** Lower-cased usernames equal to `base` or `base` followed by digits, to pick a free one. */
