@@ -38,6 +38,7 @@ export class Database implements OnApplicationShutdown {
   /** SQL text → its prepared statement on the reader, or null when it did not prepare. */
   private readonly prepared = new Map<string, Promise<sqlite3.Statement | null>>();
   private readonly shapes = new Map<new () => unknown, EntityShape>();
+  private readonly inFlight = new Map<string, Promise<Record<string, unknown>[]>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -93,6 +94,25 @@ export class Database implements OnApplicationShutdown {
     const shape = this.shapeOf(entity);
     const rows = await this.select<Record<string, unknown>>(`${shape.select} WHERE ${where}`, params, em);
     return rows.map((row) => shape.hydrate(row) as T);
+  }
+
+  /**
+   * findWhere for the reads every request of a connector makes with the same values (its token,
+   * its group, the group's SAML settings): identical reads in flight at the same moment share one
+   * query. A request that joins a query already running sees what it would have seen arriving a
+   * fraction of a millisecond earlier; nothing is kept once the query answers.
+   */
+  async findWhereShared<T>(entity: new () => T, where: string, params: unknown[]): Promise<T[]> {
+    const shape = this.shapeOf(entity);
+    const sql = `${shape.select} WHERE ${where}`;
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    let pending = this.inFlight.get(key);
+    if (pending === undefined) {
+      pending = this.select<Record<string, unknown>>(sql, params).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    // Each caller gets its own entities; the shared rows are only read.
+    return (await pending).map((row) => shape.hydrate(row) as T);
   }
 
   private shapeOf(entity: new () => unknown): EntityShape {

@@ -9,13 +9,13 @@ export class GroupsRepository {
   constructor(private readonly db: Database) {}
 
   /** Every SCIM and admin request resolves its group: a plain indexed SELECT, no query builder. */
-  async findById(id: number, em = this.db.reader): Promise<GroupEntity | null> {
-    const [group] = await this.db.findWhere(GroupEntity, '"id" = ?', [id], em);
+  async findById(id: number, em?: Tx): Promise<GroupEntity | null> {
+    const [group] = em ? await this.db.findWhere(GroupEntity, '"id" = ?', [id], em) : await this.db.findWhereShared(GroupEntity, '"id" = ?', [id]);
     return group ?? null;
   }
 
-  async findByPath(path: string, em = this.db.reader): Promise<GroupEntity | null> {
-    const [group] = await this.db.findWhere(GroupEntity, '"path_lower" = ?', [path.toLowerCase()], em);
+  async findByPath(path: string): Promise<GroupEntity | null> {
+    const [group] = await this.db.findWhereShared(GroupEntity, '"path_lower" = ?', [path.toLowerCase()]);
     return group ?? null;
   }
 

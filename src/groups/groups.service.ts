@@ -86,7 +86,7 @@ export class GroupsService {
     if (settings.name !== undefined) patch.name = settings.name;
     if (settings.allowedEmailDomains !== undefined) patch.allowedEmailDomains = JSON.stringify(settings.allowedEmailDomains);
     if (settings.verifiedDomains !== undefined) patch.verifiedDomains = JSON.stringify(settings.verifiedDomains);
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       await this.groups.update(tx, group.id, patch);
       await this.audit.record(tx, {
         name: 'group_updated',
@@ -95,8 +95,9 @@ export class GroupsService {
         target: { type: 'Group', id: group.id, details: group.path },
         details: { changes: Object.keys(settings) },
       });
+      // Read in the transaction: what this change wrote, whatever other readers share.
+      return (await this.groups.findById(group.id, tx))!;
     });
-    return (await this.groups.findById(group.id))!;
   }
 
   list(userId: number | null, page: PageRequest): Promise<Page<GroupEntity>> {

@@ -11,8 +11,10 @@ export class SamlProvidersRepository {
   constructor(private readonly db: Database) {}
 
   /** Every SCIM request reads its scope's provider: a plain indexed SELECT, no query builder. */
-  async find(scope: Scope, em = this.db.reader): Promise<SamlProviderEntity | null> {
-    const [provider] = await this.db.findWhere(SamlProviderEntity, '"scope_key" = ?', [scopeKey(scope)], em);
+  async find(scope: Scope, em?: Tx): Promise<SamlProviderEntity | null> {
+    const [provider] = em
+      ? await this.db.findWhere(SamlProviderEntity, '"scope_key" = ?', [scopeKey(scope)], em)
+      : await this.db.findWhereShared(SamlProviderEntity, '"scope_key" = ?', [scopeKey(scope)]);
     return provider ?? null;
   }
 

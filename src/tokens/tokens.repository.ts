@@ -13,7 +13,7 @@ export class TokensRepository {
 
   /** Every admin API request checks a PAT: a plain indexed SELECT, no query builder. */
   async findPatByDigest(digest: string): Promise<PersonalAccessTokenEntity | null> {
-    const [token] = await this.db.findWhere(PersonalAccessTokenEntity, '"token_digest" = ? AND "revoked_at" IS NULL', [digest]);
+    const [token] = await this.db.findWhereShared(PersonalAccessTokenEntity, '"token_digest" = ? AND "revoked_at" IS NULL', [digest]);
     return token ?? null;
   }
 
@@ -31,7 +31,7 @@ export class TokensRepository {
 
   /** Every SCIM request checks its token: a plain indexed SELECT, no query builder. */
   async findScimTokenByDigest(digest: string): Promise<ScimTokenEntity | null> {
-    const [token] = await this.db.findWhere(ScimTokenEntity, '"token_digest" = ?', [digest]);
+    const [token] = await this.db.findWhereShared(ScimTokenEntity, '"token_digest" = ?', [digest]);
     return token ?? null;
   }
 
