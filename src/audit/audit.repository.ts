@@ -12,12 +12,27 @@ export interface AuditQuery {
   targetId?: number;
 }
 
+type NewEvent = Omit<AuditEventEntity, 'id'>;
+
+/** Column → event property, in insert order. */
+const EVENT_COLUMNS: [string, keyof NewEvent][] = [
+  ['created_at', 'createdAt'], ['event_name', 'eventName'], ['author_id', 'authorId'], ['author_name', 'authorName'],
+  ['group_id', 'groupId'], ['entity_type', 'entityType'], ['entity_id', 'entityId'], ['target_type', 'targetType'],
+  ['target_id', 'targetId'], ['target_details', 'targetDetails'], ['details', 'details'], ['ip_address', 'ipAddress'],
+];
+
 @Injectable()
 export class AuditRepository {
   constructor(private readonly db: Database) {}
 
-  async append(tx: Tx, event: Omit<AuditEventEntity, 'id'>): Promise<void> {
-    await tx.insert(AuditEventEntity, event);
+  /** Written with the transaction's other events in one INSERT just before it commits. */
+  append(tx: Tx, event: Omit<AuditEventEntity, 'id'>): void {
+    this.db.appendAtCommit(
+      tx,
+      'audit_events',
+      EVENT_COLUMNS.map(([column]) => column),
+      EVENT_COLUMNS.map(([, property]) => event[property]),
+    );
   }
 
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventEntity>> {

@@ -37,9 +37,10 @@ export interface AuditEventView {
 export class AuditService {
   constructor(private readonly repository: AuditRepository) {}
 
+  /** Async for its callers' sake: the event is written with the transaction's others at commit. */
   async record(tx: Tx, event: AuditEventInput): Promise<void> {
     const groupId = scopeGroupId(event.scope);
-    await this.repository.append(tx, {
+    this.repository.append(tx, {
       createdAt: nowIso(),
       eventName: event.name,
       authorId: event.actor.id,

@@ -7,8 +7,12 @@ import { dataSourceOptions } from './data-source-options.js';
 import { Mutex } from './mutex.js';
 
 interface EntityShape {
+  table: string;
   select: string;
   hydrate: (row: Record<string, unknown>) => unknown;
+  columnOf: Map<string, string>;
+  /** INSERT and UPDATE texts per kind and comma-joined property list. */
+  inserts: Map<string, string>;
 }
 
 /** What a transaction body receives: the transaction's EntityManager. */
@@ -39,6 +43,8 @@ export class Database implements OnApplicationShutdown {
   private readonly prepared = new Map<string, Promise<sqlite3.Statement | null>>();
   private readonly shapes = new Map<new () => unknown, EntityShape>();
   private readonly inFlight = new Map<string, Promise<Record<string, unknown>[]>>();
+  /** Rows queued by appendAtCommit, per open transaction. */
+  private readonly appended = new WeakMap<Tx, Map<string, { columns: string[]; rows: unknown[][] }>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -123,6 +129,9 @@ export class Database implements OnApplicationShutdown {
       const booleans = columns.filter((c) => c.type === 'boolean').map((c) => c.property);
       const integers = columns.filter((c) => c.type === 'integer').map((c) => c.property);
       shape = {
+        table: metadata.tableName,
+        columnOf: new Map(columns.map((c) => [c.property, c.column])),
+        inserts: new Map(),
         select: `SELECT ${columns.map((c) => `"${c.column}" AS "${c.property}"`).join(', ')} FROM "${metadata.tableName}"`,
         hydrate: (row) => {
           const out = Object.assign(new entity() as Record<string, unknown>, row);
@@ -134,6 +143,88 @@ export class Database implements OnApplicationShutdown {
       this.shapes.set(entity, shape);
     }
     return shape;
+  }
+
+  /**
+   * Inserts one entity row with a plain INSERT built from the entity's metadata (the text is cached
+   * per set of columns) and returns its id: the ORM's insert builds and escapes the statement anew
+   * on every call, which costs more than the insert.
+   */
+  async insertEntity<T>(tx: Tx, entity: new () => T, values: Partial<T>): Promise<number> {
+    return (await this.insertEntityUnlessTaken(tx, entity, values, false))!;
+  }
+
+  /**
+   * insertEntity that skips a row some unique index already holds (ON CONFLICT DO NOTHING) and
+   * answers null for it, instead of failing the statement: no savepoint is needed to carry on.
+   */
+  insertEntityIfFree<T>(tx: Tx, entity: new () => T, values: Partial<T>): Promise<number | null> {
+    return this.insertEntityUnlessTaken(tx, entity, values, true);
+  }
+
+  private async insertEntityUnlessTaken<T>(tx: Tx, entity: new () => T, values: Partial<T>, skipTaken: boolean): Promise<number | null> {
+    const shape = this.shapeOf(entity);
+    const properties = Object.keys(values).filter((p) => (values as Record<string, unknown>)[p] !== undefined);
+    const key = `${skipTaken ? '?' : ''}${properties.join(',')}`;
+    let sql = shape.inserts.get(key);
+    if (sql === undefined) {
+      const columns = properties.map((p) => {
+        const column = shape.columnOf.get(p);
+        if (column === undefined) throw new Error(`${shape.table} has no column for property ${p}`);
+        return `"${column}"`;
+      });
+      sql = `INSERT INTO "${shape.table}" (${columns.join(', ')}) VALUES (${properties.map(() => '?').join(', ')})${skipTaken ? ' ON CONFLICT DO NOTHING' : ''}`;
+      if (this.kind === 'postgres') sql = `${numberedPlaceholders(sql)} RETURNING "id"`;
+      shape.inserts.set(key, sql);
+    }
+    const result = (await tx.queryRunner!.query(sql, properties.map((p) => (values as Record<string, unknown>)[p]), true)) as {
+      raw: unknown;
+      records?: { id: number | string }[];
+      affected?: number;
+    };
+    if (this.kind === 'postgres') return result.records!.length > 0 ? Number(result.records![0].id) : null;
+    // SQLite's lastID is stale when nothing was inserted; `changes` says whether a row went in.
+    return result.affected === 0 ? null : Number(result.raw);
+  }
+
+  /** `UPDATE … SET <values> WHERE "id" = ?` from the entity's metadata, the text cached per column set. */
+  async updateById<T>(tx: Tx, entity: new () => T, id: number, values: Partial<T>): Promise<void> {
+    const shape = this.shapeOf(entity);
+    const properties = Object.keys(values).filter((p) => p !== 'id' && (values as Record<string, unknown>)[p] !== undefined);
+    const key = `update:${properties.join(',')}`;
+    let sql = shape.inserts.get(key);
+    if (sql === undefined) {
+      const assignments = properties.map((p) => {
+        const column = shape.columnOf.get(p);
+        if (column === undefined) throw new Error(`${shape.table} has no column for property ${p}`);
+        return `"${column}" = ?`;
+      });
+      sql = `UPDATE "${shape.table}" SET ${assignments.join(', ')} WHERE "id" = ?`;
+      if (this.kind === 'postgres') sql = numberedPlaceholders(sql);
+      shape.inserts.set(key, sql);
+    }
+    await tx.query(sql, [...properties.map((p) => (values as Record<string, unknown>)[p]), id]);
+  }
+
+  /**
+   * Queues a row to be inserted into `table` just before the transaction commits, in one multi-row
+   * INSERT with the other rows queued for it (audit events: a change that records two events pays
+   * for one statement). The rows commit or roll back with the transaction. They are not undone by
+   * a savepoint rollback, so nothing queues rows inside a savepoint that may roll back.
+   */
+  appendAtCommit(tx: Tx, table: string, columns: string[], row: unknown[]): void {
+    let pending = this.appended.get(tx);
+    if (pending === undefined) this.appended.set(tx, (pending = new Map()));
+    const forTable = pending.get(table);
+    if (forTable === undefined) pending.set(table, { columns, rows: [row] });
+    else forTable.rows.push(row);
+  }
+
+  private async writeAppended(tx: Tx): Promise<void> {
+    const pending = this.appended.get(tx);
+    if (pending === undefined) return;
+    this.appended.delete(tx);
+    for (const [table, { columns, rows }] of pending) await this.insertRows(tx, table, columns, rows);
   }
 
   /**
@@ -185,10 +276,15 @@ export class Database implements OnApplicationShutdown {
    * serialization failure or deadlock is retried, since the whole body is safe to repeat.
    */
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.kind === 'sqlite') return this.writeLock.run(() => this.writer.transaction(work));
+    const body = async (tx: Tx) => {
+      const result = await work(tx);
+      await this.writeAppended(tx);
+      return result;
+    };
+    if (this.kind === 'sqlite') return this.writeLock.run(() => this.writer.transaction(body));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writer.transaction(work);
+        return await this.writer.transaction(body);
       } catch (error) {
         if (attempt >= 3 || !RETRYABLE_PG_CODES.has(pgCode(error) ?? '')) throw error;
       }

@@ -70,7 +70,7 @@ export class GroupsService {
         const scope = groupScope(group.id);
         await this.audit.record(tx, { name: 'group_created', actor, scope, target: { type: 'Group', id: group.id, details: group.path } });
         if (actor.id !== null) {
-          await this.members.insert(tx, group.id, actor.id, OWNER);
+          await this.members.insertIfAbsent(tx, group.id, actor.id, OWNER);
           await this.audit.record(tx, { name: 'member_added', actor, scope, target: { type: 'User', id: actor.id }, details: { access_level: OWNER } });
         }
         return group;

@@ -39,8 +39,9 @@ export class MembersRepository {
     this.positions = new ScopePositions(db, 'members');
   }
 
-  find(groupId: number, userId: number, em = this.db.reader): Promise<MemberEntity | null> {
-    return em.findOne(MemberEntity, { where: { groupId, userId } });
+  async find(groupId: number, userId: number, em = this.db.reader): Promise<MemberEntity | null> {
+    const [member] = await this.db.findWhere(MemberEntity, '"group_id" = ? AND "user_id" = ?', [groupId, userId], em);
+    return member ?? null;
   }
 
   findMany(groupId: number, userIds: number[]): Promise<MemberEntity[]> {
@@ -52,9 +53,10 @@ export class MembersRepository {
       .getMany();
   }
 
-  async insert(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel): Promise<void> {
+  /** Adds the membership unless the user already is a member; answers whether it did. */
+  async insertIfAbsent(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel): Promise<boolean> {
     const now = nowIso();
-    await tx.insert(MemberEntity, { groupId, userId, accessLevel, createdAt: now, updatedAt: now });
+    return (await this.db.insertEntityIfFree(tx, MemberEntity, { groupId, userId, accessLevel, createdAt: now, updatedAt: now })) !== null;
   }
 
   async setAccessLevel(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel): Promise<void> {
@@ -62,7 +64,7 @@ export class MembersRepository {
   }
 
   async delete(tx: Tx, groupId: number, userId: number): Promise<void> {
-    await tx.delete(MemberEntity, { groupId, userId });
+    await this.db.run(tx, 'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ?', [groupId, userId]);
   }
 
   countOwners(tx: Tx, groupId: number): Promise<number> {

@@ -43,8 +43,7 @@ export class MembershipService {
    * is kept: provisioning never demotes). Returns whether a membership was created.
    */
   async ensureMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<boolean> {
-    if (await this.members.find(group.id, user.id, tx)) return false;
-    await this.members.insert(tx, group.id, user.id, level);
+    if (!(await this.members.insertIfAbsent(tx, group.id, user.id, level))) return false;
     await this.audit.record(tx, {
       name: 'member_added',
       actor,

@@ -42,7 +42,9 @@ export class SamlIdentitiesRepository {
 
   async insert(tx: Tx, scope: Scope, userId: number, externUid: string): Promise<SamlIdentityEntity> {
     const now = nowIso();
-    return tx.save(tx.create(SamlIdentityEntity, { groupId: scopeGroupId(scope), userId, externUid, createdAt: now, updatedAt: now }));
+    const identity = Object.assign(new SamlIdentityEntity(), { groupId: scopeGroupId(scope), userId, externUid, createdAt: now, updatedAt: now });
+    identity.id = await this.db.insertEntity(tx, SamlIdentityEntity, identity);
+    return identity;
   }
 
   async updateExternUid(tx: Tx, id: number, externUid: string): Promise<void> {

@@ -132,13 +132,14 @@ export class ProvisioningService {
   }
 
   /**
+   * `owner` is the identity's account when the caller already loaded it.
    * Deprovision inside the caller's transaction: identity inactive, then the group membership
    * removed (the last Owner cannot be, and the whole change rolls back) or the account blocked.
    * The account and its SAML identity are kept, so a later reactivation needs no relinking.
    */
-  async deprovision(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity): Promise<ScimIdentityEntity> {
+  async deprovision(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity, owner?: UserEntity): Promise<ScimIdentityEntity> {
     if (!identity.active) return identity;
-    const user = await this.users.getById(identity.userId, tx);
+    const user = owner ?? (await this.users.getById(identity.userId, tx));
     const updated = await this.identities.update(tx, identity, { active: false });
     if (ctx.group) await this.membership.removeMember(tx, actor, ctx.group, user);
     else await this.users.setState(tx, user.id, 'blocked');
@@ -147,9 +148,9 @@ export class ProvisioningService {
   }
 
   /** Reactivation inside the caller's transaction (PATCH/PUT active → true). */
-  async reactivate(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity): Promise<ScimIdentityEntity> {
+  async reactivate(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity, owner?: UserEntity): Promise<ScimIdentityEntity> {
     if (identity.active) return identity;
-    const user = await this.users.getById(identity.userId, tx);
+    const user = owner ?? (await this.users.getById(identity.userId, tx));
     const updated = await this.identities.update(tx, identity, { active: true });
     await this.restoreAccess(tx, ctx, actor, user);
     await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });

@@ -131,7 +131,7 @@ export class ScimIdentitiesRepository {
   async insert(tx: Tx, scope: Scope, row: { userId: number; externUid: string; active: boolean; doc: ScimUserDoc }): Promise<ScimIdentityEntity> {
     const now = nowIso();
     const columns = identityColumns(row.doc);
-    const saved = tx.create(ScimIdentityEntity, {
+    const saved = Object.assign(new ScimIdentityEntity(), {
       groupId: scopeGroupId(scope),
       userId: row.userId,
       externUid: row.externUid,
@@ -147,9 +147,7 @@ export class ScimIdentitiesRepository {
       createdAt: now,
       updatedAt: now,
     });
-    // A plain INSERT: save() would first work out whether the row exists and what changed.
-    const { identifiers } = await tx.insert(ScimIdentityEntity, saved);
-    saved.id = Number(identifiers[0].id);
+    saved.id = await this.db.insertEntity(tx, ScimIdentityEntity, saved);
     await this.writeEmails(tx, saved.id, columns);
     return saved;
   }
@@ -166,7 +164,7 @@ export class ScimIdentitiesRepository {
       Object.assign(next, projection, { attributes: JSON.stringify(change.doc) });
     }
     const { id, ...values } = next;
-    await tx.update(ScimIdentityEntity, { id }, values);
+    await this.db.updateById(tx, ScimIdentityEntity, id, values);
     // Email rows are a projection of the document: rewritten only when the emails changed, so a
     // PATCH of `active` or a name does not delete and re-insert them.
     if (columns && !sameEmails(columns.emails, identityColumns(JSON.parse(current.attributes) as ScimUserDoc).emails)) {
@@ -183,7 +181,12 @@ export class ScimIdentitiesRepository {
 
   private async writeEmails(tx: Tx, identityId: number, columns: IdentityColumns): Promise<void> {
     if (columns.emails.length === 0) return;
-    await tx.insert(ScimIdentityEmailEntity, columns.emails.map((e) => ({ identityId, ...e })));
+    await this.db.insertRows(
+      tx,
+      'scim_identity_emails',
+      ['identity_id', 'value_lower', 'type_lower', 'is_primary'],
+      columns.emails.map((e) => [identityId, e.valueLower, e.typeLower, e.isPrimary]),
+    );
   }
 
   /**

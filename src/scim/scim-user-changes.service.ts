@@ -84,14 +84,18 @@ export class ScimUserChangesService {
           doc.externalId = externUid;
         }
         let current = identity;
-        if (changes.changedAttributes.length > 0 || externUid !== identity.externUid) {
+        // `active` lives in its own column, written (with the version bump) by deprovision or reactivate.
+        const documentChanged = changes.changedAttributes.some((a) => a !== 'active');
+        if (documentChanged || externUid !== identity.externUid) {
           current = await this.identities.update(tx, identity, { doc, externUid });
         }
         const user = await this.users.getById(identity.userId, tx);
         if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity.externUid, externUid);
         if (changes.profileChanged) await this.copyProfile(tx, ctx, actor, user, doc, changes.changedAttributes);
-        if (changes.activeChanged === false) current = await this.provisioning.deprovision(tx, ctx, actor, current);
-        if (changes.activeChanged === true) current = await this.provisioning.reactivate(tx, ctx, actor, current);
+        // The account as loaded, unless the profile copy above may have just changed it.
+        const owner = changes.profileChanged ? undefined : user;
+        if (changes.activeChanged === false) current = await this.provisioning.deprovision(tx, ctx, actor, current, owner);
+        if (changes.activeChanged === true) current = await this.provisioning.reactivate(tx, ctx, actor, current, owner);
         return current;
       });
     } catch (error) {

@@ -14,6 +14,18 @@ export interface NewUser {
   enterpriseGroupId: number | null;
 }
 
+function newUserRow(user: NewUser): UserEntity {
+  const now = nowIso();
+  return Object.assign(new UserEntity(), {
+    ...user,
+    usernameLower: user.username.toLowerCase(),
+    emailLower: user.email.toLowerCase(),
+    state: 'active',
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly db: Database) {}
@@ -47,20 +59,22 @@ export class UsersRepository {
   }
 
   async insert(tx: Tx, user: NewUser): Promise<UserEntity> {
-    const now = nowIso();
-    const entity = tx.create(UserEntity, {
-      ...user,
-      usernameLower: user.username.toLowerCase(),
-      emailLower: user.email.toLowerCase(),
-      state: 'active',
-      createdAt: now,
-      updatedAt: now,
-    });
-    return tx.save(entity);
+    const entity = newUserRow(user);
+    entity.id = await this.db.insertEntity(tx, UserEntity, entity);
+    return entity;
+  }
+
+  /** The insert, unless the username or email is taken (then null, and the transaction carries on). */
+  async insertIfFree(tx: Tx, user: NewUser): Promise<UserEntity | null> {
+    const entity = newUserRow(user);
+    const id = await this.db.insertEntityIfFree(tx, UserEntity, entity);
+    if (id === null) return null;
+    entity.id = id;
+    return entity;
   }
 
   async setState(tx: Tx, id: number, state: UserState): Promise<void> {
-    await tx.update(UserEntity, { id }, { state, updatedAt: nowIso() });
+    await this.db.updateById(tx, UserEntity, id, { state, updatedAt: nowIso() });
   }
 
   async updateProfile(tx: Tx, id: number, profile: { name?: string; email?: string; username?: string }): Promise<void> {

@@ -56,6 +56,11 @@ export class UsersService {
   async create(tx: Tx, input: CreateUserInput): Promise<UserEntity> {
     if (!isEmailAddress(input.email)) throw new DomainError('invalid_value', `"${input.email}" is not a valid email address`);
     const base = sanitizeUsername(input.usernameSource);
+    const row = { name: input.name.trim(), email: input.email, isAdmin: input.isAdmin ?? false, enterpriseGroupId: input.enterpriseGroupId ?? null };
+    // Usually the name is free: one statement. Otherwise (or when the email is taken, which the
+    // insert below then reports as the unique violation it is) look at the names in use.
+    const first = await this.users.insertIfFree(tx, { ...row, username: base, name: row.name || base });
+    if (first) return first;
     const taken = await this.users.usernamesLike(base, tx);
     // Concurrent creates of different people can pick the same free name (alice@a, alice@b). A
     // savepoint lets a lost race try the next name without aborting the caller's transaction.
@@ -63,13 +68,7 @@ export class UsersService {
       const username = attempt < 20 ? firstFreeUsername(base, taken) : `${base}${randomBytes(3).toString('hex')}`;
       await tx.query('SAVEPOINT create_user');
       try {
-        const user = await this.users.insert(tx, {
-          username,
-          name: input.name.trim() || username,
-          email: input.email,
-          isAdmin: input.isAdmin ?? false,
-          enterpriseGroupId: input.enterpriseGroupId ?? null,
-        });
+        const user = await this.users.insert(tx, { ...row, username, name: row.name || username });
         await tx.query('RELEASE SAVEPOINT create_user');
         return user;
       } catch (error) {
