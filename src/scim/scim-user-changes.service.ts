@@ -3,6 +3,7 @@ import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx, uniqueViolationTarget } from '../database/database.service.js';
+import { together } from '../database/together.js';
 import { groupDomains } from '../groups/groups.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -83,13 +84,13 @@ export class ScimUserChangesService {
           externUid = validateExternUid(to.trim());
           doc.externalId = externUid;
         }
-        let current = identity;
         // `active` lives in its own column, written (with the version bump) by deprovision or reactivate.
-        const documentChanged = changes.changedAttributes.some((a) => a !== 'active');
-        if (documentChanged || externUid !== identity.externUid) {
-          current = await this.identities.update(tx, identity, { doc, externUid });
-        }
-        const user = await this.users.getById(identity.userId, tx);
+        const documentChanged = changes.changedAttributes.some((a) => a !== 'active') || externUid !== identity.externUid;
+        const [updated, user] = await together([
+          documentChanged ? this.identities.update(tx, identity, { doc, externUid }) : Promise.resolve(identity),
+          this.users.getById(identity.userId, tx),
+        ] as const);
+        let current = updated;
         if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity.externUid, externUid);
         if (changes.profileChanged) await this.copyProfile(tx, ctx, actor, user, doc, changes.changedAttributes);
         // The account as loaded, unless the profile copy above may have just changed it.
