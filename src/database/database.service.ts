@@ -22,7 +22,7 @@ export type Tx = EntityManager;
 const MIGRATION_LOCK_KEY = 7_627_860_001;
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
 /** Page cache per SQLite connection (negative: KiB). */
-const SQLITE_CACHE_KIB = -32_768;
+const SQLITE_CACHE_KIB = -16_384;
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
 /** Prepared statements kept on the SQLite reader; the hot reads are a few dozen constant texts. */

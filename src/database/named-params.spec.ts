@@ -16,6 +16,11 @@ describe('positional', () => {
     expect(positional(':f1 :f10', { f1: 'one', f10: 'ten' })).toEqual({ sql: '? ?', values: ['one', 'ten'] });
   });
 
+  it('expands a list placeholder into one ? per element', () => {
+    expect(positional('a = :g AND u IN (:...ids)', { g: 1, ids: [5, 6, 7] })).toEqual({ sql: 'a = ? AND u IN (?, ?, ?)', values: [1, 5, 6, 7] });
+    expect(() => positional('u IN (:...ids)', { ids: [] })).toThrow('non-empty array');
+  });
+
   it('passes SQL without placeholders through', () => {
     expect(positional('SELECT 1', {})).toEqual({ sql: 'SELECT 1', values: [] });
   });

@@ -1,17 +1,24 @@
-/** A `:name` placeholder; not the second colon of a PostgreSQL `::type` cast. */
-const PLACEHOLDER = /(?<![:\w]):([A-Za-z_]\w*)/g;
+/** A `:name` (or list `:...name`) placeholder; not the second colon of a PostgreSQL `::type` cast. */
+const PLACEHOLDER = /(?<![:\w]):(\.\.\.)?([A-Za-z_]\w*)/g;
 
 /**
  * Turns SQL with named `:param` placeholders (what the SCIM filter compiler emits, written for the
- * query builder) into `?` placeholders and the values in order, for Database.select. A name the
- * parameters do not hold is left as written, so a stray colon in SQL text is never consumed.
+ * query builder) into `?` placeholders and the values in order, for Database.select; `:...name`
+ * takes a non-empty array and becomes one `?` per element. A name the parameters do not hold is
+ * left as written, so a stray colon in SQL text is never consumed.
  */
 export function positional(sql: string, params: Record<string, unknown>): { sql: string; values: unknown[] } {
   const values: unknown[] = [];
-  const text = sql.replace(PLACEHOLDER, (whole, name: string) => {
+  const text = sql.replace(PLACEHOLDER, (whole, list: string | undefined, name: string) => {
     if (!Object.hasOwn(params, name)) return whole;
-    values.push(params[name]);
-    return '?';
+    const value = params[name];
+    if (list === undefined) {
+      values.push(value);
+      return '?';
+    }
+    if (!Array.isArray(value) || value.length === 0) throw new Error(`:...${name} needs a non-empty array`);
+    values.push(...(value as unknown[]));
+    return placeholders(value.length);
   });
   return { sql: text, values };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service.js';
+import { positional } from '../database/named-params.js';
 
 /** The report's kinds, worst first (admin-api.md); a row's rank is its kind's position + 1. */
 export const MISMATCH_KINDS = ['scim_saml_mismatch', 'name_id_mismatch', 'saml_not_linked', 'scim_missing', 'scim_inactive_member'] as const;
@@ -109,9 +110,9 @@ export class IdentityMismatchReportRepository {
     return this.db.kind === 'postgres' ? 'grouped' : 'per_row';
   }
 
-  private async query<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
-    const [text, values] = this.db.reader.connection.driver.escapeQueryWithParameters(sql, params, {});
-    return (await this.db.reader.query(text, values)) as T[];
+  private query<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
+    const { sql: text, values } = positional(sql, params);
+    return this.db.select<T>(text, values);
   }
 
   /** A window of the ranked report (worst first, then by user id) and the number of rows in it. */

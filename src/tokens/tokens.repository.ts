@@ -25,8 +25,10 @@ export class TokensRepository {
     await tx.update(PersonalAccessTokenEntity, { id }, { lastUsedAt: at });
   }
 
-  findLiveScimToken(scope: Scope, em = this.db.reader): Promise<ScimTokenEntity | null> {
-    return em.findOne(ScimTokenEntity, { where: { activeScope: scopeKey(scope) } });
+  /** Read on every members and report page (does the scope have SCIM?). */
+  async findLiveScimToken(scope: Scope): Promise<ScimTokenEntity | null> {
+    const [token] = await this.db.findWhereShared(ScimTokenEntity, '"active_scope" = ?', [scopeKey(scope)]);
+    return token ?? null;
   }
 
   /** Every SCIM request checks its token: a plain indexed SELECT, no query builder. */
