@@ -5,9 +5,20 @@ import { parse } from 'node:querystring';
  * array, which the field parsers refuse). A bracketed key (`page[]=1`, `search[$ne]=x`) is a
  * client trying to send structure: it is folded into its base name as a repeated value, so it is
  * refused like one instead of silently ignored. Node's parser is used rather than `qs`, because
- * Express parses the query again on every read of req.query.
+ * Express parses the query again on every read of req.query, and the last answer is reused for
+ * the same text (the handler and the request log both read it). Readers must not modify it.
  */
 export function parseQueryString(text: string): Record<string, string | string[]> {
+  if (text === lastText && lastParsed !== undefined) return lastParsed;
+  lastParsed = parseFresh(text);
+  lastText = text;
+  return lastParsed;
+}
+
+let lastText: string | undefined;
+let lastParsed: Record<string, string | string[]> | undefined;
+
+function parseFresh(text: string): Record<string, string | string[]> {
   const parsed = parse(text) as Record<string, string | string[]>;
   for (const key of Object.keys(parsed)) {
     const bracket = key.indexOf('[');
