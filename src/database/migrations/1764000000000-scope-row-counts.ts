@@ -21,15 +21,20 @@ export class ScopeRowCounts1764000000000 implements MigrationInterface {
         '"removals" integer NOT NULL, PRIMARY KEY ("table_name", "scope_id"))',
     );
     if (postgres) {
+      // Statement-level, over the transition tables: a multi-row INSERT or DELETE updates each
+      // scope's row once, instead of once per row (repeated updates of one row inside a single
+      // transaction get slower with every version PostgreSQL keeps of it).
       await q.query(`
         CREATE FUNCTION roster_count_scope_rows() RETURNS trigger AS $$
         BEGIN
           IF TG_OP = 'INSERT' THEN
-            INSERT INTO scope_row_counts (table_name, scope_id, row_count, removals) VALUES (TG_TABLE_NAME, COALESCE(NEW.group_id, 0), 1, 0)
-            ON CONFLICT (table_name, scope_id) DO UPDATE SET row_count = scope_row_counts.row_count + 1;
+            INSERT INTO scope_row_counts (table_name, scope_id, row_count, removals)
+            SELECT TG_TABLE_NAME, COALESCE(group_id, 0), COUNT(*), 0 FROM new_rows GROUP BY COALESCE(group_id, 0)
+            ON CONFLICT (table_name, scope_id) DO UPDATE SET row_count = scope_row_counts.row_count + EXCLUDED.row_count;
           ELSE
-            UPDATE scope_row_counts SET row_count = row_count - 1, removals = removals + 1
-            WHERE table_name = TG_TABLE_NAME AND scope_id = COALESCE(OLD.group_id, 0);
+            UPDATE scope_row_counts c SET row_count = c.row_count - d.n, removals = c.removals + d.n
+            FROM (SELECT COALESCE(group_id, 0) AS scope_id, COUNT(*) AS n FROM old_rows GROUP BY COALESCE(group_id, 0)) d
+            WHERE c.table_name = TG_TABLE_NAME AND c.scope_id = d.scope_id;
           END IF;
           RETURN NULL;
         END
@@ -41,7 +46,12 @@ export class ScopeRowCounts1764000000000 implements MigrationInterface {
           `SELECT '${table}', COALESCE("group_id", 0), COUNT(*), 0 FROM "${table}" GROUP BY COALESCE("group_id", 0)`,
       );
       if (postgres) {
-        await q.query(`CREATE TRIGGER "trg_${table}_scope_count" AFTER INSERT OR DELETE ON "${table}" FOR EACH ROW EXECUTE FUNCTION roster_count_scope_rows()`);
+        await q.query(
+          `CREATE TRIGGER "trg_${table}_scope_count_insert" AFTER INSERT ON "${table}" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_scope_rows()`,
+        );
+        await q.query(
+          `CREATE TRIGGER "trg_${table}_scope_count_delete" AFTER DELETE ON "${table}" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_scope_rows()`,
+        );
         continue;
       }
       await q.query(`
@@ -60,11 +70,9 @@ export class ScopeRowCounts1764000000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     const postgres = q.connection.options.type === 'postgres';
     for (const table of COUNTED_TABLES) {
-      if (postgres) await q.query(`DROP TRIGGER "trg_${table}_scope_count" ON "${table}"`);
-      else {
-        await q.query(`DROP TRIGGER "trg_${table}_scope_count_insert"`);
-        await q.query(`DROP TRIGGER "trg_${table}_scope_count_delete"`);
-      }
+      const on = postgres ? ` ON "${table}"` : '';
+      await q.query(`DROP TRIGGER "trg_${table}_scope_count_insert"${on}`);
+      await q.query(`DROP TRIGGER "trg_${table}_scope_count_delete"${on}`);
     }
     if (postgres) await q.query('DROP FUNCTION roster_count_scope_rows()');
     await q.query('DROP TABLE "scope_row_counts"');
