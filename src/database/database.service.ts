@@ -4,16 +4,8 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { EntitySql } from './entity-sql.js';
 import { Mutex } from './mutex.js';
-
-interface EntityShape {
-  table: string;
-  select: string;
-  hydrate: (row: Record<string, unknown>) => unknown;
-  columnOf: Map<string, string>;
-  /** INSERT and UPDATE texts per kind and comma-joined property list. */
-  inserts: Map<string, string>;
-}
 
 /** What a transaction body receives: the transaction's EntityManager. */
 export type Tx = EntityManager;
@@ -41,7 +33,7 @@ export class Database implements OnApplicationShutdown {
   private readerSource!: DataSource;
   /** SQL text → its prepared statement on the reader, or null when it did not prepare. */
   private readonly prepared = new Map<string, Promise<sqlite3.Statement | null>>();
-  private readonly shapes = new Map<new () => unknown, EntityShape>();
+  private readonly entitySql = new Map<new () => unknown, EntitySql<unknown>>();
   private readonly inFlight = new Map<string, Promise<Record<string, unknown>[]>>();
   /** Rows queued by appendAtCommit, per open transaction. */
   private readonly appended = new WeakMap<Tx, Map<string, { columns: string[]; rows: unknown[][] }>>();
@@ -97,9 +89,9 @@ export class Database implements OnApplicationShutdown {
    * request makes, where TypeORM's find() costs more CPU than the indexed query.
    */
   async findWhere<T>(entity: new () => T, where: string, params: unknown[], em: EntityManager = this.reader): Promise<T[]> {
-    const shape = this.shapeOf(entity);
+    const shape = this.sqlOf(entity);
     const rows = await this.select<Record<string, unknown>>(`${shape.select} WHERE ${where}`, params, em);
-    return rows.map((row) => shape.hydrate(row) as T);
+    return rows.map((row) => shape.hydrate(row));
   }
 
   /**
@@ -109,7 +101,7 @@ export class Database implements OnApplicationShutdown {
    * fraction of a millisecond earlier; nothing is kept once the query answers.
    */
   async findWhereShared<T>(entity: new () => T, where: string, params: unknown[]): Promise<T[]> {
-    const shape = this.shapeOf(entity);
+    const shape = this.sqlOf(entity);
     const sql = `${shape.select} WHERE ${where}`;
     const key = `${sql}\u0000${JSON.stringify(params)}`;
     let pending = this.inFlight.get(key);
@@ -118,31 +110,16 @@ export class Database implements OnApplicationShutdown {
       this.inFlight.set(key, pending);
     }
     // Each caller gets its own entities; the shared rows are only read.
-    return (await pending).map((row) => shape.hydrate(row) as T);
+    return (await pending).map((row) => shape.hydrate(row));
   }
 
-  private shapeOf(entity: new () => unknown): EntityShape {
-    let shape = this.shapes.get(entity);
-    if (shape === undefined) {
-      const metadata = this.writer.getMetadata(entity);
-      const columns = metadata.columns.map((c) => ({ column: c.databaseName, property: c.propertyName, type: String(c.type) }));
-      const booleans = columns.filter((c) => c.type === 'boolean').map((c) => c.property);
-      const integers = columns.filter((c) => c.type === 'integer').map((c) => c.property);
-      shape = {
-        table: metadata.tableName,
-        columnOf: new Map(columns.map((c) => [c.property, c.column])),
-        inserts: new Map(),
-        select: `SELECT ${columns.map((c) => `"${c.column}" AS "${c.property}"`).join(', ')} FROM "${metadata.tableName}"`,
-        hydrate: (row) => {
-          const out = Object.assign(new entity() as Record<string, unknown>, row);
-          for (const property of booleans) out[property] = row[property] === true || row[property] === 1;
-          for (const property of integers) if (row[property] !== null && row[property] !== undefined) out[property] = Number(row[property]);
-          return out;
-        },
-      };
-      this.shapes.set(entity, shape);
+  private sqlOf<T>(entity: new () => T): EntitySql<T> {
+    let sql = this.entitySql.get(entity) as EntitySql<T> | undefined;
+    if (sql === undefined) {
+      sql = new EntitySql(entity, this.writer.getMetadata(entity));
+      this.entitySql.set(entity, sql as EntitySql<unknown>);
     }
-    return shape;
+    return sql;
   }
 
   /**
@@ -163,21 +140,10 @@ export class Database implements OnApplicationShutdown {
   }
 
   private async insertEntityUnlessTaken<T>(tx: Tx, entity: new () => T, values: Partial<T>, skipTaken: boolean): Promise<number | null> {
-    const shape = this.shapeOf(entity);
-    const properties = Object.keys(values).filter((p) => (values as Record<string, unknown>)[p] !== undefined);
-    const key = `${skipTaken ? '?' : ''}${properties.join(',')}`;
-    let sql = shape.inserts.get(key);
-    if (sql === undefined) {
-      const columns = properties.map((p) => {
-        const column = shape.columnOf.get(p);
-        if (column === undefined) throw new Error(`${shape.table} has no column for property ${p}`);
-        return `"${column}"`;
-      });
-      sql = `INSERT INTO "${shape.table}" (${columns.join(', ')}) VALUES (${properties.map(() => '?').join(', ')})${skipTaken ? ' ON CONFLICT DO NOTHING' : ''}`;
-      if (this.kind === 'postgres') sql = `${numberedPlaceholders(sql)} RETURNING "id"`;
-      shape.inserts.set(key, sql);
-    }
-    const result = (await tx.queryRunner!.query(sql, properties.map((p) => (values as Record<string, unknown>)[p]), true)) as {
+    const sql = this.sqlOf(entity);
+    const { properties, params } = sql.assigned(values);
+    const text = sql.insert(properties, skipTaken);
+    const result = (await tx.queryRunner!.query(this.kind === 'postgres' ? `${numberedPlaceholders(text)} RETURNING "id"` : text, params, true)) as {
       raw: unknown;
       records?: { id: number | string }[];
       affected?: number;
@@ -187,23 +153,11 @@ export class Database implements OnApplicationShutdown {
     return result.affected === 0 ? null : Number(result.raw);
   }
 
-  /** `UPDATE … SET <values> WHERE "id" = ?` from the entity's metadata, the text cached per column set. */
+  /** `UPDATE … SET <values> WHERE "id" = ?` from the entity's metadata. */
   async updateById<T>(tx: Tx, entity: new () => T, id: number, values: Partial<T>): Promise<void> {
-    const shape = this.shapeOf(entity);
-    const properties = Object.keys(values).filter((p) => p !== 'id' && (values as Record<string, unknown>)[p] !== undefined);
-    const key = `update:${properties.join(',')}`;
-    let sql = shape.inserts.get(key);
-    if (sql === undefined) {
-      const assignments = properties.map((p) => {
-        const column = shape.columnOf.get(p);
-        if (column === undefined) throw new Error(`${shape.table} has no column for property ${p}`);
-        return `"${column}" = ?`;
-      });
-      sql = `UPDATE "${shape.table}" SET ${assignments.join(', ')} WHERE "id" = ?`;
-      if (this.kind === 'postgres') sql = numberedPlaceholders(sql);
-      shape.inserts.set(key, sql);
-    }
-    await tx.query(sql, [...properties.map((p) => (values as Record<string, unknown>)[p]), id]);
+    const sql = this.sqlOf(entity);
+    const { properties, params } = sql.assigned(values, ['id']);
+    await this.run(tx, sql.updateById(properties), [...params, id]);
   }
 
   /**
