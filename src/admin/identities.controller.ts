@@ -21,7 +21,7 @@ export function samlIdentityView(identity: SamlIdentityEntity) {
   return { extern_uid: identity.externUid, user_id: identity.userId };
 }
 
-export function scimIdentityView(identity: ScimIdentityEntity) {
+export function scimIdentityView(identity: Pick<ScimIdentityEntity, 'externUid' | 'userId' | 'active'>) {
   return { extern_uid: identity.externUid, user_id: identity.userId, active: Boolean(identity.active) };
 }
 

@@ -25,11 +25,15 @@ export class SamlIdentitiesRepository {
     return this.scoped(em, scope).andWhere('s.user_id = :userId', { userId }).getOne();
   }
 
-  /** The identities of a page of users (members view). */
-  findByUsers(scope: Scope, userIds: number[]): Promise<SamlIdentityEntity[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
-    const inScope = scopeCondition('saml_identities', scopeGroupId(scope));
-    return this.db.findWhere(SamlIdentityEntity, `${inScope.sql} AND "user_id" IN (${placeholders(userIds.length)})`, [...inScope.values, ...userIds]);
+  /** The NameIDs of a page of users (members view): only the columns it shows. */
+  async findByUsers(scope: Scope, userIds: number[]): Promise<Pick<SamlIdentityEntity, 'userId' | 'externUid'>[]> {
+    if (userIds.length === 0) return [];
+    const inScope = scopeCondition('s', scopeGroupId(scope));
+    const rows = await this.db.select<{ userId: number | string; externUid: string }>(
+      `SELECT s."user_id" AS "userId", s."extern_uid" AS "externUid" FROM "saml_identities" s WHERE ${inScope.sql} AND s."user_id" IN (${placeholders(userIds.length)})`,
+      [...inScope.values, ...userIds],
+    );
+    return rows.map((row) => ({ userId: Number(row.userId), externUid: row.externUid }));
   }
 
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {

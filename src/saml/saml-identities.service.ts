@@ -33,7 +33,7 @@ export class SamlIdentitiesService {
     return this.identities.findByExternUid(scope, externUid, em);
   }
 
-  findByUsers(scope: Scope, userIds: number[]): Promise<SamlIdentityEntity[]> {
+  findByUsers(scope: Scope, userIds: number[]): Promise<Pick<SamlIdentityEntity, 'userId' | 'externUid'>[]> {
     return this.identities.findByUsers(scope, userIds);
   }
 

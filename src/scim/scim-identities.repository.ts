@@ -65,6 +65,27 @@ function selectIdentity(alias: string): string {
 
 const SELECT_IDENTITY = `${selectIdentity('i')} FROM "scim_identities" i`;
 
+/**
+ * What rendering a SCIM User or an identity list row needs. Lists select only these columns:
+ * node-sqlite3 builds every row object property by property, so the filter projections
+ * (the *_lower columns) would cost as much again to read back as the rest.
+ */
+export type IdentitySummary = Pick<ScimIdentityEntity, 'userId' | 'externUid' | 'active'>;
+
+export type IdentityView = Pick<ScimIdentityEntity, 'id' | 'userId' | 'externUid' | 'active' | 'attributes' | 'version' | 'createdAt' | 'updatedAt'>;
+const VIEW_PROPERTIES = ['id', 'userId', 'externUid', 'active', 'attributes', 'version', 'createdAt', 'updatedAt'];
+
+function selectView(alias: string): string {
+  const columns = IDENTITY_COLUMNS.filter(([, property]) => VIEW_PROPERTIES.includes(property));
+  return `SELECT ${columns.map(([column, property]) => `${alias}."${column}" AS "${property}"`).join(', ')}`;
+}
+
+type ViewRow = Omit<IdentityView, 'active'> & { active: boolean | number };
+
+function viewFromRow(row: ViewRow): IdentityView {
+  return { ...row, id: Number(row.id), userId: Number(row.userId), active: row.active === true || row.active === 1, version: Number(row.version) };
+}
+
 /** A raw row: SQLite returns booleans as 0/1. */
 type IdentityRow = Omit<ScimIdentityEntity, 'active'> & { active: boolean | number };
 
@@ -111,16 +132,30 @@ export class ScimIdentitiesRepository {
     return row ? identityFromRow(row) : null;
   }
 
+  /** GET Users/:id: the rendered columns only (see IdentityView). */
+  async findViewByExternUid(scope: Scope, externUid: string): Promise<IdentityView | null> {
+    const inScope = scopeCondition('i', scopeGroupId(scope));
+    const [row] = await this.db.select<ViewRow>(`${selectView('i')} FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?`, [
+      ...inScope.values,
+      normalizeForCompare(externUid),
+    ]);
+    return row ? viewFromRow(row) : null;
+  }
+
   findByUser(scope: Scope, userId: number, em = this.db.reader): Promise<ScimIdentityEntity | null> {
     return this.scoped(em, scope).andWhere('i.user_id = :userId', { userId }).getOne();
   }
 
-  /** The identities of a page of users (members view). */
-  async findByUsers(scope: Scope, userIds: number[]): Promise<ScimIdentityEntity[]> {
+  /** The SCIM ids and states of a page of users (members view): only the columns it shows. */
+  async findByUsers(scope: Scope, userIds: number[]): Promise<IdentitySummary[]> {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('i', scopeGroupId(scope));
-    const rows = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."user_id" IN (${placeholders(userIds.length)})`, [...inScope.values, ...userIds]);
-    return rows.map(identityFromRow);
+    const rows = await this.db.select<Omit<IdentitySummary, 'active'> & { active: boolean | number }>(
+      `SELECT i."user_id" AS "userId", i."extern_uid" AS "externUid", i."active" AS "active" FROM "scim_identities" i ` +
+        `WHERE ${inScope.sql} AND i."user_id" IN (${placeholders(userIds.length)})`,
+      [...inScope.values, ...userIds],
+    );
+    return rows.map((row) => ({ userId: Number(row.userId), externUid: row.externUid, active: row.active === true || row.active === 1 }));
   }
 
   /** Every SCIM identity of a user, across scopes (admin user view). */
@@ -193,7 +228,7 @@ export class ScimIdentitiesRepository {
    * A page of identities matching a compiled filter, plus the total count of matches. Written as
    * SQL rather than through the query builder: building the query cost more CPU than running it.
    */
-  async list(scope: Scope, query: ListQuery): Promise<{ items: ScimIdentityEntity[]; total: number }> {
+  async list(scope: Scope, query: ListQuery): Promise<{ items: IdentityView[]; total: number }> {
     const groupId = scopeGroupId(scope);
     const conditions = [groupId === null ? 'i."group_id" IS NULL' : 'i."group_id" = ?'];
     const values: unknown[] = groupId === null ? [] : [groupId];
@@ -218,7 +253,7 @@ export class ScimIdentitiesRepository {
     let total: number | undefined;
     if (!creationOrder || query.offset === 0) {
       const orderBy = order.map((o) => `${o.expression} ${o.direction}${o.nulls ? ` ${o.nulls}` : ''}`).join(', ');
-      sql = `${selectIdentity('i')} ${matching}${keyset} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
+      sql = `${selectView('i')} ${matching}${keyset} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
     } else {
       if (!query.where && query.afterId === undefined) {
         // An unfiltered deep page starts from a remembered boundary id instead of walking the offset.
@@ -232,9 +267,9 @@ export class ScimIdentitiesRepository {
       }
       // Deep pages in creation order: the offset is walked over the (group_id, id) index alone and
       // only the page's rows are read. PostgreSQL would otherwise fetch every skipped row.
-      sql = `${selectIdentity('p')} FROM "scim_identities" p WHERE p."id" IN (SELECT i."id" ${matching}${keyset} ORDER BY i."id" ASC LIMIT ? OFFSET ?) ORDER BY p."id" ASC`;
+      sql = `${selectView('p')} FROM "scim_identities" p WHERE p."id" IN (SELECT i."id" ${matching}${keyset} ORDER BY i."id" ASC LIMIT ? OFFSET ?) ORDER BY p."id" ASC`;
     }
-    const items = (await this.db.select<IdentityRow>(sql, [...pageValues, query.limit, offset])).map(identityFromRow);
+    const items = (await this.db.select<ViewRow>(sql, [...pageValues, query.limit, offset])).map(viewFromRow);
     if (total !== undefined) return { items, total };
     // A page that is not full ends the result, so it already says how many there are: lookups by
     // userName or externalId (one match) need no second query.

@@ -5,7 +5,7 @@ import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { validateExternUid } from './provisioning-input.js';
-import { ScimIdentitiesRepository } from './scim-identities.repository.js';
+import { IdentitySummary, ScimIdentitiesRepository } from './scim-identities.repository.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 
 export const IDENTITY_NOT_FOUND = '404 Identity Not Found';
@@ -27,7 +27,7 @@ export class ScimIdentitiesService {
     return this.identities.findByUser(scope, userId, em);
   }
 
-  findByUsers(scope: Scope, userIds: number[]): Promise<ScimIdentityEntity[]> {
+  findByUsers(scope: Scope, userIds: number[]): Promise<IdentitySummary[]> {
     return this.identities.findByUsers(scope, userIds);
   }
 

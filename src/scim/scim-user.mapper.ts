@@ -1,3 +1,4 @@
+import type { IdentityView } from './scim-identities.repository.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, ScimUserDoc } from './scim-user-doc.js';
 
@@ -25,7 +26,7 @@ export function userLocation(baseUrl: string, externUid: string): string {
  * The SCIM view of an identity: the stored attributes exactly as sent, with `id` and `externalId`
  * both the extern_uid (GitLab's invariant), `active` from the identity's state, and `meta`.
  */
-export function toScimUser(identity: ScimIdentityEntity, baseUrl: string): ScimUserResource {
+export function toScimUser(identity: IdentityView, baseUrl: string): ScimUserResource {
   const doc = JSON.parse(identity.attributes) as ScimUserDoc;
   const { schemas: _schemas, externalId: _externalId, active: _active, id: _id, meta: _meta, ...attributes } = doc;
   const schemas = [CORE_USER_SCHEMA];

@@ -6,8 +6,7 @@ import { parseFilter } from './filter/filter-parser.js';
 import { Cursor, encodeCursor, ListRequest } from './list-request.js';
 import { applyProjection, parseProjection } from './projection.js';
 import type { ScimContext } from './scim-context.js';
-import { ScimIdentitiesRepository } from './scim-identities.repository.js';
-import type { ScimIdentityEntity } from './scim-identity.entity.js';
+import { IdentityView, ScimIdentitiesRepository } from './scim-identities.repository.js';
 import { toScimUser, ScimUserResource } from './scim-user.mapper.js';
 import { LIST_RESPONSE_SCHEMA } from './scim-user-doc.js';
 
@@ -28,13 +27,13 @@ export class ScimUsersService {
     private readonly identities: ScimIdentitiesRepository,
   ) {}
 
-  async getIdentity(ctx: ScimContext, id: string): Promise<ScimIdentityEntity> {
-    const identity = await this.identities.findByExternUid(ctx.scope, id);
+  async getIdentity(ctx: ScimContext, id: string): Promise<IdentityView> {
+    const identity = await this.identities.findViewByExternUid(ctx.scope, id);
     if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
     return identity;
   }
 
-  render(ctx: ScimContext, identity: ScimIdentityEntity, projection?: { attributes?: unknown; excludedAttributes?: unknown }): ScimUserResource {
+  render(ctx: ScimContext, identity: IdentityView, projection?: { attributes?: unknown; excludedAttributes?: unknown }): ScimUserResource {
     return applyProjection(toScimUser(identity, ctx.baseUrl), parseProjection(projection?.attributes, projection?.excludedAttributes));
   }
 
