@@ -17,7 +17,10 @@ const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure
 const SQLITE_CACHE_KIB = -16_384;
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
-/** Prepared statements kept on the SQLite reader; the hot reads are a few dozen constant texts. */
+/**
+ * Prepared statements kept on the SQLite reader. The hot reads are a few dozen texts (IN lists add
+ * one per list length, filters one per filter shape); past the cap, new texts run unprepared.
+ */
 const MAX_PREPARED = 200;
 
 /**
