@@ -86,6 +86,22 @@ export class Database implements OnApplicationShutdown {
   }
 
   /**
+   * Rows as arrays of the `columns` expressions, aggregated to one JSON text by the database and
+   * parsed once: node-sqlite3 builds a row object property by property on the event loop, which for
+   * a page of a hundred rows costs several times the parse. `from` is the rest of the query
+   * (`FROM … WHERE …`, `?` placeholders); `orderBy` orders the aggregate. SQLite gives booleans as 0/1.
+   */
+  async selectArrays(columns: string[], from: string, orderBy: string, params: unknown[]): Promise<unknown[][]> {
+    const list = columns.join(', ');
+    const sql =
+      this.kind === 'postgres'
+        ? `SELECT COALESCE(json_agg(json_build_array(${list}) ORDER BY ${orderBy}), '[]')::text AS "rows" ${from}`
+        : `SELECT json_group_array(json_array(${list}) ORDER BY ${orderBy}) AS "rows" ${from}`;
+    const [row] = await this.select<{ rows: string }>(sql, params);
+    return JSON.parse(row.rows) as unknown[][];
+  }
+
+  /**
    * Entities by a hand-written condition (`?` placeholders, unqualified column names), read through
    * `select`: the SELECT list comes from the entity's metadata, and SQLite's 0/1 booleans and
    * PostgreSQL's numeric strings are turned back into the entity's types. For the reads every

@@ -20,7 +20,12 @@ export interface MemberRow {
 const MEMBER_ROW_COLUMNS =
   'SELECT u."id" AS "userId", u."username" AS "username", u."name" AS "name", u."email" AS "email", u."state" AS "state", ' +
   'u."enterprise_group_id" AS "enterpriseGroupId", m."access_level" AS "accessLevel"';
-const SELECT_MEMBER_ROW = `${MEMBER_ROW_COLUMNS} FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id"`;
+/** The same columns for Database.selectArrays, in MemberRow order. */
+const MEMBER_ROW_EXPRESSIONS = ['u."id"', 'u."username"', 'u."name"', 'u."email"', 'u."state"', 'u."enterprise_group_id"', 'm."access_level"'];
+
+function memberRowFromArray([userId, username, name, email, state, enterpriseGroupId, accessLevel]: unknown[]): MemberRow {
+  return memberRow({ userId, username, name, email, state, enterpriseGroupId, accessLevel } as MemberRow);
+}
 
 function memberRow(r: MemberRow): MemberRow {
   return {
@@ -81,11 +86,13 @@ export class MembersRepository {
     if (search) return this.searchRows(groupId, search, page);
     const located = await this.positions.locate(groupId, pageOffset(page));
     const from = located.fromId === null ? '' : ' AND m2."id" >= ?';
-    const rows = await this.db.select<MemberRow>(
-      `${SELECT_MEMBER_ROW} WHERE m."id" IN (SELECT m2."id" FROM "members" m2 WHERE m2."group_id" = ?${from} ORDER BY m2."id" LIMIT ? OFFSET ?) ORDER BY m."id"`,
+    const rows = await this.db.selectArrays(
+      MEMBER_ROW_EXPRESSIONS,
+      `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."id" IN (SELECT m2."id" FROM "members" m2 WHERE m2."group_id" = ?${from} ORDER BY m2."id" LIMIT ? OFFSET ?)`,
+      'm."id"',
       [groupId, ...(located.fromId === null ? [] : [located.fromId]), page.perPage, located.skip],
     );
-    return { items: rows.map(memberRow), total: located.total, page: page.page, perPage: page.perPage };
+    return { items: rows.map(memberRowFromArray), total: located.total, page: page.page, perPage: page.perPage };
   }
 
   private async searchRows(groupId: number, search: string, page: PageRequest): Promise<Page<MemberRow>> {

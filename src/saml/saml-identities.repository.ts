@@ -29,11 +29,13 @@ export class SamlIdentitiesRepository {
   async findByUsers(scope: Scope, userIds: number[]): Promise<Pick<SamlIdentityEntity, 'userId' | 'externUid'>[]> {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('s', scopeGroupId(scope));
-    const rows = await this.db.select<{ userId: number | string; externUid: string }>(
-      `SELECT s."user_id" AS "userId", s."extern_uid" AS "externUid" FROM "saml_identities" s WHERE ${inScope.sql} AND s."user_id" IN (${placeholders(userIds.length)})`,
+    const rows = await this.db.selectArrays(
+      ['s."user_id"', 's."extern_uid"'],
+      `FROM "saml_identities" s WHERE ${inScope.sql} AND s."user_id" IN (${placeholders(userIds.length)})`,
+      's."id"',
       [...inScope.values, ...userIds],
     );
-    return rows.map((row) => ({ userId: Number(row.userId), externUid: row.externUid }));
+    return rows.map(([userId, externUid]) => ({ userId: Number(userId), externUid: externUid as string }));
   }
 
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {

@@ -72,7 +72,10 @@ const SELECT_IDENTITY = `${selectIdentity('i')} FROM "scim_identities" i`;
  */
 export type IdentitySummary = Pick<ScimIdentityEntity, 'userId' | 'externUid' | 'active'>;
 
-export type IdentityView = Pick<ScimIdentityEntity, 'id' | 'userId' | 'externUid' | 'active' | 'attributes' | 'version' | 'createdAt' | 'updatedAt'>;
+export type IdentityView = Pick<ScimIdentityEntity, 'id' | 'userId' | 'externUid' | 'active' | 'version' | 'createdAt' | 'updatedAt'> & {
+  /** The stored document: its JSON text, or already parsed (a list page reads it parsed). */
+  attributes: string | ScimUserDoc;
+};
 const VIEW_PROPERTIES = ['id', 'userId', 'externUid', 'active', 'attributes', 'version', 'createdAt', 'updatedAt'];
 
 function selectView(alias: string): string {
@@ -150,12 +153,13 @@ export class ScimIdentitiesRepository {
   async findByUsers(scope: Scope, userIds: number[]): Promise<IdentitySummary[]> {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('i', scopeGroupId(scope));
-    const rows = await this.db.select<Omit<IdentitySummary, 'active'> & { active: boolean | number }>(
-      `SELECT i."user_id" AS "userId", i."extern_uid" AS "externUid", i."active" AS "active" FROM "scim_identities" i ` +
-        `WHERE ${inScope.sql} AND i."user_id" IN (${placeholders(userIds.length)})`,
+    const rows = await this.db.selectArrays(
+      ['i."user_id"', 'i."extern_uid"', 'i."active"'],
+      `FROM "scim_identities" i WHERE ${inScope.sql} AND i."user_id" IN (${placeholders(userIds.length)})`,
+      'i."id"',
       [...inScope.values, ...userIds],
     );
-    return rows.map((row) => ({ userId: Number(row.userId), externUid: row.externUid, active: row.active === true || row.active === 1 }));
+    return rows.map(([userId, externUid, active]) => ({ userId: Number(userId), externUid: externUid as string, active: active === true || active === 1 }));
   }
 
   /** Every SCIM identity of a user, across scopes (admin user view). */
@@ -246,16 +250,17 @@ export class ScimIdentitiesRepository {
     if (query.limit === 0) return { items: [], total: await count() };
     const order: SortTerm[] = query.orderBy && query.orderBy.length > 0 ? query.orderBy : [{ expression: 'i.id', direction: 'ASC' }];
     const creationOrder = order.length === 1 && order[0].expression === 'i.id' && order[0].direction === 'ASC';
-    let sql: string;
     let pageValues = query.afterId === undefined ? values : [...values, query.afterId];
     let keyset = query.afterId === undefined ? '' : ' AND i."id" > ?';
     let offset = query.offset;
     let total: number | undefined;
-    if (!creationOrder || query.offset === 0) {
+    let items: IdentityView[];
+    if (!creationOrder) {
       const orderBy = order.map((o) => `${o.expression} ${o.direction}${o.nulls ? ` ${o.nulls}` : ''}`).join(', ');
-      sql = `${selectView('i')} ${matching}${keyset} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
+      const sql = `${selectView('i')} ${matching}${keyset} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
+      items = (await this.db.select<ViewRow>(sql, [...pageValues, query.limit, offset])).map(viewFromRow);
     } else {
-      if (!query.where && query.afterId === undefined) {
+      if (!query.where && query.afterId === undefined && query.offset > 0) {
         // An unfiltered deep page starts from a remembered boundary id instead of walking the offset.
         const located = await this.positions.locate(groupId ?? 0, query.offset);
         total = located.total;
@@ -265,11 +270,27 @@ export class ScimIdentitiesRepository {
           offset = located.skip;
         }
       }
-      // Deep pages in creation order: the offset is walked over the (group_id, id) index alone and
-      // only the page's rows are read. PostgreSQL would otherwise fetch every skipped row.
-      sql = `${selectView('p')} FROM "scim_identities" p WHERE p."id" IN (SELECT i."id" ${matching}${keyset} ORDER BY i."id" ASC LIMIT ? OFFSET ?) ORDER BY p."id" ASC`;
+      // In creation order the offset is walked over the (group_id, id) index alone and only the
+      // page's rows are read (PostgreSQL would otherwise fetch every skipped row); the page comes
+      // back as one JSON text with the stored documents already parsed.
+      const document = this.db.kind === 'postgres' ? 'p."attributes"::json' : 'json(p."attributes")';
+      const rows = await this.db.selectArrays(
+        ['p."id"', 'p."user_id"', 'p."extern_uid"', 'p."active"', document, 'p."version"', 'p."created_at"', 'p."updated_at"'],
+        `FROM "scim_identities" p WHERE p."id" IN (SELECT i."id" ${matching}${keyset} ORDER BY i."id" ASC LIMIT ? OFFSET ?)`,
+        'p."id"',
+        [...pageValues, query.limit, offset],
+      );
+      items = rows.map(([id, userId, externUid, active, attributes, version, createdAt, updatedAt]) => ({
+        id: Number(id),
+        userId: Number(userId),
+        externUid: externUid as string,
+        active: active === true || active === 1,
+        attributes: attributes as ScimUserDoc,
+        version: Number(version),
+        createdAt: createdAt as string,
+        updatedAt: updatedAt as string,
+      }));
     }
-    const items = (await this.db.select<ViewRow>(sql, [...pageValues, query.limit, offset])).map(viewFromRow);
     if (total !== undefined) return { items, total };
     // A page that is not full ends the result, so it already says how many there are: lookups by
     // userName or externalId (one match) need no second query.

@@ -27,7 +27,7 @@ export function userLocation(baseUrl: string, externUid: string): string {
  * both the extern_uid (GitLab's invariant), `active` from the identity's state, and `meta`.
  */
 export function toScimUser(identity: IdentityView, baseUrl: string): ScimUserResource {
-  const doc = JSON.parse(identity.attributes) as ScimUserDoc;
+  const doc = typeof identity.attributes === 'string' ? (JSON.parse(identity.attributes) as ScimUserDoc) : identity.attributes;
   const { schemas: _schemas, externalId: _externalId, active: _active, id: _id, meta: _meta, ...attributes } = doc;
   const schemas = [CORE_USER_SCHEMA];
   if (attributes[ENTERPRISE_USER_SCHEMA] !== undefined) schemas.push(ENTERPRISE_USER_SCHEMA);
