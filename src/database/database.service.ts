@@ -6,6 +6,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EntitySql } from './entity-sql.js';
 import { Mutex } from './mutex.js';
+import { PreparedStatements, RunResult } from './prepared-statements.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** What a transaction body receives: the transaction's EntityManager. */
 export type Tx = EntityManager;
@@ -18,8 +20,8 @@ const SQLITE_CACHE_KIB = -16_384;
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
 /**
- * Prepared statements kept on the SQLite reader. The hot reads are a few dozen texts (IN lists add
- * one per list length, filters one per filter shape); past the cap, new texts run unprepared.
+ * Prepared statements kept per SQLite connection. The hot texts are a few dozen (IN lists add one
+ * per list length, filters one per filter shape); past the cap, new texts run unprepared.
  */
 const MAX_PREPARED = 200;
 
@@ -34,8 +36,11 @@ export class Database implements OnApplicationShutdown {
   private readonly writeLock = new Mutex();
   private writer!: DataSource;
   private readerSource!: DataSource;
-  /** SQL text → its prepared statement on the reader, or null when it did not prepare. */
-  private readonly prepared = new Map<string, Promise<sqlite3.Statement | null>>();
+  /** SQLite only: statements prepared on the reader and on the writer (one object in memory mode). */
+  private readerStatements?: PreparedStatements;
+  private writerStatements?: PreparedStatements;
+  /** SQLite file only: takes the WAL checkpoints the writer would otherwise take inside a commit. */
+  private checkpointer?: WalCheckpointer;
   private readonly entitySql = new Map<new () => unknown, EntitySql<unknown>>();
   private readonly inFlight = new Map<string, Promise<Record<string, unknown>[]>>();
   /** Rows queued by appendAtCommit, per open transaction. */
@@ -57,32 +62,37 @@ export class Database implements OnApplicationShutdown {
    * only as parameters; column aliases give the entity's property names.
    */
   select<T>(sql: string, params: unknown[], em: EntityManager = this.reader): Promise<T[]> {
-    if (this.kind === 'sqlite' && em === this.reader) return this.selectPrepared<T>(sql, params);
+    if (this.kind === 'sqlite') return em === this.reader ? this.selectPrepared<T>(sql, params) : this.selectInTransaction<T>(em, sql, params);
     return em.query(this.kind === 'postgres' ? numberedPlaceholders(sql) : sql, params) as Promise<T[]>;
   }
 
   /**
    * On SQLite, outside transactions, a statement is prepared once per text and reused: parsing and
-   * planning a point lookup costs about as much as running it. node-sqlite3 queues calls on one
-   * statement, so concurrent requests share it safely. Errors surface as QueryFailedError, as
-   * from any other query.
+   * planning a point lookup costs about as much as running it (see PreparedStatements).
    */
   private async selectPrepared<T>(sql: string, params: unknown[]): Promise<T[]> {
-    let pending = this.prepared.get(sql);
-    if (pending === undefined && this.prepared.size < MAX_PREPARED) {
-      const connection = (this.readerSource.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
-      // Awaited before use: node-sqlite3 never answers calls queued on a statement that failed to prepare.
-      pending = new Promise((resolve) => {
-        const statement = connection.prepare(sql, (error: Error | null) => resolve(error ? null : statement));
-      });
-      this.prepared.set(sql, pending);
-    }
-    const statement = pending === undefined ? null : await pending;
+    const statement = await this.readerStatements!.get(sql);
     // Unprepared (cache full, or invalid SQL): the ordinary path, which also reports the error.
     if (statement === null) return this.reader.query(sql, params) as Promise<T[]>;
-    return new Promise<T[]>((resolve, reject) =>
-      statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))),
-    );
+    return PreparedStatements.all<T>(statement, sql, params);
+  }
+
+  /**
+   * A read inside a write transaction on SQLite: the transaction runs on the one writer connection,
+   * so the writer's prepared statements see its uncommitted changes.
+   */
+  private async selectInTransaction<T>(tx: Tx, sql: string, params: unknown[]): Promise<T[]> {
+    const statement = await this.writerStatements!.get(sql);
+    if (statement === null) return tx.query(sql, params) as Promise<T[]>;
+    return PreparedStatements.all<T>(statement, sql, params);
+  }
+
+  /** A write inside a transaction on SQLite, prepared on the writer (ordinary path as fallback). */
+  private async runInTransaction(tx: Tx, sql: string, params: unknown[]): Promise<RunResult> {
+    const statement = await this.writerStatements!.get(sql);
+    if (statement !== null) return PreparedStatements.run(statement, sql, params);
+    const result = (await tx.queryRunner!.query(sql, params, true)) as { raw: unknown; affected?: number };
+    return { lastID: Number(result.raw), changes: result.affected ?? 0 };
   }
 
   /**
@@ -162,14 +172,13 @@ export class Database implements OnApplicationShutdown {
     const sql = this.sqlOf(entity);
     const { properties, params } = sql.assigned(values);
     const text = sql.insert(properties, skipTaken);
-    const result = (await tx.queryRunner!.query(this.kind === 'postgres' ? `${numberedPlaceholders(text)} RETURNING "id"` : text, params, true)) as {
-      raw: unknown;
-      records?: { id: number | string }[];
-      affected?: number;
-    };
-    if (this.kind === 'postgres') return result.records!.length > 0 ? Number(result.records![0].id) : null;
+    if (this.kind === 'postgres') {
+      const rows = (await tx.query(`${numberedPlaceholders(text)} RETURNING "id"`, params)) as { id: number | string }[];
+      return rows.length > 0 ? Number(rows[0].id) : null;
+    }
     // SQLite's lastID is stale when nothing was inserted; `changes` says whether a row went in.
-    return result.affected === 0 ? null : Number(result.raw);
+    const { lastID, changes } = await this.runInTransaction(tx, text, params);
+    return changes === 0 ? null : lastID;
   }
 
   /** `UPDATE … SET <values> WHERE "id" = ?` from the entity's metadata. */
@@ -205,7 +214,8 @@ export class Database implements OnApplicationShutdown {
    * where building the statement through the ORM costs more than the statement.
    */
   async run(tx: Tx, sql: string, params: unknown[]): Promise<void> {
-    await tx.query(this.kind === 'postgres' ? numberedPlaceholders(sql) : sql, params);
+    if (this.kind === 'sqlite') await this.runInTransaction(tx, sql, params);
+    else await tx.query(numberedPlaceholders(sql), params);
   }
 
   /**
@@ -234,12 +244,19 @@ export class Database implements OnApplicationShutdown {
     const applied = await this.migrate();
     if (applied.length > 0) this.logger.log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
     if (this.kind === 'sqlite' && this.config.sqlitePath !== ':memory:') {
+      await this.writer.query('PRAGMA wal_autocheckpoint = 0');
+      this.checkpointer = new WalCheckpointer(this.config.sqlitePath!);
+      await this.checkpointer.open();
       this.readerSource = new DataSource(dataSourceOptions(this.config, 'reader'));
       await this.readerSource.initialize();
       await this.readerSource.query('PRAGMA query_only = ON');
       await this.readerSource.query(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
     } else {
       this.readerSource = this.writer;
+    }
+    if (this.kind === 'sqlite') {
+      this.writerStatements = new PreparedStatements(sqliteConnection(this.writer), MAX_PREPARED);
+      this.readerStatements = this.readerSource === this.writer ? this.writerStatements : new PreparedStatements(sqliteConnection(this.readerSource), MAX_PREPARED);
     }
   }
 
@@ -254,13 +271,42 @@ export class Database implements OnApplicationShutdown {
       await this.writeAppended(tx);
       return result;
     };
-    if (this.kind === 'sqlite') return this.writeLock.run(() => this.writer.transaction(body));
+    if (this.kind === 'sqlite') {
+      const result = await this.writeLock.run(() => this.sqliteTransaction(body));
+      this.checkpointer?.noteCommit();
+      return result;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.writer.transaction(body);
       } catch (error) {
         if (attempt >= 3 || !RETRYABLE_PG_CODES.has(pgCode(error) ?? '')) throw error;
       }
+    }
+  }
+
+  /**
+   * A transaction on the SQLite writer, begun and committed through prepared statements: TypeORM's
+   * own transaction prepares BEGIN and COMMIT anew each time, two extra trips through the thread
+   * pool inside the writer's turn, which every other write waits for. The query runner is marked
+   * as in a transaction, so ORM calls on `tx` (update, delete) join it rather than open their own.
+   */
+  private async sqliteTransaction<T>(body: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = this.writer.createQueryRunner();
+    const state = runner as unknown as { isTransactionActive: boolean };
+    await this.runInTransaction(runner.manager, 'BEGIN', []);
+    state.isTransactionActive = true;
+    try {
+      const result = await body(runner.manager);
+      await this.runInTransaction(runner.manager, 'COMMIT', []);
+      return result;
+    } catch (error) {
+      // SQLite may already have rolled back (a full disk, say); then there is nothing left to undo.
+      await this.runInTransaction(runner.manager, 'ROLLBACK', []).catch(() => undefined);
+      throw error;
+    } finally {
+      state.isTransactionActive = false;
+      await runner.release();
     }
   }
 
@@ -292,9 +338,10 @@ export class Database implements OnApplicationShutdown {
   }
 
   async close(): Promise<void> {
-    const statements = await Promise.all(this.prepared.values());
-    await Promise.all(statements.map((statement) => new Promise<void>((resolve) => (statement ? statement.finalize(() => resolve()) : resolve()))));
-    this.prepared.clear();
+    await this.checkpointer?.close();
+    await this.readerStatements?.finalizeAll();
+    // The writer's statements are finalized once no transaction can be using them.
+    if (this.writer?.isInitialized) await this.writeLock.run(() => this.writerStatements!.finalizeAll());
     if (this.readerSource && this.readerSource !== this.writer && this.readerSource.isInitialized) await this.readerSource.destroy();
     // Let an in-flight write transaction finish before the writer goes away.
     if (this.writer?.isInitialized) await this.writeLock.run(() => this.writer.destroy());
@@ -303,6 +350,11 @@ export class Database implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+/** The node-sqlite3 connection under a SQLite DataSource (TypeORM keeps one per DataSource). */
+function sqliteConnection(source: DataSource): sqlite3.Database {
+  return (source.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
 }
 
 const numbered = new Map<string, string>();

@@ -1,0 +1,104 @@
+import { statSync } from 'node:fs';
+import { Database, isUniqueViolation } from '../../src/database/database.service.js';
+import type { WalCheckpointer } from '../../src/database/wal-checkpointer.js';
+import { GroupEntity } from '../../src/groups/group.entity.js';
+import { usingPostgres } from '../support/test-database.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
+
+const now = '2026-11-23T00:00:00.000Z';
+const group = (path: string): Partial<GroupEntity> => ({
+  name: path,
+  path,
+  pathLower: path.toLowerCase(),
+  allowedEmailDomains: '[]',
+  verifiedDomains: '[]',
+  createdAt: now,
+  updatedAt: now,
+});
+
+/**
+ * Database.transaction as every write uses it: prepared statements on the SQLite writer (BEGIN and
+ * COMMIT included), ORM calls on the transaction's manager, and the WAL checkpoints taken off the
+ * commit path.
+ */
+describe('write transactions', () => {
+  let t: TestApp;
+  let db: Database;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(Database);
+  });
+  afterAll(async () => t.close());
+
+  const names = async (prefix: string) =>
+    (await t.sql<{ name: string }>('SELECT name FROM groups WHERE path LIKE ? ORDER BY id', [`${prefix}%`])).map((r) => r.name);
+
+  it('commits hand-written statements and ORM calls of one transaction together', async () => {
+    const id = await db.transaction(async (tx) => {
+      const inserted = await db.insertEntity(tx, GroupEntity, group('commit-a'));
+      await db.run(tx, 'UPDATE groups SET name = ? WHERE id = ?', ['renamed by run', inserted]);
+      await tx.update(GroupEntity, { id: inserted }, { verifiedDomains: '["acme.test"]' });
+      return inserted;
+    });
+    expect(await t.sql('SELECT name, verified_domains FROM groups WHERE id = ?', [id])).toEqual([{ name: 'renamed by run', verified_domains: '["acme.test"]' }]);
+  });
+
+  it('rolls back every statement of a failed transaction, ORM calls included, and the writer goes on', async () => {
+    const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    await expect(
+      db.transaction(async (tx) => {
+        await db.insertEntity(tx, GroupEntity, group('rollback-a'));
+        await tx.update(GroupEntity, { id: existing }, { name: 'changed by the ORM' });
+        throw new Error('the body failed');
+      }),
+    ).rejects.toThrow('the body failed');
+    expect(await names('rollback-')).toEqual([]);
+    expect(await names('commit-a')).toEqual(['renamed by run']);
+    await db.transaction((tx) => db.insertEntity(tx, GroupEntity, group('rollback-b')));
+    expect(await names('rollback-')).toEqual(['rollback-b']);
+  });
+
+  it('reports a unique violation from a prepared insert as one, and rolls the transaction back', async () => {
+    const failure = await db
+      .transaction(async (tx) => {
+        await db.insertEntity(tx, GroupEntity, group('unique-a'));
+        await db.insertEntity(tx, GroupEntity, group('commit-a'));
+      })
+      .catch((error: unknown) => error);
+    expect(isUniqueViolation(failure)).toBe(true);
+    expect(await names('unique-')).toEqual([]);
+    expect(await db.transaction((tx) => db.insertEntityIfFree(tx, GroupEntity, group('commit-a')))).toBeNull();
+  });
+
+  it('lets a read inside the transaction see its own uncommitted row, and no other reader', async () => {
+    const seen = await db.transaction(async (tx) => {
+      const id = await db.insertEntity(tx, GroupEntity, group('own-a'));
+      const inside = await db.findWhere(GroupEntity, '"id" = ?', [id], tx);
+      const outside = await db.findWhere(GroupEntity, '"id" = ?', [id]);
+      return { inside: inside.map((g) => g.path), outside: outside.map((g) => g.path) };
+    });
+    // PostgreSQL's reader is the pool, which sees only committed rows; SQLite's is its own connection.
+    expect(seen).toEqual({ inside: ['own-a'], outside: [] });
+  });
+
+  (usingPostgres() ? it.skip : it)('keeps the SQLite WAL bounded with the writer taking no checkpoint itself', async () => {
+    const [{ wal_autocheckpoint }] = await t.sql<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint');
+    expect(wal_autocheckpoint).toBe(0);
+    const checkpointer = (db as unknown as { checkpointer: WalCheckpointer }).checkpointer;
+    const walFile = `${t.config.sqlitePath}-wal`;
+    const [{ id }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    const batch = async (round: number) => {
+      for (let i = 0; i < 40; i++) await db.transaction((tx) => db.run(tx, 'UPDATE groups SET name = ? WHERE id = ?', [`round ${round} write ${i}`, id]));
+      await checkpointer.checkpointIfDue();
+    };
+    await batch(0);
+    await batch(1);
+    const afterTwo = statSync(walFile).size;
+    for (let round = 2; round < 8; round++) await batch(round);
+    // Without checkpoints the WAL would hold every round's frames (about four times as many by now);
+    // checkpointed, the writer starts it over and the file stops growing.
+    expect(statSync(walFile).size).toBeLessThanOrEqual(afterTwo);
+    expect(await names('commit-a')).toEqual(['round 7 write 39']);
+  });
+});
