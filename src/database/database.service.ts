@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EntitySql } from './entity-sql.js';
+import { inKeyOrder } from './key-order.js';
 import { Mutex } from './mutex.js';
 import { PreparedStatements, RunResult } from './prepared-statements.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -99,16 +100,19 @@ export class Database implements OnApplicationShutdown {
    * Rows as arrays of the `columns` expressions, aggregated to one JSON text by the database and
    * parsed once: node-sqlite3 builds a row object property by property on the event loop, which for
    * a page of a hundred rows costs several times the parse. `from` is the rest of the query
-   * (`FROM … WHERE …`, `?` placeholders); `orderBy` orders the aggregate. SQLite gives booleans as 0/1.
+   * (`FROM … WHERE …`, `?` placeholders); `key` is an integer expression the rows come back in
+   * ascending order of. SQLite gives booleans as 0/1.
    */
-  async selectArrays(columns: string[], from: string, orderBy: string, params: unknown[]): Promise<unknown[][]> {
-    const list = columns.join(', ');
+  async selectArrays(columns: string[], from: string, key: string, params: unknown[]): Promise<unknown[][]> {
+    // The key travels as the last element instead of an ORDER BY inside the aggregate, which makes
+    // SQLite sort rows its index scan already delivers in order (about 40% of a 500-row aggregate).
+    const list = [...columns, key].join(', ');
     const sql =
       this.kind === 'postgres'
-        ? `SELECT COALESCE(json_agg(json_build_array(${list}) ORDER BY ${orderBy}), '[]')::text AS "rows" ${from}`
-        : `SELECT json_group_array(json_array(${list}) ORDER BY ${orderBy}) AS "rows" ${from}`;
+        ? `SELECT COALESCE(json_agg(json_build_array(${list})), '[]')::text AS "rows" ${from}`
+        : `SELECT json_group_array(json_array(${list})) AS "rows" ${from}`;
     const [row] = await this.select<{ rows: string }>(sql, params);
-    return JSON.parse(row.rows) as unknown[][];
+    return inKeyOrder(JSON.parse(row.rows) as unknown[][]);
   }
 
   /**

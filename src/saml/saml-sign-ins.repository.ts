@@ -12,6 +12,9 @@ export interface SignInObservation {
   outcome: string;
 }
 
+/** A user's newest sign-in observation, as the members view shows it. */
+export type LatestSignIn = Pick<SamlSignInEntity, 'nameId' | 'outcome' | 'createdAt'>;
+
 /** Owns saml_sign_ins: one row per valid SAML response, accepted or refused. */
 @Injectable()
 export class SamlSignInsRepository {
@@ -26,23 +29,25 @@ export class SamlSignInsRepository {
     return this.db.reader.findOne(SamlSignInEntity, { where: { id } });
   }
 
-  /** The newest observation per user, for a page of users (index: group_id, user_id, id). */
-  async latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, SamlSignInEntity>> {
-    const result = new Map<number, SamlSignInEntity>();
+  /**
+   * The newest observation per user, for a page of users (index: group_id, user_id, id), as the
+   * members view shows it.
+   */
+  async latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, LatestSignIn>> {
+    const result = new Map<number, LatestSignIn>();
     if (userIds.length === 0) return result;
     // The scope in the outer query too, so (group_id, user_id, id) serves both levels.
     const outer = scopeCondition('o', scopeGroupId(scope));
     const inner = scopeCondition('o2', scopeGroupId(scope));
-    const rows = await this.db.select<SamlSignInEntity>(
-      `SELECT o."id", o."group_id" AS "groupId", o."name_id" AS "nameId", o."email", o."user_id" AS "userId", o."outcome", o."created_at" AS "createdAt" ` +
-        `FROM "saml_sign_ins" o WHERE ${outer.sql} AND o."user_id" IN (${placeholders(userIds.length)}) ` +
+    const rows = await this.db.selectArrays(
+      ['o."user_id"', 'o."name_id"', 'o."outcome"', 'o."created_at"'],
+      `FROM "saml_sign_ins" o WHERE ${outer.sql} AND o."user_id" IN (${placeholders(userIds.length)}) ` +
         `AND o."id" = (SELECT MAX(o2."id") FROM "saml_sign_ins" o2 WHERE o2."user_id" = o."user_id" AND ${inner.sql})`,
+      'o."id"',
       [...outer.values, ...userIds, ...inner.values],
     );
-    for (const row of rows) {
-      if (row.userId === null) continue;
-      const signIn = Object.assign(new SamlSignInEntity(), row, { id: Number(row.id), userId: Number(row.userId), groupId: row.groupId === null ? null : Number(row.groupId) });
-      result.set(signIn.userId!, signIn);
+    for (const [userId, nameId, outcome, createdAt] of rows) {
+      result.set(Number(userId), { nameId: nameId as string, outcome: outcome as string, createdAt: createdAt as string });
     }
     return result;
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Scope } from '../common/scope.js';
 import { Tx } from '../database/database.service.js';
 import { SamlSignInEntity } from './saml-sign-in.entity.js';
-import { SamlSignInsRepository, SignInObservation } from './saml-sign-ins.repository.js';
+import { LatestSignIn, SamlSignInsRepository, SignInObservation } from './saml-sign-ins.repository.js';
 
 /** Sign-in observations: what NameID the IdP really sent, as the members view and report show it. */
 @Injectable()
@@ -18,7 +18,7 @@ export class SamlSignInsService {
     return this.signIns.findById(id);
   }
 
-  latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, SamlSignInEntity>> {
+  latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, LatestSignIn>> {
     return this.signIns.latestForUsers(scope, userIds);
   }
 }
