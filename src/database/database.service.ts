@@ -97,6 +97,19 @@ export class Database implements OnApplicationShutdown {
   }
 
   /**
+   * `column IN <ids>` as one bound parameter: the ids travel as a JSON text on SQLite (json_each)
+   * and as an array on PostgreSQL. One `?` per id would cost more than the query: node-sqlite3
+   * binds parameters one by one on the event loop (about 1 µs each, half a millisecond for a
+   * page of 500), each list length would be a statement text of its own, and SQLite caps a
+   * statement at 999 parameters.
+   */
+  inIds(column: string, ids: number[]): { sql: string; values: unknown[] } {
+    return this.kind === 'postgres'
+      ? { sql: `${column} = ANY(?::int[])`, values: [ids] }
+      : { sql: `${column} IN (SELECT "value" FROM json_each(?))`, values: [JSON.stringify(ids)] };
+  }
+
+  /**
    * Rows as arrays of the `columns` expressions, aggregated to one JSON text by the database and
    * parsed once: node-sqlite3 builds a row object property by property on the event loop, which for
    * a page of a hundred rows costs several times the parse. `from` is the rest of the query

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
-import { placeholders, scopeCondition } from '../database/named-params.js';
+import { scopeCondition } from '../database/named-params.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import { SamlIdentityEntity } from './saml-identity.entity.js';
@@ -29,11 +29,12 @@ export class SamlIdentitiesRepository {
   async findByUsers(scope: Scope, userIds: number[]): Promise<Pick<SamlIdentityEntity, 'userId' | 'externUid'>[]> {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('s', scopeGroupId(scope));
+    const users = this.db.inIds('s."user_id"', userIds);
     const rows = await this.db.selectArrays(
       ['s."user_id"', 's."extern_uid"'],
-      `FROM "saml_identities" s WHERE ${inScope.sql} AND s."user_id" IN (${placeholders(userIds.length)})`,
+      `FROM "saml_identities" s WHERE ${inScope.sql} AND ${users.sql}`,
       's."id"',
-      [...inScope.values, ...userIds],
+      [...inScope.values, ...users.values],
     );
     return rows.map(([userId, externUid]) => ({ userId: Number(userId), externUid: externUid as string }));
   }

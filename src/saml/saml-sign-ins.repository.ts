@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Tx } from '../database/database.service.js';
-import { placeholders, scopeCondition } from '../database/named-params.js';
+import { scopeCondition } from '../database/named-params.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import { SamlSignInEntity } from './saml-sign-in.entity.js';
@@ -38,13 +38,14 @@ export class SamlSignInsRepository {
     if (userIds.length === 0) return result;
     // The scope in the outer query too, so (group_id, user_id, id) serves both levels.
     const outer = scopeCondition('o', scopeGroupId(scope));
+    const users = this.db.inIds('o."user_id"', userIds);
     const inner = scopeCondition('o2', scopeGroupId(scope));
     const rows = await this.db.selectArrays(
       ['o."user_id"', 'o."name_id"', 'o."outcome"', 'o."created_at"'],
-      `FROM "saml_sign_ins" o WHERE ${outer.sql} AND o."user_id" IN (${placeholders(userIds.length)}) ` +
+      `FROM "saml_sign_ins" o WHERE ${outer.sql} AND ${users.sql} ` +
         `AND o."id" = (SELECT MAX(o2."id") FROM "saml_sign_ins" o2 WHERE o2."user_id" = o."user_id" AND ${inner.sql})`,
       'o."id"',
-      [...outer.values, ...userIds, ...inner.values],
+      [...outer.values, ...users.values, ...inner.values],
     );
     for (const [userId, nameId, outcome, createdAt] of rows) {
       result.set(Number(userId), { nameId: nameId as string, outcome: outcome as string, createdAt: createdAt as string });

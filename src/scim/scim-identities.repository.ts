@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder } from 'typeorm';
 import { Database, Tx } from '../database/database.service.js';
-import { placeholders, positional, scopeCondition } from '../database/named-params.js';
+import { positional, scopeCondition } from '../database/named-params.js';
 import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
@@ -153,11 +153,12 @@ export class ScimIdentitiesRepository {
   async findByUsers(scope: Scope, userIds: number[]): Promise<IdentitySummary[]> {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('i', scopeGroupId(scope));
+    const users = this.db.inIds('i."user_id"', userIds);
     const rows = await this.db.selectArrays(
       ['i."user_id"', 'i."extern_uid"', 'i."active"'],
-      `FROM "scim_identities" i WHERE ${inScope.sql} AND i."user_id" IN (${placeholders(userIds.length)})`,
+      `FROM "scim_identities" i WHERE ${inScope.sql} AND ${users.sql}`,
       'i."id"',
-      [...inScope.values, ...userIds],
+      [...inScope.values, ...users.values],
     );
     return rows.map(([userId, externUid, active]) => ({ userId: Number(userId), externUid: externUid as string, active: active === true || active === 1 }));
   }

@@ -52,4 +52,14 @@ describe('Database.findWhere and findWhereShared', () => {
     const outcomes = await Promise.allSettled(reads);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });
+
+  it('matches an id list of any length as one bound parameter, past the 999 parameters SQLite allows', async () => {
+    const ids = [groupId, ...Array.from({ length: 1500 }, (_, i) => groupId + 10_000 + i)];
+    const inList = db.inIds('"id"', ids);
+    expect(inList.values).toHaveLength(1);
+    const groups = await db.findWhere(GroupEntity, inList.sql, inList.values);
+    expect(groups.map((g) => g.id)).toEqual([groupId]);
+    const none = db.inIds('"id"', []);
+    expect(await db.findWhere(GroupEntity, none.sql, none.values)).toEqual([]);
+  });
 });

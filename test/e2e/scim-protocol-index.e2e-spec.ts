@@ -1,4 +1,4 @@
-import { setUpGroup, setUpInstance } from '../support/fixtures.js';
+import { adminAuth, setUpGroup, setUpInstance } from '../support/fixtures.js';
 import { Query, ScimClient, scimClient, userPath } from '../support/scim-protocol-client.js';
 import { seedIdentities } from '../support/seed-identities.js';
 import { CapturedQuery, captureReaderSql, explain } from '../support/sql-capture.js';
@@ -157,5 +157,25 @@ describe('SCIM lookups use indexes', () => {
         expect(pages[0].rows).toBeLessThanOrEqual(51);
       }
     });
+  });
+
+  it("reads a members page's identities and sign-ins by index, the page's user ids bound as one parameter", async () => {
+    const [{ id: groupId }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['acme']);
+    const capture = captureReaderSql(t);
+    try {
+      await t.http().get(`/api/v4/groups/${groupId}/members`).query({ per_page: 100 }).set(adminAuth).expect(200);
+    } finally {
+      capture.stop();
+    }
+    const byUsers = capture.queries.filter((q) => /FROM "(scim_identities|saml_identities|saml_sign_ins)" [iso] WHERE/.test(q.sql));
+    expect(byUsers).toHaveLength(3);
+    for (const query of byUsers) {
+      expect(query.sql).toMatch(t.database.kind === 'sqlite' ? /IN \(SELECT "value" FROM json_each\(\?\)\)/ : /= ANY\(\$\d+::int\[\]\)/);
+      // saml_identities and saml_sign_ins are empty here: on PostgreSQL only the index path is checked.
+      for (const plan of await plans([query], false)) {
+        if (t.database.kind === 'sqlite') expect(plan).not.toMatch(/\bSCAN [iso]\b/);
+        else expect(plan).not.toMatch(/Seq Scan on (scim_identities|saml_identities|saml_sign_ins)\b/);
+      }
+    }
   });
 });
