@@ -21,8 +21,9 @@ const SQLITE_CACHE_KIB = -16_384;
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
 /**
- * Prepared statements kept per SQLite connection. The hot texts are a few dozen (IN lists add one
- * per list length, filters one per filter shape); past the cap, new texts run unprepared.
+ * Prepared statements kept per SQLite connection. The hot texts are a few dozen (filters add one
+ * per filter shape, an IN list of `?`s one per length, which inIds avoids); past the cap, new
+ * texts run unprepared.
  */
 const MAX_PREPARED = 200;
 
@@ -311,16 +312,18 @@ export class Database implements OnApplicationShutdown {
   private async sqliteTransaction<T>(body: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = this.writer.createQueryRunner();
     const state = runner as unknown as { isTransactionActive: boolean };
-    await this.runInTransaction(runner.manager, 'BEGIN', []);
-    state.isTransactionActive = true;
     try {
-      const result = await body(runner.manager);
-      await this.runInTransaction(runner.manager, 'COMMIT', []);
-      return result;
-    } catch (error) {
-      // SQLite may already have rolled back (a full disk, say); then there is nothing left to undo.
-      await this.runInTransaction(runner.manager, 'ROLLBACK', []).catch(() => undefined);
-      throw error;
+      await this.runInTransaction(runner.manager, 'BEGIN', []);
+      state.isTransactionActive = true;
+      try {
+        const result = await body(runner.manager);
+        await this.runInTransaction(runner.manager, 'COMMIT', []);
+        return result;
+      } catch (error) {
+        // SQLite may already have rolled back (a full disk, say); then there is nothing left to undo.
+        await this.runInTransaction(runner.manager, 'ROLLBACK', []).catch(() => undefined);
+        throw error;
+      }
     } finally {
       state.isTransactionActive = false;
       await runner.release();
@@ -356,9 +359,9 @@ export class Database implements OnApplicationShutdown {
 
   async close(): Promise<void> {
     await this.checkpointer?.close();
-    await this.readerStatements?.finalizeAll();
-    // The writer's statements are finalized once no transaction can be using them.
-    if (this.writer?.isInitialized) await this.writeLock.run(() => this.writerStatements!.finalizeAll());
+    if (this.readerStatements !== this.writerStatements) await this.readerStatements?.finalizeAll();
+    // The writer's statements (in memory mode, the only ones) are finalized once no transaction can be using them.
+    if (this.writer?.isInitialized) await this.writeLock.run(async () => this.writerStatements?.finalizeAll());
     if (this.readerSource && this.readerSource !== this.writer && this.readerSource.isInitialized) await this.readerSource.destroy();
     // Let an in-flight write transaction finish before the writer goes away.
     if (this.writer?.isInitialized) await this.writeLock.run(() => this.writer.destroy());
