@@ -65,13 +65,14 @@ function selectIdentity(alias: string): string {
 
 const SELECT_IDENTITY = `${selectIdentity('i')} FROM "scim_identities" i`;
 
+/** A user's SCIM identity as the members view shows it: its id and whether it is active. */
+export type IdentitySummary = Pick<ScimIdentityEntity, 'userId' | 'externUid' | 'active'>;
+
 /**
  * What rendering a SCIM User or an identity list row needs. Lists select only these columns:
  * node-sqlite3 builds every row object property by property, so the filter projections
  * (the *_lower columns) would cost as much again to read back as the rest.
  */
-export type IdentitySummary = Pick<ScimIdentityEntity, 'userId' | 'externUid' | 'active'>;
-
 export type IdentityView = Pick<ScimIdentityEntity, 'id' | 'userId' | 'externUid' | 'active' | 'version' | 'createdAt' | 'updatedAt'> & {
   /** The stored document: its JSON text, or already parsed (a list page reads it parsed). */
   attributes: string | ScimUserDoc;
@@ -281,16 +282,9 @@ export class ScimIdentitiesRepository {
         'p."id"',
         [...pageValues, query.limit, offset],
       );
-      items = rows.map(([id, userId, externUid, active, attributes, version, createdAt, updatedAt]) => ({
-        id: Number(id),
-        userId: Number(userId),
-        externUid: externUid as string,
-        active: active === true || active === 1,
-        attributes: attributes as ScimUserDoc,
-        version: Number(version),
-        createdAt: createdAt as string,
-        updatedAt: updatedAt as string,
-      }));
+      items = rows.map(([id, userId, externUid, active, attributes, version, createdAt, updatedAt]) =>
+        viewFromRow({ id, userId, externUid, active, attributes, version, createdAt, updatedAt } as ViewRow),
+      );
     }
     if (total !== undefined) return { items, total };
     // A page that is not full ends the result, so it already says how many there are: lookups by
