@@ -45,6 +45,8 @@ export class Database implements OnApplicationShutdown {
   private checkpointer?: WalCheckpointer;
   private readonly entitySql = new Map<new () => unknown, EntitySql<unknown>>();
   private readonly inFlight = new Map<string, Promise<Record<string, unknown>[]>>();
+  /** SQLite: each open transaction's BEGIN, which its writes wait for and its reads do not. */
+  private readonly begun = new WeakMap<Tx, Promise<RunResult>>();
   /** Rows queued by appendAtCommit, per open transaction. */
   private readonly appended = new WeakMap<Tx, Map<string, { columns: string[]; rows: unknown[][] }>>();
 
@@ -81,7 +83,9 @@ export class Database implements OnApplicationShutdown {
 
   /**
    * A read inside a write transaction on SQLite: the transaction runs on the one writer connection,
-   * so the writer's prepared statements see its uncommitted changes.
+   * so the writer's prepared statements see its uncommitted changes. A read does not wait for the
+   * transaction's BEGIN (see sqliteTransaction): it may run just before it, which reads the same
+   * rows, since no other write can happen while this transaction holds the writer.
    */
   private async selectInTransaction<T>(tx: Tx, sql: string, params: unknown[]): Promise<T[]> {
     const statement = await this.writerStatements!.get(sql);
@@ -89,8 +93,17 @@ export class Database implements OnApplicationShutdown {
     return PreparedStatements.all<T>(statement, sql, params);
   }
 
-  /** A write inside a transaction on SQLite, prepared on the writer (ordinary path as fallback). */
+  /**
+   * A write inside a transaction on SQLite, prepared on the writer (ordinary path as fallback). It
+   * waits for the transaction's BEGIN: a write that ran before it would commit on its own.
+   */
   private async runInTransaction(tx: Tx, sql: string, params: unknown[]): Promise<RunResult> {
+    await this.begun.get(tx);
+    return this.runOnWriter(tx, sql, params);
+  }
+
+  /** A statement on the SQLite writer, prepared (the ordinary path as fallback), in whatever order it comes. */
+  private async runOnWriter(tx: Tx, sql: string, params: unknown[]): Promise<RunResult> {
     const statement = await this.writerStatements!.get(sql);
     if (statement !== null) return PreparedStatements.run(statement, sql, params);
     const result = (await tx.queryRunner!.query(sql, params, true)) as { raw: unknown; affected?: number };
@@ -237,6 +250,20 @@ export class Database implements OnApplicationShutdown {
   }
 
   /**
+   * A hand-written write with a RETURNING clause inside a transaction (`?` placeholders): the rows
+   * it changed, for a change whose next step depends on what it found, without a read first.
+   */
+  async runReturning<T>(tx: Tx, sql: string, params: unknown[]): Promise<T[]> {
+    if (this.kind === 'postgres') {
+      // The structured result: TypeORM answers a plain DELETE … RETURNING as [rows, count].
+      const result = (await tx.queryRunner!.query(numberedPlaceholders(sql), params, true)) as { records: T[] };
+      return result.records;
+    }
+    await this.begun.get(tx);
+    return this.selectInTransaction<T>(tx, sql, params);
+  }
+
+  /**
    * Inserts many rows with multi-row INSERT statements, chunked to stay within SQLite's limit on
    * bound parameters. `columns` are database column names; each row gives values in that order.
    */
@@ -308,24 +335,38 @@ export class Database implements OnApplicationShutdown {
    * own transaction prepares BEGIN and COMMIT anew each time, two extra trips through the thread
    * pool inside the writer's turn, which every other write waits for. The query runner is marked
    * as in a transaction, so ORM calls on `tx` (update, delete) join it rather than open their own.
+   *
+   * BEGIN is sent without waiting for it: the body's first reads (a transaction usually starts by
+   * looking something up) travel with it, which saves one trip per transaction. node-sqlite3 runs
+   * statements sent together in no fixed order, so every write, every ORM call and COMMIT wait for
+   * BEGIN; a read may run just before it and sees what it would have seen just after, because this
+   * process's write lock is held and one Roster process serves a SQLite file.
    */
   private async sqliteTransaction<T>(body: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = this.writer.createQueryRunner();
+    const tx = runner.manager;
     const state = runner as unknown as { isTransactionActive: boolean };
+    const begin = this.runOnWriter(tx, 'BEGIN', []);
+    // Its failure is reported to whatever waits for it next (a write, COMMIT), not as unhandled.
+    begin.catch(() => undefined);
+    this.begun.set(tx, begin);
+    const query = runner.query.bind(runner);
+    runner.query = (async (...args: Parameters<typeof query>) => {
+      await begin;
+      return query(...args);
+    }) as typeof runner.query;
+    state.isTransactionActive = true;
     try {
-      await this.runInTransaction(runner.manager, 'BEGIN', []);
-      state.isTransactionActive = true;
-      try {
-        const result = await body(runner.manager);
-        await this.runInTransaction(runner.manager, 'COMMIT', []);
-        return result;
-      } catch (error) {
-        // SQLite may already have rolled back (a full disk, say); then there is nothing left to undo.
-        await this.runInTransaction(runner.manager, 'ROLLBACK', []).catch(() => undefined);
-        throw error;
-      }
+      const result = await body(tx);
+      await this.runInTransaction(tx, 'COMMIT', []);
+      return result;
+    } catch (error) {
+      // Nothing to undo if BEGIN failed; and SQLite may already have rolled back (a full disk, say).
+      if (await begin.then(() => true, () => false)) await this.runOnWriter(tx, 'ROLLBACK', []).catch(() => undefined);
+      throw error;
     } finally {
       state.isTransactionActive = false;
+      this.begun.delete(tx);
       await runner.release();
     }
   }

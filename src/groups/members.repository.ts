@@ -72,6 +72,19 @@ export class MembersRepository {
     await this.db.run(tx, 'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ?', [groupId, userId]);
   }
 
+  /**
+   * Deletes the membership unless it is an Owner's, in one statement: the access level it removed,
+   * or null when there was no such member or the member is an Owner (the caller then decides).
+   */
+  async deleteUnlessOwner(tx: Tx, groupId: number, userId: number): Promise<AccessLevel | null> {
+    const [removed] = await this.db.runReturning<{ accessLevel: number | string }>(
+      tx,
+      'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ? AND "access_level" <> ? RETURNING "access_level" AS "accessLevel"',
+      [groupId, userId, OWNER],
+    );
+    return removed === undefined ? null : (Number(removed.accessLevel) as AccessLevel);
+  }
+
   countOwners(tx: Tx, groupId: number): Promise<number> {
     return tx.count(MemberEntity, { where: { groupId, accessLevel: OWNER } });
   }

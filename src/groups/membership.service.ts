@@ -59,18 +59,23 @@ export class MembershipService {
    * (GitLab's message, which SCIM clients show to IdP admins). Returns whether a row was removed.
    */
   async removeMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity): Promise<boolean> {
-    const member = await this.members.find(group.id, user.id, tx);
-    if (!member) return false;
-    if (member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) {
-      throw new DomainError('precondition_failed', `Could not remove ${user.name} from ${group.name}. Cannot remove last group owner.`);
+    // Deprovisioning removes members all day long; Owners, who need the count, are the rare case.
+    let removedLevel = await this.members.deleteUnlessOwner(tx, group.id, user.id);
+    if (removedLevel === null) {
+      const member = await this.members.find(group.id, user.id, tx);
+      if (!member) return false;
+      if ((await this.members.countOwners(tx, group.id)) <= 1) {
+        throw new DomainError('precondition_failed', `Could not remove ${user.name} from ${group.name}. Cannot remove last group owner.`);
+      }
+      await this.members.delete(tx, group.id, user.id);
+      removedLevel = member.accessLevel;
     }
-    await this.members.delete(tx, group.id, user.id);
     await this.audit.record(tx, {
       name: 'member_removed',
       actor,
       scope: groupScope(group.id),
       target: { type: 'User', id: user.id, details: user.username },
-      details: { access_level: member.accessLevel },
+      details: { access_level: removedLevel },
     });
     return true;
   }

@@ -136,6 +136,18 @@ export class ScimIdentitiesRepository {
     return row ? identityFromRow(row) : null;
   }
 
+  /**
+   * `(SELECT user_id …)` of the identity with this SCIM id, for a read of its account that travels
+   * together with findByExternUid instead of after it (PATCH, PUT and DELETE need both).
+   */
+  userIdOf(scope: Scope, externUid: string): { sql: string; values: unknown[] } {
+    const inScope = scopeCondition('i', scopeGroupId(scope));
+    return {
+      sql: `(SELECT i."user_id" FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?)`,
+      values: [...inScope.values, normalizeForCompare(externUid)],
+    };
+  }
+
   /** GET Users/:id: the rendered columns only (see IdentityView). */
   async findViewByExternUid(scope: Scope, externUid: string): Promise<IdentityView | null> {
     const inScope = scopeCondition('i', scopeGroupId(scope));

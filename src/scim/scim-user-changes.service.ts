@@ -52,24 +52,30 @@ export class ScimUserChangesService {
   /** DELETE: deprovision; already inactive is a no-op (idempotent 204). */
   async delete(ctx: ScimContext, actor: Actor, id: string, ifMatch?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const identity = await this.load(tx, ctx, id, ifMatch);
-      await this.provisioning.deprovision(tx, ctx, actor, identity);
+      const { identity, user } = await this.load(tx, ctx, id, ifMatch);
+      await this.provisioning.deprovision(tx, ctx, actor, identity, user);
     });
   }
 
-  private async load(tx: Tx, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<ScimIdentityEntity> {
-    const identity = await this.identities.findByExternUid(ctx.scope, id, tx);
+  /** The identity and its account, read together (one trip to the database, not two in a row). */
+  private async load(tx: Tx, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<{ identity: ScimIdentityEntity; user: UserEntity }> {
+    const [identity, user] = await together([
+      this.identities.findByExternUid(ctx.scope, id, tx),
+      this.users.findByIdFrom(this.identities.userIdOf(ctx.scope, id), tx),
+    ] as const);
     if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
     if (ifMatch !== undefined && !etagListMatches(ifMatch, versionTag(identity))) {
       throw new DomainError('version_mismatch', `The resource was changed (version ${versionTag(identity)}); read it again and retry`);
     }
-    return identity;
+    // The identity's account is kept by a foreign key; both reads ran inside this transaction.
+    if (!user) throw new DomainError('not_found', '404 User Not Found');
+    return { identity, user };
   }
 
   private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {
     try {
       return await this.db.transaction(async (tx) => {
-        const identity = await this.load(tx, ctx, id, ifMatch);
+        const { identity, user } = await this.load(tx, ctx, id, ifMatch);
         const stored = JSON.parse(identity.attributes) as ScimUserDoc;
         const before: ScimUserDoc = { ...stored, externalId: identity.externUid, active: identity.active };
         const after = compute(before);
@@ -86,11 +92,7 @@ export class ScimUserChangesService {
         }
         // `active` lives in its own column, written (with the version bump) by deprovision or reactivate.
         const documentChanged = changes.changedAttributes.some((a) => a !== 'active') || externUid !== identity.externUid;
-        const [updated, user] = await together([
-          documentChanged ? this.identities.update(tx, identity, { doc, externUid }) : Promise.resolve(identity),
-          this.users.getById(identity.userId, tx),
-        ] as const);
-        let current = updated;
+        let current = documentChanged ? await this.identities.update(tx, identity, { doc, externUid }) : identity;
         if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity.externUid, externUid);
         if (changes.profileChanged) await this.copyProfile(tx, ctx, actor, user, doc, changes.changedAttributes);
         // The account as loaded, unless the profile copy above may have just changed it.

@@ -41,6 +41,12 @@ export class UsersRepository {
     return em.getRepository(UserEntity).createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
   }
 
+  /** The account whose id a subquery of another table's owner gives (`(SELECT … )`, `?` values). */
+  async findByIdFrom(subquery: { sql: string; values: unknown[] }, em = this.db.reader): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, `"id" = ${subquery.sql}`, subquery.values, em);
+    return user ?? null;
+  }
+
   /** Every SCIM create looks the person up by email. */
   async findByEmail(email: string, em = this.db.reader): Promise<UserEntity | null> {
     const [user] = await this.db.findWhere(UserEntity, '"email_lower" = ?', [email.toLowerCase()], em);

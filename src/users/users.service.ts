@@ -39,6 +39,10 @@ export class UsersService {
     return this.users.findByIds(ids);
   }
 
+  findByIdFrom(subquery: { sql: string; values: unknown[] }, em?: Tx): Promise<UserEntity | null> {
+    return this.users.findByIdFrom(subquery, em);
+  }
+
   findByEmail(email: string, em?: Tx): Promise<UserEntity | null> {
     return this.users.findByEmail(email, em);
   }

@@ -220,6 +220,7 @@ describe('admin API group members', () => {
       await addMember(t, solo.id, heir.id, 50);
       await t.http().delete(`/api/v4/groups/${solo.id}/members/1`).set(auth(heir.token)).expect(204);
       expect(await memberRow(solo.id, 1)).toBeNull();
+      expect(await lastEvent(solo.id, 'member_removed')).toEqual({ author_id: heir.id, target_id: 1, details: { access_level: 50 } });
       // Now the heir is the last Owner: demoting themself is refused too.
       await t.http().put(`/api/v4/groups/${solo.id}/members/${heir.id}`).set(auth(heir.token)).send({ access_level: 10 }).expect(412);
       await t.http().delete(`/api/v4/groups/${solo.id}/members/${heir.id}`).set(auth(heir.token)).expect(412);

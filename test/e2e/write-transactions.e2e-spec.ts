@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals';
 import { statSync } from 'node:fs';
 import { Database, isUniqueViolation } from '../../src/database/database.service.js';
+import { PreparedStatements } from '../../src/database/prepared-statements.js';
 import type { WalCheckpointer } from '../../src/database/wal-checkpointer.js';
 import { GroupEntity } from '../../src/groups/group.entity.js';
 import { usingPostgres } from '../support/test-database.js';
@@ -57,6 +59,63 @@ describe('write transactions', () => {
     expect(await names('commit-a')).toEqual(['renamed by run']);
     await db.transaction((tx) => db.insertEntity(tx, GroupEntity, group('rollback-b')));
     expect(await names('rollback-')).toEqual(['rollback-b']);
+  });
+
+  it('holds back writes sent at once with the first reads until BEGIN, so a failed body undoes them', async () => {
+    const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    const body = async (tx: Parameters<Parameters<Database['transaction']>[0]>[0], round: number) => {
+      await Promise.all([
+        db.findWhere(GroupEntity, '"id" = ?', [existing], tx),
+        db.insertEntity(tx, GroupEntity, group(`first-${round}`)),
+        db.run(tx, 'UPDATE groups SET name = ? WHERE id = ?', [`first write ${round}`, existing]),
+        tx.update(GroupEntity, { id: existing }, { verifiedDomains: `["round${round}.test"]` }),
+      ]);
+      throw new Error('the body failed');
+    };
+    for (let round = 0; round < 5; round++) await expect(db.transaction((tx) => body(tx, round))).rejects.toThrow('the body failed');
+    expect(await names('first-')).toEqual([]);
+    expect(await t.sql('SELECT name, verified_domains FROM groups WHERE id = ?', [existing])).toEqual([{ name: 'renamed by run', verified_domains: '["acme.test"]' }]);
+  });
+
+  // The order statements are sent to the SQLite writer in: reads go with BEGIN, writes after it answered.
+  (usingPostgres() ? it.skip : it)('sends the first reads together with BEGIN and every write only once BEGIN answered', async () => {
+    const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    const statements = async (tx: Parameters<Parameters<Database['transaction']>[0]>[0]) => {
+      await Promise.all([db.findWhere(GroupEntity, '"id" = ?', [existing], tx), db.run(tx, 'UPDATE groups SET name = name WHERE id = ?', [existing])]);
+    };
+    await db.transaction(statements); // prepares both statements, so neither waits for a prepare below
+    const events: string[] = [];
+    const sent = (sql: string) => events.push(`sent ${sql.split(' ')[0]}`);
+    const run = PreparedStatements.run.bind(PreparedStatements);
+    const all = PreparedStatements.all.bind(PreparedStatements);
+    const runSpy = jest.spyOn(PreparedStatements, 'run').mockImplementation((statement, sql, params) => {
+      sent(sql);
+      const answer = run(statement, sql, params);
+      if (sql === 'BEGIN') void answer.then(() => events.push('BEGIN answered'));
+      return answer;
+    });
+    const allSpy = jest.spyOn(PreparedStatements, 'all').mockImplementation((statement, sql, params) => (sent(sql), all(statement, sql, params)));
+    try {
+      await db.transaction(statements);
+    } finally {
+      runSpy.mockRestore();
+      allSpy.mockRestore();
+    }
+    expect(events).toEqual(['sent BEGIN', 'sent SELECT', 'BEGIN answered', 'sent UPDATE', 'sent COMMIT']);
+  });
+
+  it('answers what a write with RETURNING changed, and undoes it with the transaction', async () => {
+    await db.transaction((tx) => db.insertEntity(tx, GroupEntity, group('returning-a')));
+    const failure = await db
+      .transaction(async (tx) => {
+        const removed = await db.runReturning<{ path: string }>(tx, 'DELETE FROM groups WHERE path = ? RETURNING path AS "path"', ['returning-a']);
+        expect(removed).toEqual([{ path: 'returning-a' }]);
+        expect(await db.runReturning(tx, 'DELETE FROM groups WHERE path = ? RETURNING path', ['returning-a'])).toEqual([]);
+        throw new Error('undo it');
+      })
+      .catch((error: Error) => error.message);
+    expect(failure).toBe('undo it');
+    expect(await names('returning-')).toEqual(['returning-a']);
   });
 
   it('reports a unique violation from a prepared insert as one, and rolls the transaction back', async () => {
