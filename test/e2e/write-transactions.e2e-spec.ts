@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { statSync } from 'node:fs';
-import { Database, isUniqueViolation } from '../../src/database/database.service.js';
+import { Database, isUniqueViolation, Tx } from '../../src/database/database.service.js';
 import { PreparedStatements } from '../../src/database/prepared-statements.js';
 import type { WalCheckpointer } from '../../src/database/wal-checkpointer.js';
 import { GroupEntity } from '../../src/groups/group.entity.js';
@@ -63,7 +63,7 @@ describe('write transactions', () => {
 
   it('holds back writes sent at once with the first reads until BEGIN, so a failed body undoes them', async () => {
     const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
-    const body = async (tx: Parameters<Parameters<Database['transaction']>[0]>[0], round: number) => {
+    const body = async (tx: Tx, round: number) => {
       await Promise.all([
         db.findWhere(GroupEntity, '"id" = ?', [existing], tx),
         db.insertEntity(tx, GroupEntity, group(`first-${round}`)),
@@ -80,7 +80,7 @@ describe('write transactions', () => {
   // The order statements are sent to the SQLite writer in: reads go with BEGIN, writes after it answered.
   (usingPostgres() ? it.skip : it)('sends the first reads together with BEGIN and every write only once BEGIN answered', async () => {
     const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
-    const statements = async (tx: Parameters<Parameters<Database['transaction']>[0]>[0]) => {
+    const statements = async (tx: Tx) => {
       await Promise.all([db.findWhere(GroupEntity, '"id" = ?', [existing], tx), db.run(tx, 'UPDATE groups SET name = name WHERE id = ?', [existing])]);
     };
     await db.transaction(statements); // prepares both statements, so neither waits for a prepare below
