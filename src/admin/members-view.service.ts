@@ -69,8 +69,7 @@ export class MembersViewService {
    * provisioning: an account outside them cannot be added by hand either.
    */
   async add(actor: Actor, group: GroupEntity, userId: number, level: AccessLevel): Promise<MemberView> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new DomainError('not_found', '404 User Not Found');
+    const user = await this.users.getById(userId);
     const { allowed } = groupDomains(group);
     if (allowed.length > 0 && !allowed.includes(emailDomain(user.email))) {
       throw new DomainError('validation', "The user's email address is not in the group's allowed email domains", {

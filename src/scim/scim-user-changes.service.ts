@@ -7,7 +7,7 @@ import { together } from '../database/together.js';
 import { groupDomains } from '../groups/groups.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { emailDomain, UsersService } from '../users/users.service.js';
+import { emailDomain, userFound, UsersService } from '../users/users.service.js';
 import { applyPatch } from './patch/apply-patch.js';
 import { applyPut } from './patch/apply-put.js';
 import { describeChanges } from './patch/describe-changes.js';
@@ -68,8 +68,7 @@ export class ScimUserChangesService {
       throw new DomainError('version_mismatch', `The resource was changed (version ${versionTag(identity)}); read it again and retry`);
     }
     // The identity's account is kept by a foreign key; both reads ran inside this transaction.
-    if (!user) throw new DomainError('not_found', '404 User Not Found');
-    return { identity, user };
+    return { identity, user: userFound(user) };
   }
 
   private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {

@@ -26,6 +26,12 @@ export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** The account a look-up found, or the not-found error every "user by id" read answers with. */
+export function userFound(user: UserEntity | null): UserEntity {
+  if (!user) throw new DomainError('not_found', '404 User Not Found');
+  return user;
+}
+
 /** Owns platform accounts. Other modules create, look up and change users only through here. */
 @Injectable()
 export class UsersService {
@@ -48,9 +54,7 @@ export class UsersService {
   }
 
   async getById(id: number, em?: Tx): Promise<UserEntity> {
-    const user = await this.users.findById(id, em);
-    if (!user) throw new DomainError('not_found', '404 User Not Found');
-    return user;
+    return userFound(await this.users.findById(id, em));
   }
 
   /**
