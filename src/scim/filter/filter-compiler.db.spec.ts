@@ -45,6 +45,8 @@ const DDL = [
   // The indexes of the real schema (migrations/…-initial-schema.ts) that filters rely on.
   'CREATE INDEX ix_identity_group ON scim_identities (group_id, id)',
   'CREATE UNIQUE INDEX uq_identity_group_extern_uid ON scim_identities (group_id, extern_uid_lower)',
+  // Also walks a scope in userName order, so a page sorted by userName needs no sort step.
+  'CREATE UNIQUE INDEX uq_identity_group_user_name ON scim_identities (group_id, user_name_lower)',
   'CREATE INDEX ix_identity_emails_identity ON scim_identity_emails (identity_id)',
   'CREATE INDEX ix_identity_emails_value ON scim_identity_emails (value_lower)',
   'CREATE INDEX ix_identity_user_name ON scim_identities (user_name_lower)',
@@ -88,6 +90,33 @@ const PEOPLE: Person[] = [
 const ALL = PEOPLE.map((p) => p.id);
 const lower = (s: string | null | undefined) => (s === undefined || s === null ? null : normalizeForCompare(s));
 
+/*
+ * A second scope (group 2) for paging. Most of its identities have two or three emails that satisfy
+ * the same condition: over such rows SQLite 3.52.0 (sqlite3 6.0.1) turned `AND EXISTS (correlated
+ * subquery)` into a join and counted OFFSET per matching email instead of per identity, so pages
+ * skipped and repeated identities. The MATRIX above only queries group 1.
+ */
+interface PagedPerson {
+  id: number;
+  userName: string;
+  display: string;
+  active: boolean;
+  emails: Email[];
+}
+const PAGED: PagedPerson[] = Array.from({ length: 30 }, (_, k) => {
+  const id = 101 + k;
+  let emails: Email[];
+  if (k % 7 === 3) emails = [];
+  else if (k % 5 === 4) emails = [[`u${id}@x.com`, 'work', true]];
+  else {
+    emails = [[`r${id}@work.example`, 'work', true], [`r${id}@home.example`, 'home', false]];
+    if (k % 3 === 0) emails.push([`r${id}.alt@x.com`, null, false]);
+  }
+  // userName and displayName orders are permutations of creation order (7 and 11 are coprime with 30).
+  const userName = `paged${String((k * 11) % 30).padStart(2, '0')}@y.org`;
+  return { id, userName, display: `Paged ${String((k * 7) % 30).padStart(2, '0')}`, active: k % 4 !== 1, emails };
+});
+
 async function loadFixtures(engine: Engine, collation?: string): Promise<void> {
   for (const statement of DDL) {
     await engine.query(collation ? statement.replaceAll('VARCHAR', `VARCHAR COLLATE "${collation}"`) : statement);
@@ -101,6 +130,16 @@ async function loadFixtures(engine: Engine, collation?: string): Promise<void> {
     await engine.query(
       'INSERT INTO scim_identities VALUES (:id, 1, :user, :ext, :active, :userName, :display, :formatted, :given, :family, :created, :updated)',
       { id: p.id, user: p.user ? p.id : null, ext: lower(p.ext), active: p.active, userName: lower(p.userName), display: lower(p.display), formatted: lower(p.formatted), given: lower(p.given), family: lower(p.family), created, updated: p.updated ?? created },
+    );
+    for (const [value, type, primary] of p.emails) {
+      await engine.query('INSERT INTO scim_identity_emails VALUES (:id, :identity, :value, :type, :primary)', { id: ++emailId, identity: p.id, value: lower(value), type: lower(type), primary });
+    }
+  }
+  for (const p of PAGED) {
+    const created = `2026-03-01T10:00:${String(p.id - 100).padStart(2, '0')}.000Z`;
+    await engine.query(
+      'INSERT INTO scim_identities VALUES (:id, 2, NULL, :ext, :active, :userName, :display, NULL, NULL, NULL, :created, :created)',
+      { id: p.id, ext: `paged-${p.id}`, active: p.active, userName: p.userName, display: lower(p.display), created },
     );
     for (const [value, type, primary] of p.emails) {
       await engine.query('INSERT INTO scim_identity_emails VALUES (:id, :identity, :value, :type, :primary)', { id: ++emailId, identity: p.id, value: lower(value), type: lower(type), primary });
@@ -160,7 +199,7 @@ afterAll(async () => Promise.all(engines.map((engine) => engine.close())));
 async function select(engine: Engine, filter: string, map?: FilterAttributeMap): Promise<number[]> {
   const ctx = { dialect: engine.dialect, paramPrefix: 'f' };
   const { sql, params } = map ? compileFilter(parseFilter(filter), map, ctx) : compileUserFilter(parseFilter(filter), ctx);
-  const rows = await engine.query(`SELECT i.id FROM scim_identities i WHERE ${sql} ORDER BY i.id`, params);
+  const rows = await engine.query(`SELECT i.id FROM scim_identities i WHERE i.group_id = 1 AND (${sql}) ORDER BY i.id`, params);
   return rows.map((row) => Number(row.id));
 }
 
@@ -234,8 +273,23 @@ const MATRIX: [filter: string, ids: number[]][] = [
   ['emails[type pr]', [1, 3, 5, 6, 7, 9, 10, 11]],
   ['emails.type eq "home"', [1, 11]],
   ['emails pr', except(4, 8)],
-  ['emails.value ne "bob@example.com"', except(2)],
+  // ne on a multi-valued attribute: some email is not the value (RFC 7644 §3.4.2.2), as inside
+  // emails[…]. Alice (a second email) matches; Bob (only this one) and those without emails do not.
+  ['emails.value ne "bob@example.com"', except(2, 4, 8)],
+  ['emails.value ne "alice@example.com"', except(4, 8)],
+  ['emails ne "rocket@x.com"', except(4, 8)],
   ['emails[value ne "rocket@x.com"]', except(4, 8)],
+  ['emails[value ne "bob@example.com"]', except(2, 4, 8)],
+  // "has no such email" is spelled not (… eq …).
+  ['not (emails.value eq "bob@example.com")', except(2)],
+  ['not (emails.value eq "alice@example.com")', except(1)],
+  // A missing type is ne every value, element by element: Bob's and x%y's untyped emails count.
+  ['emails.type ne "work"', [1, 2, 5, 9, 11, 12]],
+  ['emails[type ne "work"]', [1, 2, 5, 9, 11, 12]],
+  ['emails.primary ne true', [1, 5, 6, 9, 11, 12]],
+  ['emails.value ne null', except(4, 8)],
+  ['emails.type ne null', [1, 3, 5, 6, 7, 9, 10, 11]],
+  ['emails.type eq null', [2, 4, 8, 12]],
   ['emails[type eq "work"].value pr', [1, 3, 6, 7, 9, 10]],
   ['emails co "%"', [12]],
   ['emails.value sw "a_"', [5]],
@@ -330,9 +384,76 @@ describe.each(engines.map((engine) => [engine.dialect, engine] as const))('compi
     const orderBy = compileUserSort(sortBy, sortOrder, engine.dialect)
       .map((t) => [t.expression, t.direction, t.nulls].filter(Boolean).join(' '))
       .join(', ');
-    const rows = await engine.query(`SELECT i.id FROM scim_identities i ORDER BY ${orderBy}`);
+    const rows = await engine.query(`SELECT i.id FROM scim_identities i WHERE i.group_id = 1 ORDER BY ${orderBy}`);
     expect(rows.map((row) => Number(row.id))).toEqual(ids);
   });
+});
+
+const hasEmail = (p: PagedPerson, test: (email: Email) => boolean) => p.emails.some(test);
+const hasR = ([value]: Email) => value.includes('r');
+
+// Filters on group 2 and whom of PAGED they select. All but the last two put email conditions straight
+// into the WHERE clause (alone or under AND, where SQLite 3.52.0 rewrote an EXISTS), most of them
+// satisfied by several emails of one identity.
+const PAGED_FILTERS: [filter: string, matches: (p: PagedPerson) => boolean][] = [
+  ['emails co "r"', (p) => hasEmail(p, hasR)],
+  ['emails.value co "R" and active eq true', (p) => p.active && hasEmail(p, hasR)],
+  ['active eq true and emails[type eq "work" or type eq "home"]', (p) => p.active && hasEmail(p, ([, type]) => type === 'work' || type === 'home')],
+  ['emails[value co "r" and primary eq false]', (p) => hasEmail(p, ([value, , primary]) => value.includes('r') && !primary)],
+  ['emails co "r" and emails co ".example"', (p) => hasEmail(p, hasR) && hasEmail(p, ([value]) => value.includes('.example'))],
+  ['emails.type ne "work"', (p) => hasEmail(p, ([, type]) => type !== 'work')],
+  ['emails.value ne "r101@work.example"', (p) => hasEmail(p, ([value]) => value !== 'r101@work.example')],
+  ['not (emails co "r")', (p) => !hasEmail(p, hasR)],
+  ['emails co "r" or displayName eq "nobody"', (p) => hasEmail(p, hasR)],
+];
+const PAGED_ORDERS: [order: string, sortBy: string | undefined, sortOrder: string | undefined, compare: (a: PagedPerson, b: PagedPerson) => number][] = [
+  ['creation order', undefined, undefined, (a, b) => a.id - b.id],
+  ['userName ascending', 'userName', 'ascending', (a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : a.id - b.id)],
+  ['displayName descending', 'displayName', 'descending', (a, b) => (a.display < b.display ? 1 : a.display > b.display ? -1 : b.id - a.id)],
+];
+const orderByClause = (sortBy: string | undefined, sortOrder: string | undefined, dialect: SqlDialect) =>
+  compileUserSort(sortBy, sortOrder, dialect)
+    .map((t) => [t.expression, t.direction, t.nulls].filter(Boolean).join(' '))
+    .join(', ');
+
+describe.each(engines.map((engine) => [engine.dialect, engine] as const))('paging compiled filters on %s', (_name, engine) => {
+  // The repository's query shape: scope AND (filter), ORDER BY, LIMIT/OFFSET, and a COUNT for the total.
+  it.each(PAGED_FILTERS.flatMap(([filter, matches]) => PAGED_ORDERS.map(([order, sortBy, sortOrder, compare]) => [filter, order, matches, sortBy, sortOrder, compare] as const)))(
+    '%s in %s: pages of 1 and 4 hold each match once, in order, and COUNT agrees',
+    async (filter, _order, matches, sortBy, sortOrder, compare) => {
+      const expected = PAGED.filter(matches).sort(compare).map((p) => p.id);
+      expect(expected.length).toBeGreaterThan(4);
+      const { sql, params } = compileUserFilter(parseFilter(filter), { dialect: engine.dialect });
+      const from = `FROM scim_identities i WHERE i.group_id = 2 AND (${sql})`;
+      const orderBy = orderByClause(sortBy, sortOrder, engine.dialect);
+      expect(Number((await engine.query(`SELECT COUNT(*) AS n ${from}`, params))[0].n)).toBe(expected.length);
+      for (const size of [1, 4]) {
+        const paged: number[] = [];
+        for (let offset = 0; offset <= expected.length; offset += size) {
+          const rows = await engine.query(`SELECT i.id ${from} ORDER BY ${orderBy} LIMIT :pageLimit OFFSET :pageOffset`, { ...params, pageLimit: size, pageOffset: offset });
+          paged.push(...rows.map((row) => Number(row.id)));
+        }
+        // The last page (offset = number of matches) is empty; an extra id anywhere is a repeat.
+        expect({ size, ids: paged }).toEqual({ size, ids: expected });
+      }
+    },
+  );
+
+  it.each(['r101@work.example', 'r102@home.example', 'u105@x.com', 'nobody@x.com'])(
+    'emails.value ne %j is emails[value ne …] and emails[not (value eq …)], and needs some email',
+    async (value) => {
+      const ids = async (filter: string) => {
+        const { sql, params } = compileUserFilter(parseFilter(filter), { dialect: engine.dialect });
+        return (await engine.query(`SELECT i.id FROM scim_identities i WHERE i.group_id = 2 AND (${sql}) ORDER BY i.id`, params)).map((row) => Number(row.id));
+      };
+      const expected = PAGED.filter((p) => hasEmail(p, ([v]) => v !== value)).map((p) => p.id);
+      expect(await ids(`emails.value ne "${value}"`)).toEqual(expected);
+      expect(await ids(`emails[value ne "${value}"]`)).toEqual(expected);
+      expect(await ids(`emails[not (value eq "${value}")]`)).toEqual(expected);
+      // The complement of ne: every email is the value (or there is none).
+      expect(await ids(`not (emails.value ne "${value}")`)).toEqual(PAGED.filter((p) => !expected.includes(p.id)).map((p) => p.id));
+    },
+  );
 });
 
 describe('index use on SQLite', () => {
@@ -370,10 +491,23 @@ describe('index use on SQLite', () => {
   );
 
   it('checks a non-indexable email condition per identity of the scope, not across the whole table', async () => {
-    const details = await plan('emails co "@x"');
-    expect(details).toContain('ix_identity_group (group_id=?)');
-    expect(details).toContain('USING INDEX ix_identity_emails_identity (identity_id=?)');
-    expect(details).not.toMatch(/SCAN/);
+    for (const filter of ['emails co "@x"', 'emails.value ne "a@x"', 'not (emails[type eq "work"])']) {
+      const details = await plan(filter);
+      expect(details).toContain('ix_identity_group (group_id=?)');
+      expect(details).toContain('CORRELATED LIST SUBQUERY');
+      expect(details).toContain('USING INDEX ix_identity_emails_identity (identity_id=?)');
+      expect(details).not.toMatch(/SCAN/);
+    }
+  });
+
+  it('never hands SQLite an EXISTS to turn into a join (3.52.0 then counts OFFSET per email)', async () => {
+    for (const filter of [...MATRIX.map(([f]) => f), ...PAGED_FILTERS.map(([f]) => f)]) {
+      for (const whole of [filter, `not (${filter})`, `active eq true and (${filter})`]) {
+        expect(compileUserFilter(parseFilter(whole), { dialect: 'sqlite' }).sql).not.toMatch(/EXISTS/i);
+        // EXPLAIN shows `SEARCH e0 EXISTS …` where SQLite made an EXISTS into a join.
+        expect(await plan(whole)).not.toMatch(/EXISTS/);
+      }
+    }
   });
 });
 

@@ -31,8 +31,11 @@ export interface CompiledFilter {
  * Compiles a filter AST over `scim_identities i` (see user-filter-attributes.ts).
  *
  * Every predicate it emits is TRUE or FALSE, never NULL (NULL-able columns are guarded with
- * `col IS NOT NULL AND …`), so `not (X)` is the exact complement of X and `ne` is `NOT eq`. Values only
- * ever travel as parameters.
+ * `col IS NOT NULL AND …`), so `not (X)` is the exact complement of X. `ne` is `NOT eq` on one value:
+ * for a single-valued attribute the identity's, for a multi-valued one each element's, so
+ * `emails.value ne "x"` holds when some email is not x (see compare()). Values only ever travel as
+ * parameters. Conditions on a multi-valued table are always `i.id IN (subquery)`, never EXISTS (see
+ * subquery()).
  */
 export function compileUserFilter(ast: FilterNode, ctx: FilterCompileContext): CompiledFilter {
   return compileFilter(ast, USER_FILTER_ATTRIBUTES, ctx);
@@ -99,24 +102,37 @@ class Compiler {
   }
 
   private compare(node: CompareNode, scope: Scope): string {
-    // `ne` is `NOT eq`: a missing displayName is "ne" every value, and for emails `ne` means "has no
-    // such email" rather than "has some other email".
-    if (node.op === 'ne') return `NOT (${this.compare({ ...node, op: 'eq' }, scope)})`;
     if (node.value === null) {
-      // RFC 7644 §3.4.2.2: `eq null` is "not present" (the attribute has no value).
+      // RFC 7644 §3.4.2.2: `eq null` is "not present" (the attribute has no value: `emails.type eq null`
+      // is "no email has a type", while `emails[type eq null]` asks it of one email), so `ne null` is
+      // `pr`, which for emails is "some email has one", like every other operator.
       if (node.op === 'eq') return `NOT (${this.node({ kind: 'present', attr: node.attr }, scope)})`;
+      if (node.op === 'ne') return `NOT (${this.compare({ ...node, op: 'eq' }, scope)})`;
       throw invalidFilter(`Operator "${node.op}" cannot compare ${quote(this.written(node.attr, scope))} with null; use eq, ne or pr`);
     }
-    return this.attribute(node.attr, scope, node.op === 'eq', (attribute, column) => {
-      switch (attribute.type) {
-        case 'boolean':
-          return this.compareBoolean(attribute, column, node);
-        case 'dateTime':
-          return this.compareDateTime(attribute, column, node);
-        case 'string':
-          return this.compareString(attribute, column, node);
-      }
-    });
+    if (node.op === 'ne') {
+      // `ne` is `NOT eq` on one value, taken where the value is: a single-valued attribute has one, so
+      // a missing displayName is "ne" every value. A multi-valued attribute matches when some value
+      // satisfies the comparison (RFC 7644 §3.4.2.2), for `ne` as for every other operator, so the NOT
+      // goes inside the email subquery: `emails.value ne "x"` is "has an email other than x", the same
+      // as `emails[value ne "x"]`; a person without emails matches neither. "Has no email x" is
+      // `not (emails.value eq "x")`, and `not (…)` stays the exact complement of its filter.
+      const eq: CompareNode = { ...node, op: 'eq' };
+      return this.attribute(node.attr, scope, false, (attribute, column) => `NOT (${this.comparison(attribute, column, eq)})`);
+    }
+    return this.attribute(node.attr, scope, node.op === 'eq', (attribute, column) => this.comparison(attribute, column, node));
+  }
+
+  /** The comparison on one value (`column`): the identity's, or one email row's. Never `ne`. */
+  private comparison(attribute: FilterAttribute, column: string, node: CompareNode): string {
+    switch (attribute.type) {
+      case 'boolean':
+        return this.compareBoolean(attribute, column, node);
+      case 'dateTime':
+        return this.compareDateTime(attribute, column, node);
+      case 'string':
+        return this.compareString(attribute, column, node);
+    }
   }
 
   private compareString(attribute: FilterAttribute, column: string, node: CompareNode): string {
@@ -138,7 +154,7 @@ class Compiler {
       case 'sw':
       case 'ew':
         return this.guard(attribute, column, this.pattern(attribute, column, node.op, value));
-      case 'ne': // rewritten as NOT eq in compare()
+      case 'ne': // compiled as NOT eq in compare()
         throw new Error('unreachable');
       default:
         return this.range(attribute, column, node.op, value);
@@ -176,7 +192,7 @@ class Compiler {
       if (op === 'lt') op = 'le';
     }
     if (op === 'eq') return this.guard(attribute, column, `${column} = ${this.param(parsed.iso)}`);
-    if (op === 'ne') throw new Error('unreachable'); // rewritten as NOT eq in compare()
+    if (op === 'ne') throw new Error('unreachable'); // compiled as NOT eq in compare()
     return this.range(attribute, column, op, parsed.iso);
   }
 
@@ -284,15 +300,23 @@ class Compiler {
   }
 
   /**
-   * A condition on the rows of a multi-valued table. With an indexed equality the index finds the few
-   * matching rows (`id IN (SELECT fk … WHERE value = ?)`); otherwise a correlated EXISTS checks each
-   * identity of the scope, which is cheaper than reading the whole table for a `co` across all scopes.
-   * The foreign key is NOT NULL, so `NOT (id IN …)` is the exact complement.
+   * A condition on the rows of a multi-valued table, always as `i.id IN (SELECT fk …)`. With an indexed
+   * equality the index finds the few matching rows (`WHERE value = ?`, uncorrelated). Otherwise the
+   * subquery is correlated (`WHERE fk = i.id AND …`): each identity of the scope is checked through the
+   * foreign-key index, where an uncorrelated `co` would read every email of every scope (on SQLite,
+   * 33 ms instead of 0.7 ms for a scope of 1,000 identities in a database of 100,000).
+   *
+   * Never `EXISTS (…)`: SQLite 3.52.0 (bundled by sqlite3 6.0.1) turns an EXISTS that is ANDed into the
+   * WHERE clause into a join (its EXISTS-to-JOIN step, which only rewrites EXISTS) and then counts
+   * OFFSET once per matching email instead of once per identity, so pages repeat and skip people and
+   * `totalResults` changes between pages. The foreign key and ids are NOT NULL, so `NOT (id IN …)` is
+   * the exact complement.
    */
   private subquery(multi: MultiValuedTable, alias: string, condition: string, indexed: boolean): string {
     const { table, foreignKey } = multi;
-    if (indexed) return `${this.map.rootAlias}.id IN (SELECT ${alias}.${foreignKey} FROM ${table} ${alias} WHERE ${condition})`;
-    return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.${foreignKey} = ${this.map.rootAlias}.id AND ${condition})`;
+    const root = `${this.map.rootAlias}.id`;
+    if (indexed) return `${root} IN (SELECT ${alias}.${foreignKey} FROM ${table} ${alias} WHERE ${condition})`;
+    return `${root} IN (SELECT ${alias}.${foreignKey} FROM ${table} ${alias} WHERE ${alias}.${foreignKey} = ${root} AND ${condition})`;
   }
 
   /** NULL-able columns: `col IS NOT NULL AND …` so the predicate is FALSE, never NULL. */

@@ -3,7 +3,7 @@
  * ever puts these trusted names into SQL; client input reaches SQL as parameters.
  *
  * Tables and fixed aliases: `scim_identities i` (the outer query), `scim_identity_emails` (reached through
- * a correlated EXISTS with its own alias), `users` (the platform account, for the userName fallback).
+ * an `i.id IN (subquery)` with its own alias), `users` (the platform account, for the userName fallback).
  */
 
 export type FilterAttributeType = 'string' | 'boolean' | 'dateTime';
@@ -34,7 +34,7 @@ export interface FilterAttribute {
   multiValued?: string;
   /**
    * An index leads with this column, so an `eq` on it can drive the query: a multi-valued table is
-   * then reached with `id IN (SELECT … WHERE col = ?)` instead of a correlated EXISTS per row.
+   * then reached with `id IN (SELECT … WHERE col = ?)` instead of a subquery correlated with each row.
    */
   indexed?: boolean;
   sortable?: boolean;
@@ -46,7 +46,7 @@ export interface MultiValuedTable {
   table: string;
   /** Column of `table` that references the outer row's `id`. */
   foreignKey: string;
-  /** EXISTS aliases are `<aliasPrefix><n>`. */
+  /** Subquery aliases are `<aliasPrefix><n>`. */
   aliasPrefix: string;
 }
 
