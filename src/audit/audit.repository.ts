@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
@@ -14,29 +17,21 @@ export interface AuditQuery {
 
 type NewEvent = Omit<AuditEventEntity, 'id'>;
 
-/** Column → event property, in insert order. */
-const EVENT_COLUMNS: [string, keyof NewEvent][] = [
-  ['created_at', 'createdAt'], ['event_name', 'eventName'], ['author_id', 'authorId'], ['author_name', 'authorName'],
-  ['group_id', 'groupId'], ['entity_type', 'entityType'], ['entity_id', 'entityId'], ['target_type', 'targetType'],
-  ['target_id', 'targetId'], ['target_details', 'targetDetails'], ['details', 'details'], ['ip_address', 'ipAddress'],
-];
-
+/** Owns audit_events. */
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(AuditEventEntity, READER) private readonly events: Repository<AuditEventEntity>,
+  ) {}
 
-  /** Written with the transaction's other events in one INSERT just before it commits. */
-  append(tx: Tx, event: Omit<AuditEventEntity, 'id'>): void {
-    this.db.appendAtCommit(
-      tx,
-      'audit_events',
-      EVENT_COLUMNS.map(([column]) => column),
-      EVENT_COLUMNS.map(([, property]) => event[property]),
-    );
+  /** Inside the change's transaction: the event commits with it or not at all. */
+  async insert(tx: Tx, event: NewEvent): Promise<void> {
+    await this.db.insertEntity(tx, AuditEventEntity, event);
   }
 
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventEntity>> {
-    const qb = this.db.reader.getRepository(AuditEventEntity).createQueryBuilder('a');
+    const qb = this.events.createQueryBuilder('a');
     if (query.groupId === null) qb.andWhere('a.group_id IS NULL');
     else if (query.groupId !== undefined) qb.andWhere('a.group_id = :groupId', { groupId: query.groupId });
     if (query.eventName) qb.andWhere('a.event_name = :eventName', { eventName: query.eventName });
@@ -49,10 +44,5 @@ export class AuditRepository {
       .take(page.perPage)
       .getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
-  }
-
-  /** For tests and the crash-safety check: events about one target. */
-  async countFor(eventName: string, targetId: number): Promise<number> {
-    return this.db.reader.getRepository(AuditEventEntity).count({ where: { eventName, targetId } });
   }
 }

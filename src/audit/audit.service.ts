@@ -37,10 +37,9 @@ export interface AuditEventView {
 export class AuditService {
   constructor(private readonly repository: AuditRepository) {}
 
-  /** Async for its callers' sake: the event is written with the transaction's others at commit. */
   async record(tx: Tx, event: AuditEventInput): Promise<void> {
     const groupId = scopeGroupId(event.scope);
-    this.repository.append(tx, {
+    await this.repository.insert(tx, {
       createdAt: nowIso(),
       eventName: event.name,
       authorId: event.actor.id,

@@ -1,20 +1,64 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
-import { Database } from './database.service.js';
+import { dataSourceOptions, READER } from './data-source-options.js';
+import { Database, SQLITE_CACHE_KIB } from './database.service.js';
+import { migrate } from './migrate.js';
 
+/**
+ * The two TypeORM connections, registered with TypeOrmModule: the writer (default; migrations run
+ * on it before anything else starts) and the reader, which owning modules reach through
+ * `TypeOrmModule.forFeature([...], READER)` for their plain reads. Writes go through
+ * Database.transaction on the writer.
+ */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: Database,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
-        const db = new Database(config);
-        await db.open();
-        return db;
-      },
-    },
-  ],
-  exports: [Database],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => dataSourceOptions(config, 'writer'),
+          dataSourceFactory: async (options) => {
+            const source = await new DataSource(options!).initialize();
+            if (source.options.type === 'sqlite') {
+              for (const pragma of ['synchronous = NORMAL', `cache_size = ${SQLITE_CACHE_KIB}`, 'foreign_keys = ON']) await source.query(`PRAGMA ${pragma}`);
+            }
+            await migrate(source);
+            // WAL checkpoints are taken off the commit path by Database's checkpointer.
+            if (source.options.type === 'sqlite') await source.query('PRAGMA wal_autocheckpoint = 0');
+            return source;
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          name: READER,
+          // After the writer: it creates the SQLite file, switches it to WAL and migrates it.
+          inject: [APP_CONFIG, getDataSourceToken()],
+          useFactory: (config: AppConfig) => dataSourceOptions(config, 'reader'),
+          dataSourceFactory: async (options) => {
+            const source = await new DataSource(options as DataSourceOptions).initialize();
+            if (source.options.type === 'sqlite') {
+              for (const pragma of ['query_only = ON', `cache_size = ${SQLITE_CACHE_KIB}`]) await source.query(`PRAGMA ${pragma}`);
+            }
+            return source;
+          },
+        }),
+      ],
+      providers: [
+        {
+          provide: Database,
+          inject: [APP_CONFIG, getDataSourceToken(), getDataSourceToken(READER)],
+          useFactory: async (config: AppConfig, writer: DataSource, reader: DataSource) => {
+            const db = new Database(config, writer, reader);
+            await db.open();
+            return db;
+          },
+        },
+      ],
+      exports: [Database],
+    };
+  }
+}

@@ -55,6 +55,11 @@ export class EntitySql<T> {
     return this.cached(`update:${properties.join(',')}`, () => `UPDATE "${this.table.tableName}" SET ${properties.map((p) => `"${this.column(p)}" = ?`).join(', ')} WHERE "id" = ?`);
   }
 
+  /** updateById that changes the row only while it still has the version given as the last parameter. */
+  updateByIdIfVersion(properties: string[]): string {
+    return this.cached(`update-if-version:${properties.join(',')}`, () => `${this.updateById(properties)} AND "version" = ?`);
+  }
+
   private column(property: string): string {
     const column = this.columnOf.get(property);
     if (column === undefined) throw new Error(`${this.table.tableName} has no column for property ${property}`);

@@ -29,9 +29,10 @@ export function placeholders(count: number): string {
 }
 
 /**
- * The scope condition of a table with group_id (NULL for the instance) under `alias`, and its
- * parameters: `alias."group_id" = ?` or `alias."group_id" IS NULL`.
+ * The scope condition of a table with group_id (NULL for the instance) under `alias` (none when
+ * empty), and its parameters: `alias."group_id" = ?` or `alias."group_id" IS NULL`.
  */
 export function scopeCondition(alias: string, groupId: number | null): { sql: string; values: unknown[] } {
-  return groupId === null ? { sql: `${alias}."group_id" IS NULL`, values: [] } : { sql: `${alias}."group_id" = ?`, values: [groupId] };
+  const column = alias === '' ? '"group_id"' : `${alias}."group_id"`;
+  return groupId === null ? { sql: `${column} IS NULL`, values: [] } : { sql: `${column} = ?`, values: [groupId] };
 }

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
+import { READER } from '../database/data-source-options.js';
+import { GroupEntity } from './group.entity.js';
+import { MemberEntity } from './member.entity.js';
+import { SamlProviderEntity } from './saml-provider.entity.js';
 import { GroupsRepository } from './groups.repository.js';
 import { GroupsService } from './groups.service.js';
 import { MembersRepository } from './members.repository.js';
@@ -7,8 +12,9 @@ import { MembershipService } from './membership.service.js';
 import { SamlProviderService } from './saml-provider.service.js';
 import { SamlProvidersRepository } from './saml-providers.repository.js';
 
+/** Owns groups, members and saml_providers. */
 @Module({
-  imports: [AuditModule],
+  imports: [TypeOrmModule.forFeature([GroupEntity, MemberEntity, SamlProviderEntity], READER), AuditModule],
   providers: [GroupsRepository, MembersRepository, SamlProvidersRepository, GroupsService, MembershipService, SamlProviderService],
   exports: [GroupsService, MembershipService, SamlProviderService],
 })

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
@@ -36,26 +39,26 @@ function memberRow(r: MemberRow): MemberRow {
   };
 }
 
+/** Owns members. */
 @Injectable()
 export class MembersRepository {
   private readonly positions: ScopePositions;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(MemberEntity, READER) private readonly members: Repository<MemberEntity>,
+  ) {
     this.positions = new ScopePositions(db, 'members');
   }
 
-  async find(groupId: number, userId: number, em = this.db.reader): Promise<MemberEntity | null> {
-    const [member] = await this.db.findWhere(MemberEntity, '"group_id" = ? AND "user_id" = ?', [groupId, userId], em);
+  async find(groupId: number, userId: number, tx?: Tx): Promise<MemberEntity | null> {
+    const [member] = await this.db.findWhere(MemberEntity, '"group_id" = ? AND "user_id" = ?', [groupId, userId], tx);
     return member ?? null;
   }
 
   findMany(groupId: number, userIds: number[]): Promise<MemberEntity[]> {
     if (userIds.length === 0) return Promise.resolve([]);
-    return this.db.reader
-      .getRepository(MemberEntity)
-      .createQueryBuilder('m')
-      .where('m.group_id = :groupId AND m.user_id IN (:...userIds)', { groupId, userIds })
-      .getMany();
+    return this.members.find({ where: { groupId, userId: In(userIds) } });
   }
 
   /** Adds the membership unless the user already is a member; answers whether it did. */
@@ -68,21 +71,9 @@ export class MembersRepository {
     await tx.update(MemberEntity, { groupId, userId }, { accessLevel, updatedAt: nowIso() });
   }
 
-  async delete(tx: Tx, groupId: number, userId: number): Promise<void> {
-    await this.db.run(tx, 'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ?', [groupId, userId]);
-  }
-
-  /**
-   * Deletes the membership unless it is an Owner's, in one statement: the access level it removed,
-   * or null when there was no such member or the member is an Owner (the caller then decides).
-   */
-  async deleteUnlessOwner(tx: Tx, groupId: number, userId: number): Promise<AccessLevel | null> {
-    const [removed] = await this.db.runReturning<{ accessLevel: number | string }>(
-      tx,
-      'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ? AND "access_level" <> ? RETURNING "access_level" AS "accessLevel"',
-      [groupId, userId, OWNER],
-    );
-    return removed === undefined ? null : (Number(removed.accessLevel) as AccessLevel);
+  /** Answers whether a membership was removed. */
+  async delete(tx: Tx, groupId: number, userId: number): Promise<boolean> {
+    return (await tx.delete(MemberEntity, { groupId, userId })) > 0;
   }
 
   countOwners(tx: Tx, groupId: number): Promise<number> {

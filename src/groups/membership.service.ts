@@ -8,6 +8,7 @@ import { Database, isUniqueViolation, Tx } from '../database/database.service.js
 import type { UserEntity } from '../users/user.entity.js';
 import type { GroupEntity } from './group.entity.js';
 import { ACCESS_LEVELS, AccessLevel, MemberEntity, OWNER } from './member.entity.js';
+import { GroupsRepository } from './groups.repository.js';
 import { MemberRow, MembersRepository } from './members.repository.js';
 
 export function parseAccessLevel(value: unknown): AccessLevel {
@@ -23,6 +24,7 @@ export class MembershipService {
   constructor(
     private readonly db: Database,
     private readonly members: MembersRepository,
+    private readonly groups: GroupsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -59,17 +61,10 @@ export class MembershipService {
    * (GitLab's message, which SCIM clients show to IdP admins). Returns whether a row was removed.
    */
   async removeMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity): Promise<boolean> {
-    // Deprovisioning removes members all day long; Owners, who need the count, are the rare case.
-    let removedLevel = await this.members.deleteUnlessOwner(tx, group.id, user.id);
-    if (removedLevel === null) {
-      const member = await this.members.find(group.id, user.id, tx);
-      if (!member) return false;
-      if ((await this.members.countOwners(tx, group.id)) <= 1) {
-        throw new DomainError('precondition_failed', `Could not remove ${user.name} from ${group.name}. Cannot remove last group owner.`);
-      }
-      await this.members.delete(tx, group.id, user.id);
-      removedLevel = member.accessLevel;
-    }
+    let member = await this.members.find(group.id, user.id, tx);
+    if (member?.accessLevel === OWNER) member = await this.refuseIfLastOwner(tx, group, user, `Could not remove ${user.name} from ${group.name}. Cannot remove last group owner.`);
+    if (!member || !(await this.members.delete(tx, group.id, user.id))) return false;
+    const removedLevel = member.accessLevel;
     await this.audit.record(tx, {
       name: 'member_removed',
       actor,
@@ -78,6 +73,19 @@ export class MembershipService {
       details: { access_level: removedLevel },
     });
     return true;
+  }
+
+  /**
+   * The last-Owner rule (database/README.md): before an Owner is removed or demoted, the group's
+   * row is locked and the membership read again, so of two requests taking away its last two
+   * Owners at once, the second reads and counts after the first has committed, and is refused.
+   * Every path that takes away an Owner goes through here. Answers the membership as of the lock.
+   */
+  private async refuseIfLastOwner(tx: Tx, group: GroupEntity, user: UserEntity, message: string): Promise<MemberEntity | null> {
+    await this.groups.lock(tx, group.id);
+    const member = await this.members.find(group.id, user.id, tx);
+    if (member?.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) throw new DomainError('precondition_failed', message);
+    return member;
   }
 
   /** Admin API: add a member explicitly (409 when already a member). */
@@ -96,12 +104,12 @@ export class MembershipService {
   /** Admin API: change a member's role; demoting the last Owner is refused. */
   async changeRole(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const member = await this.members.find(group.id, user.id, tx);
+      let member = await this.members.find(group.id, user.id, tx);
+      if (member?.accessLevel === OWNER && level !== OWNER) {
+        member = await this.refuseIfLastOwner(tx, group, user, `Could not change the role of ${user.name} in ${group.name}. Cannot demote last group owner.`);
+      }
       if (!member) throw new DomainError('not_found', '404 Member Not Found');
       if (member.accessLevel === level) return;
-      if (member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) {
-        throw new DomainError('precondition_failed', `Could not change the role of ${user.name} in ${group.name}. Cannot demote last group owner.`);
-      }
       await this.members.setAccessLevel(tx, group.id, user.id, level);
       await this.audit.record(tx, {
         name: 'member_role_changed',

@@ -6,6 +6,7 @@ import { SamlProviderEntity } from './saml-provider.entity.js';
 
 export type SamlProviderSettings = Pick<SamlProviderEntity, 'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate'>;
 
+/** Owns saml_providers. */
 @Injectable()
 export class SamlProvidersRepository {
   constructor(private readonly db: Database) {}
@@ -25,8 +26,6 @@ export class SamlProvidersRepository {
       await tx.update(SamlProviderEntity, { id: existing.id }, { ...settings, updatedAt: now });
       return { ...existing, ...settings, updatedAt: now };
     }
-    return tx.save(
-      tx.create(SamlProviderEntity, { ...settings, groupId: scopeGroupId(scope), scopeKey: scopeKey(scope), createdAt: now, updatedAt: now }),
-    );
+    return tx.save(SamlProviderEntity, { ...settings, groupId: scopeGroupId(scope), scopeKey: scopeKey(scope), createdAt: now, updatedAt: now });
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { scopeCondition } from '../database/named-params.js';
 import { nowIso } from '../common/clock.js';
@@ -9,20 +11,25 @@ import { SamlIdentityEntity } from './saml-identity.entity.js';
 /** Owns saml_identities. NameIDs match exactly (SAML compares them as opaque strings). */
 @Injectable()
 export class SamlIdentitiesRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(SamlIdentityEntity, READER) private readonly identities: Repository<SamlIdentityEntity>,
+  ) {}
 
-  private scoped(em = this.db.reader, scope: Scope): SelectQueryBuilder<SamlIdentityEntity> {
-    const qb = em.getRepository(SamlIdentityEntity).createQueryBuilder('s');
-    const groupId = scopeGroupId(scope);
-    return groupId === null ? qb.where('s.group_id IS NULL') : qb.where('s.group_id = :scopeGroupId', { scopeGroupId: groupId });
+  /** The identity of the scope matching `condition` (`?` placeholders), inside `tx` when given. */
+  private async findOneInScope(scope: Scope, condition: string, values: unknown[], tx?: Tx): Promise<SamlIdentityEntity | null> {
+    const inScope = scopeCondition('', scopeGroupId(scope));
+    const where = `${inScope.sql} AND ${condition} ORDER BY "id" LIMIT 1`;
+    const [identity] = await this.db.findWhere(SamlIdentityEntity, where, [...inScope.values, ...values], tx);
+    return identity ?? null;
   }
 
-  findByExternUid(scope: Scope, externUid: string, em = this.db.reader): Promise<SamlIdentityEntity | null> {
-    return this.scoped(em, scope).andWhere('s.extern_uid = :uid', { uid: externUid }).getOne();
+  findByExternUid(scope: Scope, externUid: string, tx?: Tx): Promise<SamlIdentityEntity | null> {
+    return this.findOneInScope(scope, '"extern_uid" = ?', [externUid], tx);
   }
 
-  findByUser(scope: Scope, userId: number, em = this.db.reader): Promise<SamlIdentityEntity | null> {
-    return this.scoped(em, scope).andWhere('s.user_id = :userId', { userId }).getOne();
+  findByUser(scope: Scope, userId: number, tx?: Tx): Promise<SamlIdentityEntity | null> {
+    return this.findOneInScope(scope, '"user_id" = ?', [userId], tx);
   }
 
   /** The NameIDs of a page of users (members view): only the columns it shows. */
@@ -40,11 +47,12 @@ export class SamlIdentitiesRepository {
   }
 
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {
-    return this.db.reader.find(SamlIdentityEntity, { where: { userId }, order: { id: 'ASC' } });
+    return this.identities.find({ where: { userId }, order: { id: 'ASC' } });
   }
 
   listForScope(scope: Scope, offset: number, limit: number): Promise<[SamlIdentityEntity[], number]> {
-    return this.scoped(this.db.reader, scope).orderBy('s.id', 'ASC').offset(offset).limit(limit).getManyAndCount();
+    const groupId = scopeGroupId(scope);
+    return this.identities.findAndCount({ where: { groupId: groupId ?? IsNull() }, order: { id: 'ASC' }, skip: offset, take: limit });
   }
 
   async insert(tx: Tx, scope: Scope, userId: number, externUid: string): Promise<SamlIdentityEntity> {

@@ -18,12 +18,12 @@ export class SamlRequestsRepository {
    * conditional UPDATE, so two responses racing for the same request cannot both win.
    */
   async consume(tx: Tx, id: string, groupId: number | null, now: string): Promise<boolean> {
-    const result = await tx.update(
+    const changed = await tx.update(
       SamlRequestEntity,
       { id, groupId: groupId === null ? IsNull() : groupId, usedAt: IsNull(), expiresAt: MoreThan(now) },
       { usedAt: now },
     );
-    return (result.affected ?? 0) === 1;
+    return changed === 1;
   }
 
   /** Expired requests are useless; dropping them keeps the table as small as the traffic of the last hour. */

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { scopeCondition } from '../database/named-params.js';
 import { nowIso } from '../common/clock.js';
@@ -18,15 +21,18 @@ export type LatestSignIn = Pick<SamlSignInEntity, 'nameId' | 'outcome' | 'create
 /** Owns saml_sign_ins: one row per valid SAML response, accepted or refused. */
 @Injectable()
 export class SamlSignInsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(SamlSignInEntity, READER) private readonly signIns: Repository<SamlSignInEntity>,
+  ) {}
 
   async insert(tx: Tx, scope: Scope, observation: SignInObservation): Promise<number> {
-    const saved = await tx.save(tx.create(SamlSignInEntity, { groupId: scopeGroupId(scope), ...observation, createdAt: nowIso() }));
+    const saved = await tx.save(SamlSignInEntity, { groupId: scopeGroupId(scope), ...observation, createdAt: nowIso() });
     return saved.id;
   }
 
   findById(id: number): Promise<SamlSignInEntity | null> {
-    return this.db.reader.findOne(SamlSignInEntity, { where: { id } });
+    return this.signIns.findOne({ where: { id } });
   }
 
   /**
@@ -52,5 +58,4 @@ export class SamlSignInsRepository {
     }
     return result;
   }
-
 }

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { READER } from '../database/data-source-options.js';
+import { SamlRequestEntity } from './saml-request.entity.js';
+import { SamlAssertionEntity } from './saml-assertion.entity.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { ScimModule } from '../scim/scim.module.js';
@@ -22,7 +26,7 @@ import { SamlModule } from './saml.module.js';
  * identities); importing ScimModule here keeps the dependency one-way.
  */
 @Module({
-  imports: [SamlModule, ScimModule, GroupsModule, UsersModule, TokensModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity], READER), SamlModule, ScimModule, GroupsModule, UsersModule, TokensModule, AuditModule],
   controllers: [SamlSsoController],
   providers: [
     SamlRequestsRepository,

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { READER } from '../database/data-source-options.js';
+import { SamlIdentityEntity } from './saml-identity.entity.js';
+import { SamlSignInEntity } from './saml-sign-in.entity.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { SamlIdentitiesRepository } from './saml-identities.repository.js';
 import { SamlIdentitiesService } from './saml-identities.service.js';
@@ -6,7 +10,7 @@ import { SamlSignInsRepository } from './saml-sign-ins.repository.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';
 
 @Module({
-  imports: [AuditModule],
+  imports: [TypeOrmModule.forFeature([SamlIdentityEntity, SamlSignInEntity], READER), AuditModule],
   providers: [SamlIdentitiesRepository, SamlIdentitiesService, SamlSignInsRepository, SamlSignInsService],
   exports: [SamlIdentitiesService, SamlSignInsService],
 })

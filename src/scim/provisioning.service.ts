@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
+import { scopeKey } from '../common/scope.js';
 import { DomainError, isDomainError } from '../common/domain-error.js';
 import type { AuditEventName } from '../audit/audit-event-names.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx, uniqueViolationTarget } from '../database/database.service.js';
-import { together } from '../database/together.js';
 import { groupDomains } from '../groups/groups.service.js';
 import { MembershipService } from '../groups/membership.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
@@ -67,8 +67,12 @@ export class ProvisioningService {
 
   /** The decision table, first matching row wins; the rows are in the order scim-api.md gives. */
   private async decide(tx: Tx, ctx: ScimContext, actor: Actor, input: ProvisioningInput, doc: ScimUserDoc): Promise<Provisioned> {
-    // Both look-ups at once: most creates are of new people, who need both answers.
-    const [existing, user] = await together([this.identities.findByExternUid(ctx.scope, input.externUid, tx), this.users.findByEmail(input.email, tx)] as const);
+    // Requests about the same person take turns (on PostgreSQL; SQLite's writes always do), so
+    // each reads what the one before it committed and the table gives one answer: one 201, then 409s.
+    await tx.lockKey('scim_person', `${scopeKey(ctx.scope)}:${input.externUid.toLowerCase()}`);
+    await tx.lockKey('scim_person_email', input.email.toLowerCase());
+    const existing = await this.identities.findByExternUid(ctx.scope, input.externUid, tx);
+    const user = await this.users.findByEmail(input.email, tx);
     if (existing?.active) throw new DomainError('uniqueness', TAKEN);
     if (existing) return this.reprovision(tx, ctx, actor, existing, doc, input);
 
@@ -118,13 +122,10 @@ export class ProvisioningService {
       email: input.email,
       enterpriseGroupId: ctx.group?.id ?? null,
     });
-    // The account's SAML identity, SCIM identity and membership or state do not depend on each other.
-    const [, identity] = await together([
-      this.samlIdentities.create(tx, ctx.scope, user.id, input.externUid),
-      this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc }),
-      input.active && ctx.group ? this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole) : Promise.resolve(false),
-      !input.active && !ctx.group ? this.users.setState(tx, user.id, 'blocked') : Promise.resolve(),
-    ] as const);
+    await this.samlIdentities.create(tx, ctx.scope, user.id, input.externUid);
+    const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
+    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    if (!input.active && !ctx.group) await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_provisioned_by_scim', user, { extern_uid: input.externUid, email: input.email, active: input.active });
     return { identity, user };
   }
@@ -144,10 +145,9 @@ export class ProvisioningService {
   async deprovision(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity, owner?: UserEntity): Promise<ScimIdentityEntity> {
     if (!identity.active) return identity;
     const user = owner ?? (await this.users.getById(identity.userId, tx));
-    const [updated] = await together([
-      this.identities.update(tx, identity, { active: false }),
-      ctx.group ? this.membership.removeMember(tx, actor, ctx.group, user) : this.users.setState(tx, user.id, 'blocked'),
-    ] as const);
+    const updated = await this.identities.update(tx, identity, { active: false });
+    if (ctx.group) await this.membership.removeMember(tx, actor, ctx.group, user);
+    else await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_deprovisioned_by_scim', user, { extern_uid: identity.externUid });
     return updated;
   }
@@ -156,7 +156,8 @@ export class ProvisioningService {
   async reactivate(tx: Tx, ctx: ScimContext, actor: Actor, identity: ScimIdentityEntity, owner?: UserEntity): Promise<ScimIdentityEntity> {
     if (identity.active) return identity;
     const user = owner ?? (await this.users.getById(identity.userId, tx));
-    const [updated] = await together([this.identities.update(tx, identity, { active: true }), this.restoreAccess(tx, ctx, actor, user)] as const);
+    const updated = await this.identities.update(tx, identity, { active: true });
+    await this.restoreAccess(tx, ctx, actor, user);
     await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });
     return updated;
   }

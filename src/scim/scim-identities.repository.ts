@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { positional, scopeCondition } from '../database/named-params.js';
 import { ScopePositions } from '../database/scope-positions.js';
@@ -112,40 +115,28 @@ function sameEmails(a: IdentityColumns['emails'], b: IdentityColumns['emails']):
 export class ScimIdentitiesRepository {
   private readonly positions: ScopePositions;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(ScimIdentityEntity, READER) private readonly identities: Repository<ScimIdentityEntity>,
+  ) {
     this.positions = new ScopePositions(db, 'scim_identities');
-  }
-
-  private scoped(em = this.db.reader, scope: Scope): SelectQueryBuilder<ScimIdentityEntity> {
-    const qb = em.getRepository(ScimIdentityEntity).createQueryBuilder('i');
-    const groupId = scopeGroupId(scope);
-    return groupId === null ? qb.where('i.group_id IS NULL') : qb.where('i.group_id = :scopeGroupId', { scopeGroupId: groupId });
   }
 
   /**
    * Case-insensitive, as GitLab's `iwhere`: the SCIM id, externalId and NameID are one value.
    * GET/PATCH/PUT/DELETE Users/:id and every POST start here, so it is a plain indexed SELECT.
+   * `lock` (inside `tx`) holds the row until the transaction ends, so a change that checks the
+   * version or state it read cannot interleave with another change of the same identity.
    */
-  async findByExternUid(scope: Scope, externUid: string, em = this.db.reader): Promise<ScimIdentityEntity | null> {
-    const groupId = scopeGroupId(scope);
+  async findByExternUid(scope: Scope, externUid: string, tx?: Tx, lock = false): Promise<ScimIdentityEntity | null> {
+    const inScope = scopeCondition('i', scopeGroupId(scope));
+    const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
     const [row] = await this.db.select<IdentityRow>(
-      groupId === null ? `${SELECT_IDENTITY} WHERE i."group_id" IS NULL AND i."extern_uid_lower" = ?` : `${SELECT_IDENTITY} WHERE i."group_id" = ? AND i."extern_uid_lower" = ?`,
-      groupId === null ? [normalizeForCompare(externUid)] : [groupId, normalizeForCompare(externUid)],
-      em,
+      `${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."extern_uid_lower" = ?${forUpdate}`,
+      [...inScope.values, normalizeForCompare(externUid)],
+      tx,
     );
     return row ? identityFromRow(row) : null;
-  }
-
-  /**
-   * `(SELECT user_id …)` of the identity with this SCIM id, for a read of its account that travels
-   * together with findByExternUid instead of after it (PATCH, PUT and DELETE need both).
-   */
-  userIdOf(scope: Scope, externUid: string): { sql: string; values: unknown[] } {
-    const inScope = scopeCondition('i', scopeGroupId(scope));
-    return {
-      sql: `(SELECT i."user_id" FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?)`,
-      values: [...inScope.values, normalizeForCompare(externUid)],
-    };
   }
 
   /** GET Users/:id: the rendered columns only (see IdentityView). */
@@ -158,8 +149,10 @@ export class ScimIdentitiesRepository {
     return row ? viewFromRow(row) : null;
   }
 
-  findByUser(scope: Scope, userId: number, em = this.db.reader): Promise<ScimIdentityEntity | null> {
-    return this.scoped(em, scope).andWhere('i.user_id = :userId', { userId }).getOne();
+  async findByUser(scope: Scope, userId: number, tx?: Tx): Promise<ScimIdentityEntity | null> {
+    const inScope = scopeCondition('i', scopeGroupId(scope));
+    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."user_id" = ? ORDER BY i."id" LIMIT 1`, [...inScope.values, userId], tx);
+    return row ? identityFromRow(row) : null;
   }
 
   /** The SCIM ids and states of a page of users (members view): only the columns it shows. */
@@ -178,7 +171,7 @@ export class ScimIdentitiesRepository {
 
   /** Every SCIM identity of a user, across scopes (admin user view). */
   findAllForUser(userId: number): Promise<ScimIdentityEntity[]> {
-    return this.db.reader.find(ScimIdentityEntity, { where: { userId }, order: { id: 'ASC' } });
+    return this.identities.find({ where: { userId }, order: { id: 'ASC' } });
   }
 
   async insert(tx: Tx, scope: Scope, row: { userId: number; externUid: string; active: boolean; doc: ScimUserDoc }): Promise<ScimIdentityEntity> {
@@ -205,7 +198,11 @@ export class ScimIdentitiesRepository {
     return saved;
   }
 
-  /** Replaces the document (and its projections), optionally the uid and state; bumps the version. */
+  /**
+   * Replaces the document (and its projections), optionally the uid and state; bumps the version.
+   * A compare-and-set on the version `current` was read at: if another change got there first,
+   * nothing is written and the change fails as a version mismatch (412), never a lost update.
+   */
   async update(tx: Tx, current: ScimIdentityEntity, change: { doc?: ScimUserDoc; externUid?: string; active?: boolean }): Promise<ScimIdentityEntity> {
     const next: ScimIdentityEntity = { ...current, version: current.version + 1, updatedAt: nowIso() };
     if (change.externUid !== undefined) Object.assign(next, { externUid: change.externUid, externUidLower: normalizeForCompare(change.externUid) });
@@ -217,7 +214,9 @@ export class ScimIdentitiesRepository {
       Object.assign(next, projection, { attributes: JSON.stringify(change.doc) });
     }
     const { id, ...values } = next;
-    await this.db.updateById(tx, ScimIdentityEntity, id, values);
+    if (!(await this.db.updateIfVersion(tx, ScimIdentityEntity, id, current.version, values))) {
+      throw new DomainError('version_mismatch', `The resource was changed by another request (it is no longer at version W/"${current.version}"); read it again and retry`);
+    }
     // Email rows are a projection of the document: rewritten only when the emails changed, so a
     // PATCH of `active` or a name does not delete and re-insert them.
     if (columns && !sameEmails(columns.emails, identityColumns(JSON.parse(current.attributes) as ScimUserDoc).emails)) {

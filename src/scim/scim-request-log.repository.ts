@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
+import { scopeCondition } from '../database/named-params.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { ScimRequestEntity } from './scim-request.entity.js';
 
@@ -19,9 +23,13 @@ const LOG_COLUMNS: [string, keyof LogEntry][] = [
   ['user_name', 'userName'], ['resource_id', 'resourceId'], ['error_detail', 'errorDetail'], ['body', 'body'],
 ];
 
+/** Owns scim_requests. */
 @Injectable()
 export class ScimRequestLogRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(ScimRequestEntity, READER) private readonly requests: Repository<ScimRequestEntity>,
+  ) {}
 
   /** A batch of entries in multi-row INSERTs: the log is written for every SCIM request. */
   async insertMany(tx: Tx, rows: Omit<ScimRequestEntity, 'id'>[]): Promise<void> {
@@ -34,7 +42,7 @@ export class ScimRequestLogRepository {
   }
 
   async list(query: RequestLogQuery, page: PageRequest): Promise<Page<ScimRequestEntity>> {
-    const qb = this.db.reader.getRepository(ScimRequestEntity).createQueryBuilder('r');
+    const qb = this.requests.createQueryBuilder('r');
     if (query.groupId === null) qb.where('r.group_id IS NULL');
     else qb.where('r.group_id = :groupId', { groupId: query.groupId });
     if (query.externalId) qb.andWhere('r.external_id_lower = :ext', { ext: query.externalId.toLowerCase() });
@@ -46,8 +54,7 @@ export class ScimRequestLogRepository {
 
   /** Scopes that have rows, for retention. */
   async scopes(): Promise<(number | null)[]> {
-    const rows = await this.db.reader
-      .getRepository(ScimRequestEntity)
+    const rows = await this.requests
       .createQueryBuilder('r')
       .select('DISTINCT r.group_id', 'groupId')
       .getRawMany<{ groupId: number | null }>();
@@ -56,14 +63,12 @@ export class ScimRequestLogRepository {
 
   /** Deletes all but the newest `keep` rows of a scope; returns how many went. */
   async prune(tx: Tx, groupId: number | null, keep: number): Promise<number> {
-    const qb = tx.getRepository(ScimRequestEntity).createQueryBuilder('r').select('r.id', 'id');
-    if (groupId === null) qb.where('r.group_id IS NULL');
-    else qb.where('r.group_id = :groupId', { groupId });
-    const boundary = await qb.orderBy('r.id', 'DESC').offset(keep).limit(1).getRawOne<{ id: number }>();
+    const inScope = scopeCondition('', groupId);
+    const [boundary] = await tx.select<{ id: number | string }>(
+      `SELECT "id" FROM "scim_requests" WHERE ${inScope.sql} ORDER BY "id" DESC LIMIT 1 OFFSET ?`,
+      [...inScope.values, keep],
+    );
     if (!boundary) return 0;
-    const del = tx.createQueryBuilder().delete().from(ScimRequestEntity).where('id <= :id', { id: boundary.id });
-    if (groupId === null) del.andWhere('group_id IS NULL');
-    else del.andWhere('group_id = :groupId', { groupId });
-    return (await del.execute()).affected ?? 0;
+    return (await tx.execute(`DELETE FROM "scim_requests" WHERE ${inScope.sql} AND "id" <= ?`, [...inScope.values, Number(boundary.id)])).affected;
   }
 }

@@ -3,7 +3,6 @@ import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx, uniqueViolationTarget } from '../database/database.service.js';
-import { together } from '../database/together.js';
 import { groupDomains } from '../groups/groups.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -57,18 +56,18 @@ export class ScimUserChangesService {
     });
   }
 
-  /** The identity and its account, read together (one trip to the database, not two in a row). */
+  /**
+   * The identity, locked until the transaction ends (a concurrent PATCH, PUT or DELETE of the same
+   * person waits, then reads what this one committed), the If-Match check against it, and its account.
+   */
   private async load(tx: Tx, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<{ identity: ScimIdentityEntity; user: UserEntity }> {
-    const [identity, user] = await together([
-      this.identities.findByExternUid(ctx.scope, id, tx),
-      this.users.findByIdFrom(this.identities.userIdOf(ctx.scope, id), tx),
-    ] as const);
+    const identity = await this.identities.findByExternUid(ctx.scope, id, tx, true);
     if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
     if (ifMatch !== undefined && !etagListMatches(ifMatch, versionTag(identity))) {
       throw new DomainError('version_mismatch', `The resource was changed (version ${versionTag(identity)}); read it again and retry`);
     }
-    // The identity's account is kept by a foreign key; both reads ran inside this transaction.
-    return { identity, user: userFound(user) };
+    // The identity's account is kept by a foreign key.
+    return { identity, user: userFound(await this.users.findById(identity.userId, tx)) };
   }
 
   private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { READER } from '../database/data-source-options.js';
+import { ScimIdentityEntity } from './scim-identity.entity.js';
+import { ScimIdentityEmailEntity } from './scim-identity-email.entity.js';
+import { ScimRequestEntity } from './scim-request.entity.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
@@ -16,7 +21,7 @@ import { ScimUsersController } from './scim-users.controller.js';
 import { ScimUsersService } from './scim-users.service.js';
 
 @Module({
-  imports: [AuditModule, GroupsModule, SamlModule, TokensModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity], READER), AuditModule, GroupsModule, SamlModule, TokensModule, UsersModule],
   controllers: [ScimUsersController, ScimDiscoveryController],
   providers: [
     ScimIdentitiesRepository,

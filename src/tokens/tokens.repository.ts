@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { LessThan } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
 import { PersonalAccessTokenEntity } from './personal-access-token.entity.js';
@@ -9,7 +11,10 @@ import { SessionEntity } from './session.entity.js';
 /** The three secret tables: personal access tokens, SCIM tokens, sessions. */
 @Injectable()
 export class TokensRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(SessionEntity, READER) private readonly sessions: Repository<SessionEntity>,
+  ) {}
 
   /** Every admin API request checks a PAT: a plain indexed SELECT, no query builder. */
   async findPatByDigest(digest: string): Promise<PersonalAccessTokenEntity | null> {
@@ -18,7 +23,7 @@ export class TokensRepository {
   }
 
   async insertPat(tx: Tx, row: Omit<PersonalAccessTokenEntity, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<PersonalAccessTokenEntity> {
-    return tx.save(tx.create(PersonalAccessTokenEntity, { ...row, lastUsedAt: null, revokedAt: null }));
+    return tx.save(PersonalAccessTokenEntity, { ...row, lastUsedAt: null, revokedAt: null });
   }
 
   async touchPat(tx: Tx, id: number, at: string): Promise<void> {
@@ -37,21 +42,24 @@ export class TokensRepository {
     return token ?? null;
   }
 
-  /** Revokes the scope's live token (if any) and inserts the new one, in the caller's transaction. */
+  /**
+   * Revokes the scope's live token (if any) and inserts the new one, in the caller's transaction.
+   * Two regenerations at once take turns on the scope's lock: the second revokes the first's
+   * token instead of colliding with it on the one-live-token index.
+   */
   async replaceScimToken(tx: Tx, scope: Scope, digest: string, prefix: string, at: string): Promise<{ previous: ScimTokenEntity | null; created: ScimTokenEntity }> {
+    await tx.lockKey('scim_token', scopeKey(scope));
     const previous = await tx.findOne(ScimTokenEntity, { where: { activeScope: scopeKey(scope) } });
     if (previous) await tx.update(ScimTokenEntity, { id: previous.id }, { activeScope: null, revokedAt: at });
-    const created = await tx.save(
-      tx.create(ScimTokenEntity, {
-        groupId: scopeGroupId(scope),
-        activeScope: scopeKey(scope),
-        tokenDigest: digest,
-        tokenPrefix: prefix,
-        createdAt: at,
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
-    );
+    const created = await tx.save(ScimTokenEntity, {
+      groupId: scopeGroupId(scope),
+      activeScope: scopeKey(scope),
+      tokenDigest: digest,
+      tokenPrefix: prefix,
+      createdAt: at,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     return { previous, created };
   }
 
@@ -60,11 +68,11 @@ export class TokensRepository {
   }
 
   findSessionByDigest(digest: string): Promise<SessionEntity | null> {
-    return this.db.reader.findOne(SessionEntity, { where: { sessionDigest: digest } });
+    return this.sessions.findOne({ where: { sessionDigest: digest } });
   }
 
   async insertSession(tx: Tx, row: Omit<SessionEntity, 'id'>): Promise<SessionEntity> {
-    return tx.save(tx.create(SessionEntity, row));
+    return tx.save<SessionEntity>(SessionEntity, row);
   }
 
   async extendSession(tx: Tx, id: number, lastSeenAt: string, expiresAt: string): Promise<void> {
@@ -76,7 +84,6 @@ export class TokensRepository {
   }
 
   async deleteExpiredSessions(tx: Tx, now: string): Promise<number> {
-    const result = await tx.delete(SessionEntity, { expiresAt: LessThan(now) });
-    return result.affected ?? 0;
+    return tx.delete(SessionEntity, { expiresAt: LessThan(now) });
   }
 }

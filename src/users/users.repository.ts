@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, Repository } from 'typeorm';
+import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { nowIso } from '../common/clock.js';
@@ -26,41 +28,31 @@ function newUserRow(user: NewUser): UserEntity {
   });
 }
 
+/** Owns users. */
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @InjectRepository(UserEntity, READER) private readonly users: Repository<UserEntity>,
+  ) {}
 
   /** Every admin request loads its caller: a plain indexed SELECT, no query builder. */
-  async findById(id: number, em = this.db.reader): Promise<UserEntity | null> {
-    const [user] = await this.db.findWhere(UserEntity, '"id" = ?', [id], em);
-    return user ?? null;
-  }
-
-  findByIds(ids: number[], em = this.db.reader): Promise<UserEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return em.getRepository(UserEntity).createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
-  }
-
-  /** The account whose id a subquery of another table's owner gives (`(SELECT … )`, `?` values). */
-  async findByIdFrom(subquery: { sql: string; values: unknown[] }, em = this.db.reader): Promise<UserEntity | null> {
-    const [user] = await this.db.findWhere(UserEntity, `"id" = ${subquery.sql}`, subquery.values, em);
+  async findById(id: number, tx?: Tx): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, '"id" = ?', [id], tx);
     return user ?? null;
   }
 
   /** Every SCIM create looks the person up by email. */
-  async findByEmail(email: string, em = this.db.reader): Promise<UserEntity | null> {
-    const [user] = await this.db.findWhere(UserEntity, '"email_lower" = ?', [email.toLowerCase()], em);
+  async findByEmail(email: string, tx?: Tx): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, '"email_lower" = ?', [email.toLowerCase()], tx);
     return user ?? null;
   }
 
   /** Lower-cased usernames equal to `base` or `base` followed by digits, to pick a free one. */
-  async usernamesLike(base: string, em: Tx): Promise<Set<string>> {
-    const rows = await em
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .select('u.username_lower', 'name')
-      .where(`u.username_lower LIKE :prefix ESCAPE '\\'`, { prefix: `${escapeLike(base.toLowerCase())}%` })
-      .getRawMany<{ name: string }>();
+  async usernamesLike(base: string, tx: Tx): Promise<Set<string>> {
+    const rows = await tx.select<{ name: string }>(`SELECT "username_lower" AS "name" FROM "users" WHERE "username_lower" LIKE ? ESCAPE '\\'`, [
+      `${escapeLike(base.toLowerCase())}%`,
+    ]);
     return new Set(rows.map((r) => r.name));
   }
 
@@ -91,12 +83,12 @@ export class UsersRepository {
     await tx.update(UserEntity, { id }, patch);
   }
 
-  async anyAdmin(em = this.db.reader): Promise<boolean> {
-    return (await em.count(UserEntity, { where: { isAdmin: true } })) > 0;
+  async anyAdmin(tx?: Tx): Promise<boolean> {
+    return (await (tx ? tx.count(UserEntity, { where: { isAdmin: true } }) : this.users.count({ where: { isAdmin: true } }))) > 0;
   }
 
   async list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
-    const qb = this.db.reader.getRepository(UserEntity).createQueryBuilder('u');
+    const qb = this.users.createQueryBuilder('u');
     if (search) {
       const pattern = containsPattern(search);
       qb.where(

@@ -41,14 +41,6 @@ export class UsersService {
     return this.users.findById(id, em);
   }
 
-  findByIds(ids: number[]): Promise<UserEntity[]> {
-    return this.users.findByIds(ids);
-  }
-
-  findByIdFrom(subquery: { sql: string; values: unknown[] }, em?: Tx): Promise<UserEntity | null> {
-    return this.users.findByIdFrom(subquery, em);
-  }
-
   findByEmail(email: string, em?: Tx): Promise<UserEntity | null> {
     return this.users.findByEmail(email, em);
   }
@@ -74,13 +66,13 @@ export class UsersService {
     // savepoint lets a lost race try the next name without aborting the caller's transaction.
     for (let attempt = 0; ; attempt++) {
       const username = attempt < 20 ? firstFreeUsername(base, taken) : `${base}${randomBytes(3).toString('hex')}`;
-      await tx.query('SAVEPOINT create_user');
+      await tx.execute('SAVEPOINT create_user');
       try {
         const user = await this.users.insert(tx, { ...row, username, name: row.name || username });
-        await tx.query('RELEASE SAVEPOINT create_user');
+        await tx.execute('RELEASE SAVEPOINT create_user');
         return user;
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT create_user');
+        await tx.execute('ROLLBACK TO SAVEPOINT create_user');
         if (!/username/.test(uniqueViolationTarget(error) ?? '') || attempt >= 25) throw error;
         taken.add(username.toLowerCase());
       }

@@ -1,7 +1,6 @@
-import { jest } from '@jest/globals';
 import { statSync } from 'node:fs';
 import { Database, isUniqueViolation, Tx } from '../../src/database/database.service.js';
-import { PreparedStatements } from '../../src/database/prepared-statements.js';
+import { OverlappingStatementError, TransactionClosedError } from '../../src/database/transaction.js';
 import type { WalCheckpointer } from '../../src/database/wal-checkpointer.js';
 import { GroupEntity } from '../../src/groups/group.entity.js';
 import { usingPostgres } from '../support/test-database.js';
@@ -17,11 +16,13 @@ const group = (path: string): Partial<GroupEntity> => ({
   createdAt: now,
   updatedAt: now,
 });
+const ROUNDS = 20;
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 /**
- * Database.transaction as every write uses it: prepared statements on the SQLite writer (BEGIN and
- * COMMIT included), ORM calls on the transaction's manager, and the WAL checkpoints taken off the
- * commit path.
+ * The transaction contract of src/database/README.md, on whichever engine the run uses: everything
+ * a body writes commits together or not at all, statements of one transaction run one at a time,
+ * and nothing sent on a handle after its transaction ended reaches the database.
  */
 describe('write transactions', () => {
   let t: TestApp;
@@ -39,11 +40,11 @@ describe('write transactions', () => {
   it('commits hand-written statements and ORM calls of one transaction together', async () => {
     const id = await db.transaction(async (tx) => {
       const inserted = await db.insertEntity(tx, GroupEntity, group('commit-a'));
-      await db.run(tx, 'UPDATE groups SET name = ? WHERE id = ?', ['renamed by run', inserted]);
+      await tx.execute('UPDATE groups SET name = ? WHERE id = ?', ['renamed by execute', inserted]);
       await tx.update(GroupEntity, { id: inserted }, { verifiedDomains: '["acme.test"]' });
       return inserted;
     });
-    expect(await t.sql('SELECT name, verified_domains FROM groups WHERE id = ?', [id])).toEqual([{ name: 'renamed by run', verified_domains: '["acme.test"]' }]);
+    expect(await t.sql('SELECT name, verified_domains FROM groups WHERE id = ?', [id])).toEqual([{ name: 'renamed by execute', verified_domains: '["acme.test"]' }]);
   });
 
   it('rolls back every statement of a failed transaction, ORM calls included, and the writer goes on', async () => {
@@ -56,69 +57,73 @@ describe('write transactions', () => {
       }),
     ).rejects.toThrow('the body failed');
     expect(await names('rollback-')).toEqual([]);
-    expect(await names('commit-a')).toEqual(['renamed by run']);
+    expect(await names('commit-a')).toEqual(['renamed by execute']);
     await db.transaction((tx) => db.insertEntity(tx, GroupEntity, group('rollback-b')));
     expect(await names('rollback-')).toEqual(['rollback-b']);
   });
 
-  it('holds back writes sent at once with the first reads until BEGIN, so a failed body undoes them', async () => {
-    const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
-    const body = async (tx: Tx, round: number) => {
-      await Promise.all([
-        db.findWhere(GroupEntity, '"id" = ?', [existing], tx),
-        db.insertEntity(tx, GroupEntity, group(`first-${round}`)),
-        db.run(tx, 'UPDATE groups SET name = ? WHERE id = ?', [`first write ${round}`, existing]),
-        tx.update(GroupEntity, { id: existing }, { verifiedDomains: `["round${round}.test"]` }),
-      ]);
-      throw new Error('the body failed');
-    };
-    for (let round = 0; round < 5; round++) await expect(db.transaction((tx) => body(tx, round))).rejects.toThrow('the body failed');
-    expect(await names('first-')).toEqual([]);
-    expect(await t.sql('SELECT name, verified_domains FROM groups WHERE id = ?', [existing])).toEqual([{ name: 'renamed by run', verified_domains: '["acme.test"]' }]);
-  });
-
-  // The order statements are sent to the SQLite writer in: reads go with BEGIN, writes after it answered.
-  (usingPostgres() ? it.skip : it)('sends the first reads together with BEGIN and every write only once BEGIN answered', async () => {
-    const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
-    const statements = async (tx: Tx) => {
-      await Promise.all([db.findWhere(GroupEntity, '"id" = ?', [existing], tx), db.run(tx, 'UPDATE groups SET name = name WHERE id = ?', [existing])]);
-    };
-    await db.transaction(statements); // prepares both statements, so neither waits for a prepare below
-    const events: string[] = [];
-    const sent = (sql: string) => events.push(`sent ${sql.split(' ')[0]}`);
-    const run = PreparedStatements.run.bind(PreparedStatements);
-    const all = PreparedStatements.all.bind(PreparedStatements);
-    const runSpy = jest.spyOn(PreparedStatements, 'run').mockImplementation((statement, sql, params) => {
-      sent(sql);
-      const answer = run(statement, sql, params);
-      if (sql === 'BEGIN') void answer.then(() => events.push('BEGIN answered'));
-      return answer;
-    });
-    const allSpy = jest.spyOn(PreparedStatements, 'all').mockImplementation((statement, sql, params) => (sent(sql), all(statement, sql, params)));
-    try {
-      await db.transaction(statements);
-    } finally {
-      runSpy.mockRestore();
-      allSpy.mockRestore();
+  it('refuses a second statement while one of the same transaction is running: a Promise.all over one handle fails and commits nothing', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const failure = await db
+        .transaction(async (tx) => {
+          // eslint-disable-next-line roster/no-parallel-tx -- the misuse this test proves is refused
+          await Promise.all([db.insertEntity(tx, GroupEntity, group(`parallel-a${round}`)), db.insertEntity(tx, GroupEntity, group(`parallel-b${round}`))]);
+        })
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(OverlappingStatementError);
     }
-    expect(events).toEqual(['sent BEGIN', 'sent SELECT', 'BEGIN answered', 'sent UPDATE', 'sent COMMIT']);
+    expect(await names('parallel-')).toEqual([]);
   });
 
-  it('answers what a write with RETURNING changed, and undoes it with the transaction', async () => {
-    await db.transaction((tx) => db.insertEntity(tx, GroupEntity, group('returning-a')));
-    const failure = await db
-      .transaction(async (tx) => {
-        const removed = await db.runReturning<{ path: string }>(tx, 'DELETE FROM groups WHERE path = ? RETURNING path AS "path"', ['returning-a']);
-        expect(removed).toEqual([{ path: 'returning-a' }]);
-        expect(await db.runReturning(tx, 'DELETE FROM groups WHERE path = ? RETURNING path', ['returning-a'])).toEqual([]);
-        throw new Error('undo it');
-      })
-      .catch((error: Error) => error.message);
-    expect(failure).toBe('undo it');
-    expect(await names('returning-')).toEqual(['returning-a']);
+  it('lets nothing a still-running branch sends after the body failed reach the database: it throws instead of committing on its own', async () => {
+    const late: unknown[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let branch: Promise<void> | undefined;
+      const failure = await db
+        .transaction(async (tx) => {
+          // A branch that goes on writing after the body has given up (what a Promise.all whose
+          // other branch failed leaves behind), with its first statement in flight when the body fails.
+          branch = (async () => {
+            await db.insertEntity(tx, GroupEntity, group(`late-first-${round}`));
+            await tick();
+            await db.insertEntity(tx, GroupEntity, group(`late-second-${round}`));
+          })().catch((error: unknown) => void late.push(error));
+          throw new Error('the other branch failed');
+        })
+        .catch((error: Error) => error.message);
+      expect(failure).toBe('the other branch failed');
+      await branch;
+    }
+    expect(await names('late-')).toEqual([]);
+    expect(late).toHaveLength(ROUNDS);
+    for (const error of late) expect(error).toBeInstanceOf(TransactionClosedError);
   });
 
-  it('reports a unique violation from a prepared insert as one, and rolls the transaction back', async () => {
+  it('closes the handle at commit: a statement sent on it afterwards throws and changes nothing', async () => {
+    let kept: Tx | undefined;
+    await db.transaction(async (tx) => {
+      kept = tx;
+      await db.insertEntity(tx, GroupEntity, group('closed-a'));
+    });
+    expect(kept!.isOpen).toBe(false);
+    await expect(db.insertEntity(kept!, GroupEntity, group('closed-b'))).rejects.toBeInstanceOf(TransactionClosedError);
+    await expect(kept!.update(GroupEntity, { path: 'closed-a' }, { name: 'changed after commit' })).rejects.toBeInstanceOf(TransactionClosedError);
+    expect(await names('closed-')).toEqual(['closed-a']);
+  });
+
+  it('waits for a statement still in flight when the body returns, commits it, then refuses the next', async () => {
+    let floating: Promise<unknown> | undefined;
+    await db.transaction(async (tx) => {
+      floating = (async () => {
+        await db.insertEntity(tx, GroupEntity, group('floating-a'));
+        await db.insertEntity(tx, GroupEntity, group('floating-b'));
+      })().catch((error: unknown) => error);
+    });
+    expect(await floating).toBeInstanceOf(TransactionClosedError);
+    expect(await names('floating-')).toEqual(['floating-a']);
+  });
+
+  it('reports a unique violation as one, and rolls the transaction back', async () => {
     const failure = await db
       .transaction(async (tx) => {
         await db.insertEntity(tx, GroupEntity, group('unique-a'));
@@ -130,6 +135,16 @@ describe('write transactions', () => {
     expect(await db.transaction((tx) => db.insertEntityIfFree(tx, GroupEntity, group('commit-a')))).toBeNull();
   });
 
+  it('changes a row by compare-and-set only while it still has the version read', async () => {
+    const [{ id }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    const stale = await db.transaction(async (tx) => {
+      await tx.execute('UPDATE groups SET name = ? WHERE id = ?', ['cas', id]);
+      return tx.execute('UPDATE groups SET name = ? WHERE id = ? AND name = ?', ['cas lost', id, 'not cas']);
+    });
+    expect(stale.affected).toBe(0);
+    expect(await names('commit-a')).toEqual(['cas']);
+  });
+
   it('lets a read inside the transaction see its own uncommitted row, and no other reader', async () => {
     const seen = await db.transaction(async (tx) => {
       const id = await db.insertEntity(tx, GroupEntity, group('own-a'));
@@ -137,7 +152,6 @@ describe('write transactions', () => {
       const outside = await db.findWhere(GroupEntity, '"id" = ?', [id]);
       return { inside: inside.map((g) => g.path), outside: outside.map((g) => g.path) };
     });
-    // PostgreSQL's reader is the pool, which sees only committed rows; SQLite's is its own connection.
     expect(seen).toEqual({ inside: ['own-a'], outside: [] });
   });
 
@@ -148,7 +162,7 @@ describe('write transactions', () => {
     const walFile = `${t.config.sqlitePath}-wal`;
     const [{ id }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
     const batch = async (round: number) => {
-      for (let i = 0; i < 40; i++) await db.transaction((tx) => db.run(tx, 'UPDATE groups SET name = ? WHERE id = ?', [`round ${round} write ${i}`, id]));
+      for (let i = 0; i < 40; i++) await db.transaction((tx) => tx.execute('UPDATE groups SET name = ? WHERE id = ?', [`round ${round} write ${i}`, id]));
       await checkpointer.checkpointIfDue();
     };
     await batch(0);

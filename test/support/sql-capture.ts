@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Database } from '../../src/database/database.service.js';
 import type { TestApp } from './test-app.js';
 
@@ -31,13 +31,13 @@ function record(holder: Record<string, unknown>, name: string, queries: Captured
  * query runner's statements, and on SQLite the hand-written reads run as prepared statements.
  */
 export function captureReaderSql(t: TestApp): { queries: CapturedQuery[]; stop: () => void } {
-  const database = t.app.get(Database);
-  const reader: EntityManager = database.reader;
-  const runner = reader.connection.createQueryRunner();
+  const database = t.app.get(Database) as unknown as { readerSource: DataSource; fastReader?: Record<string, unknown> };
+  const runner = database.readerSource.createQueryRunner();
   const proto = Object.getPrototypeOf(runner) as Record<string, unknown>;
   void runner.release();
   const queries: CapturedQuery[] = [];
-  const undo = [record(proto, 'query', queries), record(database as unknown as Record<string, unknown>, 'selectPrepared', queries)];
+  const undo = [record(proto, 'query', queries)];
+  if (database.fastReader) undo.push(record(database.fastReader, 'all', queries));
   return { queries, stop: () => undo.forEach((u) => u()) };
 }
 

@@ -1,0 +1,163 @@
+import type { DeepPartial, EntityManager, EntityTarget, FindManyOptions, FindOneOptions, FindOptionsWhere, ObjectLiteral, QueryResult } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { numberedPlaceholders } from './placeholders.js';
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+/** A statement was sent on a transaction that has already committed, failed or rolled back. */
+export class TransactionClosedError extends Error {
+  constructor() {
+    super('This transaction has ended (committed, failed or rolled back); a statement sent on it now would run outside it');
+    this.name = 'TransactionClosedError';
+  }
+}
+
+/** A statement was sent while another statement of the same transaction was still running. */
+export class OverlappingStatementError extends Error {
+  constructor() {
+    super('Statements of one transaction run one at a time: await each before sending the next (no Promise.all over a transaction)');
+    this.name = 'OverlappingStatementError';
+  }
+}
+
+/** What a write statement reports: rows changed, SQLite's rowid of an INSERT, and RETURNING rows (PostgreSQL). */
+export interface WriteResult<T = Record<string, unknown>> {
+  affected: number;
+  insertId?: number;
+  rows: T[];
+}
+
+/**
+ * The handle a transaction body receives (database/README.md, "Transaction contract").
+ *
+ * It enforces two rules that comments alone did not hold:
+ * - **one statement at a time.** A second statement sent while one is running is refused. On
+ *   SQLite, statements sent together on one connection run in no fixed order, so one of them could
+ *   run after COMMIT or ROLLBACK, outside the transaction; PostgreSQL's client queues them but pg@9
+ *   drops that. A `Promise.all` over one handle therefore fails on its first overlap, in every test.
+ * - **nothing after the end.** Once the body has finished or failed, the handle is closed before
+ *   COMMIT or ROLLBACK is sent, after the statement in flight (if any) has answered; any later
+ *   statement — a forgotten branch still running — throws instead of landing in autocommit.
+ *
+ * Bodies use TypeORM's own API through the guarded methods below, and `execute`/`select` for the
+ * hand-written statements of hot paths (`?` placeholders on both engines).
+ */
+export class Tx {
+  private closed = false;
+  private inFlight: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly manager: EntityManager,
+    readonly kind: EngineKind,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Runs one statement (or one TypeORM call) on the transaction, under the two rules above. */
+  private statement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new TransactionClosedError());
+    if (this.inFlight !== null) return Promise.reject(new OverlappingStatementError());
+    let running: Promise<T>;
+    try {
+      running = work(this.manager);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.inFlight = running;
+    const done = () => {
+      if (this.inFlight === running) this.inFlight = null;
+    };
+    running.then(done, done);
+    return running;
+  }
+
+  /** A hand-written read (`?` placeholders): its rows. */
+  select<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.statement((m) => m.query(this.text(sql), params) as Promise<T[]>);
+  }
+
+  /** A hand-written write (`?` placeholders): rows changed, and RETURNING rows on PostgreSQL. */
+  execute<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<WriteResult<T>> {
+    return this.statement(async (m) => {
+      const result = (await m.queryRunner!.query(this.text(sql), params, true)) as QueryResult;
+      const rows = Array.isArray(result.records) ? (result.records as T[]) : [];
+      const insertId = this.kind === 'sqlite' && typeof result.raw === 'number' ? result.raw : undefined;
+      return { affected: result.affected ?? 0, insertId, rows };
+    });
+  }
+
+  /**
+   * Locks one row until the transaction ends, so a rule that reads and then writes (the last
+   * Owner of a group, a version check) sees no concurrent change: `SELECT … FOR UPDATE` on
+   * PostgreSQL. SQLite needs none: its write transactions take turns and are serializable.
+   * Answers whether the row exists.
+   */
+  async lockRow(table: string, id: number): Promise<boolean> {
+    if (this.kind === 'sqlite') return (await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ?`, [id])).length > 0;
+    return (await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? FOR UPDATE`, [id])).length > 0;
+  }
+
+  /**
+   * Serializes transactions that decide something about one key which has no row yet (the person
+   * a POST describes): a transaction-scoped advisory lock on PostgreSQL, nothing on SQLite.
+   */
+  async lockKey(namespace: string, key: string): Promise<void> {
+    if (this.kind === 'postgres') await this.select('SELECT pg_advisory_xact_lock(?::bigint) AS "locked"', [advisoryKey(namespace, key)]);
+  }
+
+  find<E extends ObjectLiteral>(entity: EntityTarget<E>, options?: FindManyOptions<E>): Promise<E[]> {
+    return this.statement((m) => m.find(entity, options));
+  }
+
+  findOne<E extends ObjectLiteral>(entity: EntityTarget<E>, options: FindOneOptions<E>): Promise<E | null> {
+    return this.statement((m) => m.findOne(entity, options));
+  }
+
+  count<E extends ObjectLiteral>(entity: EntityTarget<E>, options?: FindManyOptions<E>): Promise<number> {
+    return this.statement((m) => m.count(entity, options));
+  }
+
+  save<E extends ObjectLiteral>(entity: EntityTarget<E>, value: DeepPartial<E>): Promise<E> {
+    return this.statement((m) => m.save(entity, value));
+  }
+
+  /** A new, unsaved entity instance (no statement). */
+  create<E extends ObjectLiteral>(entity: EntityTarget<E>, value: DeepPartial<E>): E {
+    return this.manager.create(entity, value);
+  }
+
+  async insert<E extends ObjectLiteral>(entity: EntityTarget<E>, values: DeepPartial<E>): Promise<void> {
+    await this.statement((m) => m.insert(entity, values as never));
+  }
+
+  async update<E extends ObjectLiteral>(entity: EntityTarget<E>, where: FindOptionsWhere<E>, values: Partial<E>): Promise<number> {
+    return (await this.statement((m) => m.update(entity, where, values as never))).affected ?? 0;
+  }
+
+  async delete<E extends ObjectLiteral>(entity: EntityTarget<E>, where: FindOptionsWhere<E>): Promise<number> {
+    return (await this.statement((m) => m.delete(entity, where))).affected ?? 0;
+  }
+
+  /**
+   * Closes the handle: waits for the statement in flight, then refuses every later one. Called by
+   * Database.transaction before it sends COMMIT or ROLLBACK; safe to call twice.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.inFlight !== null) await this.inFlight.catch(() => undefined);
+  }
+
+  private text(sql: string): string {
+    return this.kind === 'postgres' ? numberedPlaceholders(sql) : sql;
+  }
+}
+
+/**
+ * A 64-bit advisory-lock key for (namespace, key), from SHA-256: any text (a client's externalId,
+ * NUL bytes included) maps to a number, and unrelated keys share a lock with negligible odds.
+ */
+export function advisoryKey(namespace: string, key: string): string {
+  return createHash('sha256').update(namespace).update('\u0000').update(key).digest().readBigInt64BE(0).toString();
+}
