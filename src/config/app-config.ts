@@ -19,8 +19,6 @@ export interface AppConfig {
   scimRateLimitBurst: number;
   /** Newest request-log rows kept per scope. */
   scimRequestLogRetention: number;
-  /** Whether test-only helpers (the test IdP) may be mounted. Never true in production. */
-  nodeEnv: string;
 }
 
 export class ConfigError extends Error {}
@@ -84,7 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scimRateLimitPerSecond: integer(env, 'SCIM_RATE_LIMIT', 50, 0, 1_000_000),
     scimRateLimitBurst: integer(env, 'SCIM_RATE_LIMIT_BURST', 200, 1, 1_000_000),
     scimRequestLogRetention: integer(env, 'SCIM_REQUEST_LOG_RETENTION', 100_000, 100, 100_000_000),
-    nodeEnv: env.NODE_ENV?.trim() || 'development',
   };
 }
 

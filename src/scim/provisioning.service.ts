@@ -11,7 +11,7 @@ import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { emailDomain, UsersService } from '../users/users.service.js';
 import { provisioningInput, ProvisioningInput } from './provisioning-input.js';
-import type { ScimContext } from './scim-context.js';
+import { changeWithLogRow, type ScimContext } from './scim-context.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import type { ScimUserDoc } from './scim-user-doc.js';
@@ -53,7 +53,7 @@ export class ProvisioningService {
   async create(ctx: ScimContext, actor: Actor, doc: ScimUserDoc, bodyId: unknown): Promise<Provisioned> {
     const input = provisioningInput(doc, bodyId);
     try {
-      return await this.db.transaction((tx) => this.decide(tx, ctx, actor, input, doc));
+      return await changeWithLogRow(ctx, 201, (work) => this.db.transaction(work), (tx) => this.decide(tx, ctx, actor, input, doc));
     } catch (error) {
       if (error instanceof Refusal) {
         await this.recordRefusal(ctx, actor, input, error);

@@ -1,4 +1,5 @@
 import type { Scope } from '../common/scope.js';
+import type { Tx } from '../database/database.service.js';
 import type { GroupEntity } from '../groups/group.entity.js';
 import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
 
@@ -11,4 +12,32 @@ export interface ScimContext {
   /** The SCIM base URL of this scope, for meta.location. */
   baseUrl: string;
   ip: string | null;
+  /** The request's own log row, written by a change inside its transaction (absent outside HTTP). */
+  requestLog?: ChangeLogRow;
+}
+
+/**
+ * A state-changing request's row of the SCIM request log, written in the change's transaction so
+ * the log holds every change that committed, even after a crash (database/README.md). Requests
+ * that change nothing are logged in batches by the middleware once answered.
+ */
+export interface ChangeLogRow {
+  /** Inserts the row, answering `status`, inside `tx`. */
+  write(tx: Tx, status: number): Promise<void>;
+  /** The transaction committed: the middleware must not log the request a second time. */
+  committed(): void;
+}
+
+/**
+ * Runs a SCIM change in one transaction with the request's log row (answering `status`), and tells
+ * the log once it committed. Outside HTTP (no row), just the transaction.
+ */
+export async function changeWithLogRow<T>(ctx: ScimContext, status: number, transaction: <R>(work: (tx: Tx) => Promise<R>) => Promise<R>, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await transaction(async (tx) => {
+    const value = await work(tx);
+    await ctx.requestLog?.write(tx, status);
+    return value;
+  });
+  ctx.requestLog?.committed();
+  return result;
 }

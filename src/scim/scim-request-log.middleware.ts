@@ -3,7 +3,8 @@ import { nowIso } from '../common/clock.js';
 import { scopeGroupId } from '../common/scope.js';
 import { redactedBodyText, redactQuery } from './redaction.js';
 import type { ScimRequest } from './scim-scope.guard.js';
-import type { ScimRequestLogService } from './scim-request-log.service.js';
+import type { ChangeLogRow } from './scim-context.js';
+import type { RequestLogEntry, ScimRequestLogService } from './scim-request-log.service.js';
 
 const FILTER_VALUE = /\b(externalId|userName)\s+eq\s+"((?:[^"\\]|\\.)*)"/i;
 
@@ -41,22 +42,26 @@ export function concerned(path: string, query: Record<string, unknown>, body: un
   };
 }
 
-/** Records every SCIM request once its response is finished, whatever the outcome. */
+/**
+ * Records every SCIM request once: a change that commits writes its row in its own transaction
+ * (ChangeLogRow, handed to the scope guard on the request); every other request is recorded, in a
+ * batch, once its response is finished, whatever the outcome.
+ */
 export function scimRequestLogMiddleware(log: ScimRequestLogService) {
   return (request: Request, response: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
-    response.on('finish', () => {
+    const entry = (status: number): RequestLogEntry => {
       const scim = (request as ScimRequest).scimContext;
       const rawQuery = request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?') + 1) : '';
       const who = concerned(request.path, request.query as Record<string, unknown>, request.body);
       const detail = response.locals.errorDetail;
-      log.record({
+      return {
         createdAt: nowIso(),
         groupId: scim ? scopeGroupId(scim.scope) : null,
         method: request.method,
         path: request.path.slice(0, 2048),
         query: rawQuery === '' ? null : redactQuery(rawQuery).slice(0, 4096),
-        status: response.statusCode,
+        status,
         durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
         externalId: who.externalId,
         externalIdLower: who.externalId?.toLowerCase() ?? null,
@@ -64,7 +69,16 @@ export function scimRequestLogMiddleware(log: ScimRequestLogService) {
         resourceId: who.resourceId,
         errorDetail: typeof detail === 'string' ? storable(detail.slice(0, 2048)) : null,
         body: redactedBodyText(request.body),
-      });
+      };
+    };
+    let written = false;
+    const changeLog: ChangeLogRow = {
+      write: (tx, status) => log.writeIn(tx, entry(status)),
+      committed: () => (written = true),
+    };
+    (request as ScimRequest).scimRequestLog = changeLog;
+    response.on('finish', () => {
+      if (!written) log.record(entry(response.statusCode));
     });
     next();
   };

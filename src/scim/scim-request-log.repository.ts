@@ -48,7 +48,8 @@ export class ScimRequestLogRepository {
     if (query.externalId) qb.andWhere('r.external_id_lower = :ext', { ext: query.externalId.toLowerCase() });
     if (query.status !== undefined) qb.andWhere('r.status = :status', { status: query.status });
     if (query.method) qb.andWhere('r.method = :method', { method: query.method.toUpperCase() });
-    const [items, total] = await qb.orderBy('r.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
+    // By time: a change's row is written when it commits, the rows of reads a moment after they answer.
+    const [items, total] = await qb.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
   }
 

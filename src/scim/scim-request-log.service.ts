@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } f
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { Page, PageRequest } from '../common/paging.js';
-import { Database } from '../database/database.service.js';
+import { Database, Tx } from '../database/database.service.js';
 import { RequestLogQuery, ScimRequestLogRepository } from './scim-request-log.repository.js';
 import type { ScimRequestEntity } from './scim-request.entity.js';
 
@@ -28,9 +28,9 @@ export interface RequestLogView {
 }
 
 /**
- * The SCIM request log. Entries are written in batches a few times a second, in one transaction
- * each, so logging adds no write per request to the hot path; retention pruning runs in the
- * background and never blocks a SCIM request.
+ * The SCIM request log. A change's entry commits with the change (writeIn); other entries are
+ * written in batches a few times a second, in one transaction each, so reads add no write to
+ * their path. Retention pruning runs in the background and never blocks a SCIM request.
  */
 @Injectable()
 export class ScimRequestLogService implements OnModuleInit, BeforeApplicationShutdown {
@@ -53,6 +53,12 @@ export class ScimRequestLogService implements OnModuleInit, BeforeApplicationShu
     this.pruneTimer.unref();
   }
 
+  /** A change's own row, inside the change's transaction. */
+  writeIn(tx: Tx, entry: RequestLogEntry): Promise<void> {
+    return this.repository.insertMany(tx, [entry]);
+  }
+
+  /** A request that changed nothing: buffered, written with others a few times a second. */
   record(entry: RequestLogEntry): void {
     this.buffer.push(entry);
     if (this.buffer.length >= FLUSH_BATCH) void this.flush();

@@ -8,12 +8,12 @@ import { GroupsService } from '../groups/groups.service.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { ScimPrincipal } from '../tokens/tokens.service.js';
 import { RateLimiter } from './rate-limiter.js';
-import type { ScimContext } from './scim-context.js';
+import type { ChangeLogRow, ScimContext } from './scim-context.js';
 
 /** Made only when refusing: an error captures a stack trace, which costs more than the check. */
 const wrongScope = () => new DomainError('unauthenticated', 'The SCIM token is not valid for this endpoint');
 
-export type ScimRequest = Request & { user?: ScimPrincipal; scimContext?: ScimContext };
+export type ScimRequest = Request & { user?: ScimPrincipal; scimContext?: ScimContext; scimRequestLog?: ChangeLogRow };
 
 /**
  * Runs after ScimAuthGuard: checks that the token belongs to the scope of the URL (a group token
@@ -58,6 +58,7 @@ export class ScimScopeGuard implements CanActivate {
         ip: request.ip ?? null,
       };
     }
+    scimContext.requestLog = request.scimRequestLog;
     request.scimContext = scimContext;
     const wait = this.limiter.take(principal.tokenId);
     if (wait > 0) throw new DomainError('rate_limited', 'Too many requests for this SCIM token; retry later', { retryAfterSeconds: wait });

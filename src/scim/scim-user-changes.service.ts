@@ -12,7 +12,7 @@ import { applyPut } from './patch/apply-put.js';
 import { describeChanges } from './patch/describe-changes.js';
 import { pickEmail, pickName, validateExternUid } from './provisioning-input.js';
 import { ProvisioningService, TAKEN } from './provisioning.service.js';
-import type { ScimContext } from './scim-context.js';
+import { changeWithLogRow, type ScimContext } from './scim-context.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import { etagListMatches, versionTag } from './scim-user.mapper.js';
@@ -41,16 +41,16 @@ export class ScimUserChangesService {
   ) {}
 
   patch(ctx: ScimContext, actor: Actor, id: string, body: unknown, ifMatch?: string): Promise<ScimIdentityEntity> {
-    return this.change(ctx, actor, id, ifMatch, (current) => applyPatch(current, body).doc);
+    return this.change(ctx, actor, id, ifMatch, 204, (current) => applyPatch(current, body).doc);
   }
 
   put(ctx: ScimContext, actor: Actor, id: string, body: unknown, ifMatch?: string): Promise<ScimIdentityEntity> {
-    return this.change(ctx, actor, id, ifMatch, (current) => applyPut(current, body).doc);
+    return this.change(ctx, actor, id, ifMatch, 200, (current) => applyPut(current, body).doc);
   }
 
   /** DELETE: deprovision; already inactive is a no-op (idempotent 204). */
   async delete(ctx: ScimContext, actor: Actor, id: string, ifMatch?: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await changeWithLogRow(ctx, 204, (work) => this.db.transaction(work), async (tx) => {
       const { identity, user } = await this.load(tx, ctx, id, ifMatch);
       await this.provisioning.deprovision(tx, ctx, actor, identity, user);
     });
@@ -70,9 +70,10 @@ export class ScimUserChangesService {
     return { identity, user: userFound(await this.users.findById(identity.userId, tx)) };
   }
 
-  private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {
+  /** `status` is what the request answers when the change commits (PUT 200, PATCH 204), for its log row. */
+  private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, status: number, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {
     try {
-      return await this.db.transaction(async (tx) => {
+      return await changeWithLogRow(ctx, status, (work) => this.db.transaction(work), async (tx) => {
         const { identity, user } = await this.load(tx, ctx, id, ifMatch);
         const stored = JSON.parse(identity.attributes) as ScimUserDoc;
         const before: ScimUserDoc = { ...stored, externalId: identity.externUid, active: identity.active };

@@ -38,7 +38,7 @@ describe('admin API SCIM request log', () => {
     expect(created).toEqual(expect.objectContaining({ external_id: 'Log-Alice', user_name: 'alice@log.test', error_detail: null, duration_ms: expect.any(Number) }));
     expect(created.body).toEqual(expect.objectContaining({ externalId: 'Log-Alice', password: '[FILTERED]' }));
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
-    const stored = await t.sql<{ id: number }>('SELECT id FROM scim_requests WHERE group_id = ? ORDER BY id DESC', [g.id]);
+    const stored = await t.sql<{ id: number }>('SELECT id FROM scim_requests WHERE group_id = ? ORDER BY created_at DESC, id DESC', [g.id]);
     expect(res.body.map((r: { id: number }) => r.id)).toEqual(stored.map((r) => Number(r.id)));
   });
 

@@ -37,7 +37,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     BASE_URL: 'http://roster.test',
     LOG_LEVEL: 'error',
     SCIM_RATE_LIMIT: '0',
-    NODE_ENV: 'test',
     ...env,
   });
   // NestFactory rather than Test.createTestingModule: the testing module builds its providers before
