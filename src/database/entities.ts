@@ -18,6 +18,7 @@ import { MemberPagingIndex1763900000001 } from './migrations/1763900000001-membe
 import { ScimUserNameUnique1763900000002 } from './migrations/1763900000002-scim-user-name-unique.js';
 import { UsernamePrefixIndex1763950000000 } from './migrations/1763950000000-username-prefix-index.js';
 import { ScopeRowCounts1764000000000 } from './migrations/1764000000000-scope-row-counts.js';
+import { ScopeRowCountSlots1764100000000 } from './migrations/1764100000000-scope-row-count-slots.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -39,4 +40,4 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
-export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, ScimUserNameUnique1763900000002, UsernamePrefixIndex1763950000000, ScopeRowCounts1764000000000];
+export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, ScimUserNameUnique1763900000002, UsernamePrefixIndex1763950000000, ScopeRowCounts1764000000000, ScopeRowCountSlots1764100000000];

@@ -25,7 +25,7 @@ interface Boundaries extends ScopeCount {
 
 /**
  * Totals and deep-page positions of one counted table's scopes (a group, or 0 for the instance),
- * read from `scope_row_counts`, which triggers keep exact.
+ * read from `scope_row_counts` (the sum of a scope's slots), which triggers keep exact.
  *
  * `OFFSET 90000` walks 90,000 index entries on every request. Instead the id at every STRIDE-th
  * position is remembered per process, and reused while the scope's row count and removal count
@@ -43,10 +43,11 @@ export class ScopePositions {
 
   async count(scopeId: number): Promise<ScopeCount> {
     const [row] = await this.db.select<{ count: number | string; removals: number | string }>(
-      'SELECT "row_count" AS "count", "removals" FROM "scope_row_counts" WHERE "table_name" = ? AND "scope_id" = ?',
+      'SELECT SUM("row_count") AS "count", SUM("removals") AS "removals" FROM "scope_row_counts" WHERE "table_name" = ? AND "scope_id" = ?',
       [this.table, scopeId],
     );
-    return row ? { count: Number(row.count), removals: Number(row.removals) } : { count: 0, removals: 0 };
+    // SUM over no rows is NULL: a scope that never had a row.
+    return { count: Number(row?.count ?? 0), removals: Number(row?.removals ?? 0) };
   }
 
   /** The scope's total, and where its row at `offset` (0-based, id order) is. */
@@ -68,16 +69,16 @@ export class ScopePositions {
   /** The counts and the boundary ids in one statement, so they describe the same rows. */
   private async build(scopeId: number): Promise<Boundaries> {
     const inScope = scopeId === 0 ? '"group_id" IS NULL' : '"group_id" = ?';
-    const rows = await this.db.select<{ id: number | string | null; count: number | string; removals: number | string }>(
-      `SELECT b."id" AS "id", c."row_count" AS "count", c."removals" AS "removals" FROM "scope_row_counts" c LEFT JOIN (` +
+    const rows = await this.db.select<{ id: number | string | null; count: number | string | null; removals: number | string | null }>(
+      `SELECT b."id" AS "id", c."row_count" AS "count", c."removals" AS "removals" FROM ` +
+        `(SELECT SUM("row_count") AS "row_count", SUM("removals") AS "removals" FROM "scope_row_counts" WHERE "table_name" = ? AND "scope_id" = ?) c LEFT JOIN (` +
         `SELECT "id" FROM (SELECT "id", ROW_NUMBER() OVER (ORDER BY "id") AS "rn" FROM "${this.table}" WHERE ${inScope}) numbered ` +
-        `WHERE ("rn" - 1) % ${STRIDE} = 0) b ON 1 = 1 WHERE c."table_name" = ? AND c."scope_id" = ? ORDER BY b."id"`,
-      scopeId === 0 ? [this.table, scopeId] : [scopeId, this.table, scopeId],
+        `WHERE ("rn" - 1) % ${STRIDE} = 0) b ON 1 = 1 ORDER BY b."id"`,
+      scopeId === 0 ? [this.table, scopeId] : [this.table, scopeId, scopeId],
     );
-    if (rows.length === 0) return { count: 0, removals: 0, ids: [] };
     return {
-      count: Number(rows[0].count),
-      removals: Number(rows[0].removals),
+      count: Number(rows[0]?.count ?? 0),
+      removals: Number(rows[0]?.removals ?? 0),
       ids: rows.filter((r) => r.id !== null).map((r) => Number(r.id)),
     };
   }

@@ -55,7 +55,9 @@ describe('scope row counts and deep-page positions', () => {
   const starts = (n: number) => [1, 2, STRIDE, STRIDE + 1, STRIDE + 2, 2 * STRIDE + 1, 3 * STRIDE - 5, 3 * STRIDE + 1, n - 3, n, n + 1, n + 500];
 
   it('keeps counts equal to COUNT(*) per scope and table after the migration and bulk SQL inserts', async () => {
-    const rows = await t.sql<{ table_name: string; scope_id: number; row_count: number }>('SELECT table_name, scope_id, row_count FROM scope_row_counts');
+    const rows = await t.sql<{ table_name: string; scope_id: number; row_count: number }>(
+      'SELECT table_name, scope_id, SUM(row_count) AS row_count FROM scope_row_counts GROUP BY table_name, scope_id',
+    );
     for (const table of ['scim_identities', 'members']) {
       const actual = await t.sql<{ scope_id: number; n: number }>(`SELECT COALESCE(group_id, 0) AS scope_id, COUNT(*) AS n FROM ${table} GROUP BY COALESCE(group_id, 0)`);
       const kept = rows.filter((r) => r.table_name === table).map((r) => ({ scope_id: Number(r.scope_id), n: Number(r.row_count) })).filter((r) => r.n > 0);
