@@ -64,6 +64,7 @@ describe('write transactions', () => {
   it('holds back writes sent at once with the first reads until BEGIN, so a failed body undoes them', async () => {
     const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
     const body = async (tx: Tx, round: number) => {
+      // eslint-disable-next-line roster/no-parallel-tx -- sending the statements at once is what this test is about
       await Promise.all([
         db.findWhere(GroupEntity, '"id" = ?', [existing], tx),
         db.insertEntity(tx, GroupEntity, group(`first-${round}`)),
@@ -81,6 +82,7 @@ describe('write transactions', () => {
   (usingPostgres() ? it.skip : it)('sends the first reads together with BEGIN and every write only once BEGIN answered', async () => {
     const [{ id: existing }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
     const statements = async (tx: Tx) => {
+      // eslint-disable-next-line roster/no-parallel-tx -- sending the statements at once is what this test is about
       await Promise.all([db.findWhere(GroupEntity, '"id" = ?', [existing], tx), db.run(tx, 'UPDATE groups SET name = name WHERE id = ?', [existing])]);
     };
     await db.transaction(statements); // prepares both statements, so neither waits for a prepare below
