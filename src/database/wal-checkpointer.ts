@@ -29,7 +29,7 @@ export class WalCheckpointer {
     });
     // The checkpointer yields to writers and readers; a busy database just means "next time".
     this.connection.configure('busyTimeout', 0);
-    this.timer = setInterval(() => this.checkpointIfDue(), INTERVAL_MS);
+    this.timer = setInterval(() => void this.checkpointIfDue(), INTERVAL_MS);
     this.timer.unref();
   }
 

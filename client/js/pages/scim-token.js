@@ -13,7 +13,7 @@ import { section } from '../components/layout.js';
  */
 export async function scimTokenPanel(container, { endpoint, providerEndpoint, signal, scope = 'group' }) {
   let status;
-  let provider = null;
+  let provider;
   try {
     [status, provider] = await Promise.all([
       api.get(endpoint, { signal }).then((r) => r.data),

@@ -50,7 +50,7 @@ describe('PATCH and PUT under random input', () => {
         expect(JSON.stringify(doc)).not.toContain('polluted');
         applied++;
       } catch (e) {
-        if (!(e instanceof DomainError)) throw new Error(`request ${i} threw ${String(e)}: ${JSON.stringify(body)}`);
+        if (!(e instanceof DomainError)) throw new Error(`request ${i} threw ${String(e)}: ${JSON.stringify(body)}`, { cause: e });
       }
     }
     expect(stored).toEqual(aliceDoc());
