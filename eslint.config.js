@@ -45,14 +45,6 @@ export default defineConfig(
     },
   },
   {
-    // together() (src/database/together.ts) runs statements of one transaction concurrently and is
-    // being removed. The files that use it today may keep their import until then; a new import
-    // anywhere else is an error. Delete this block together with the helper.
-    files: ['src/scim/provisioning.service.ts', 'src/scim/scim-user-changes.service.ts', 'src/database/together.spec.ts'],
-    rules: { 'roster/no-parallel-tx': ['error', { allowTogetherImport: true }] },
-  },
-
-  {
     files: ['test/**/*.ts'],
     rules: {
       // The tests walk JSON answers of any shape (supertest's own body type is any); spelling out

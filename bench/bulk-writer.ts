@@ -65,7 +65,10 @@ class SqliteBulkWriter implements BulkWriter {
     for (let i = 0; i < rows.length; i += SQLITE_BATCH) {
       const batch = rows.slice(i, i + SQLITE_BATCH);
       const sql = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${placeholders(columns.length, batch.length, false)}`;
-      await this.run(sql, batch.flat().map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+      await this.run(
+        sql,
+        batch.flat().map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)),
+      );
     }
   }
 

@@ -74,7 +74,9 @@ export function judge(outcomes: ScenarioOutcome[]): void {
     const target = TARGETS[outcome.id];
     const failures = r.non2xx + r.errors + r.timeouts;
     if (failures > 0) {
-      const codes = Object.entries(r.statusCodes).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}×${code}`);
+      const codes = Object.entries(r.statusCodes)
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, n]) => `${n}×${code}`);
       outcome.note = `${int(failures)} failed (${[...codes, r.errors ? `${r.errors} errors` : '', r.timeouts ? `${r.timeouts} timeouts` : ''].filter(Boolean).join(', ')})`;
     }
     if (!target.met) outcome.verdict = failures > 0 ? 'miss' : '—';
@@ -84,7 +86,11 @@ export function judge(outcomes: ScenarioOutcome[]): void {
 
 function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -108,7 +114,11 @@ export function scenarioTable(outcomes: ScenarioOutcome[]): string {
 }
 
 export function checkTable(checks: Check[]): string {
-  return table(['measure', 'value', 'target', 'result'], checks.map((c) => [c.name, c.value, c.target, c.verdict]), new Set([1]));
+  return table(
+    ['measure', 'value', 'target', 'result'],
+    checks.map((c) => [c.name, c.value, c.target, c.verdict]),
+    new Set([1]),
+  );
 }
 
 export function startupAndMemoryChecks(run: DatasetRun): Check[] {

@@ -30,7 +30,10 @@ const largeMembers = Number(env.BENCH_MEMBERS ?? 100_000);
 const smallMembers = 1_000;
 const WARMUP_SECONDS = 3;
 const postgresUrl = isPostgresUrl(env.BENCH_DATABASE_URL) ? env.BENCH_DATABASE_URL : undefined;
-const selected = (env.BENCH_SCENARIOS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const selected = (env.BENCH_SCENARIOS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = selected.filter((s) => !(SCENARIO_IDS as readonly string[]).includes(s));
 if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_IDS.join(', ')}`);
 const largeScenarios = SCENARIO_IDS.filter((id) => id === 'ceiling' || selected.length === 0 || selected.includes(id));

@@ -1,17 +1,7 @@
 import type { RequestParams, RequestSpec } from 'autocannon';
 import { bigGroupPerson, Person, scimUserBody } from './dataset-names.js';
 
-export const SCENARIO_IDS = [
-  'ceiling',
-  'lookup_username',
-  'lookup_external_id',
-  'get_by_id',
-  'list_deep_page',
-  'create',
-  'deactivate_reactivate',
-  'members_page',
-  'mismatch_report',
-] as const;
+export const SCENARIO_IDS = ['ceiling', 'lookup_username', 'lookup_external_id', 'get_by_id', 'list_deep_page', 'create', 'deactivate_reactivate', 'members_page', 'mismatch_report'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** Everything a load driver needs; passed to it as JSON. */
@@ -86,9 +76,7 @@ function newPerson(config: DriverConfig, n: number): Person {
  */
 export function scenarioRequests(config: DriverConfig): RequestSpec[] {
   const base = `/api/scim/v2/groups/${encodeURIComponent(config.groupPath)}`;
-  const get = (path: () => string, headers: Record<string, string>): RequestSpec[] => [
-    { setupRequest: (request) => ({ ...request, method: 'GET', path: path(), headers }) },
-  ];
+  const get = (path: () => string, headers: Record<string, string>): RequestSpec[] => [{ setupRequest: (request) => ({ ...request, method: 'GET', path: path(), headers }) }];
   const filter = (attribute: 'userName' | 'externalId') => () => {
     const person = bigGroupPerson(randomIndex(config.members));
     return `${base}/Users?filter=${encodeURIComponent(`${attribute} eq "${person[attribute]}"`)}`;

@@ -65,9 +65,7 @@ export class RosterServer {
   /** Spawns the server and waits for /health 200; returns it with the milliseconds that took. */
   static async start(options: ServerOptions): Promise<{ server: RosterServer; readyMs: number }> {
     const port = await freePort();
-    const profile = options.cpuProfileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', join(options.root, 'dist/bench/profile-exit-hook.js')]
-      : [];
+    const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', join(options.root, 'dist/bench/profile-exit-hook.js')] : [];
     const started = performance.now();
     const child = track(
       spawn(process.execPath, [...profile, join(options.root, 'dist/src/main.js')], {

@@ -23,12 +23,7 @@ export interface CliOutput {
 }
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line (or configuration) is wrong. */
-export async function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  out: CliOutput = process.stdout,
-  err: CliOutput = process.stderr,
-): Promise<number> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, out: CliOutput = process.stdout, err: CliOutput = process.stderr): Promise<number> {
   const [command, username, email, ...extra] = args;
   if (command === 'help' || command === '--help' || command === '-h') {
     out.write(USAGE);
@@ -74,10 +69,7 @@ export async function runCli(
       return 1;
     }
     const renamed = created.username === username ? '' : ` (the username "${username}" is taken)`;
-    out.write(
-      `Created the instance admin "${created.username}"${renamed}, user id ${created.userId}.\n` +
-        `Its personal access token (shown once, store it now):\n\n    ${created.token}\n\n`,
-    );
+    out.write(`Created the instance admin "${created.username}"${renamed}, user id ${created.userId}.\n` + `Its personal access token (shown once, store it now):\n\n    ${created.token}\n\n`);
     return 0;
   } finally {
     await app.close();

@@ -43,9 +43,7 @@ export function describeError(error, what = 'this item') {
     case error.status === 403:
       return "You don't have permission to do this. Only the group's Owners and instance administrators can.";
     case error.status === 404:
-      return server && !/^not found$/i.test(server) && !/group not found/i.test(server)
-        ? `${server}.`.replace(/\.\.$/, '.')
-        : `${capitalize(what)} was not found, or you don't have access to it.`;
+      return server && !/^not found$/i.test(server) && !/group not found/i.test(server) ? `${server}.`.replace(/\.\.$/, '.') : `${capitalize(what)} was not found, or you don't have access to it.`;
     case error.status === 429:
       return `Too many requests in a short time. Wait ${error.retryAfter ? `${error.retryAfter} seconds` : 'a moment'} and try again.`;
     case error.status >= 500:
@@ -79,7 +77,13 @@ export function errorNotice(error, what) {
     'div',
     { class: 'notice notice-error', role: 'alert' },
     h('p', { text: describeError(error, what) }),
-    problems.length ? h('ul', {}, problems.map((p) => h('li', { text: p.text }))) : null,
+    problems.length
+      ? h(
+          'ul',
+          {},
+          problems.map((p) => h('li', { text: p.text })),
+        )
+      : null,
   );
 }
 

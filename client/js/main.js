@@ -48,7 +48,12 @@ function drawTopbar(user) {
   replace(nav, link('#/groups', 'Groups', path.startsWith('/groups')), user.is_admin ? link('#/admin', 'Admin area', path.startsWith('/admin')) : null);
   replace(
     account,
-    h('span', { class: 'account-name', title: user.email }, h('span', { class: 'avatar', 'aria-hidden': 'true', text: (user.name || user.username || '?').trim().charAt(0).toUpperCase() }), h('span', { class: 'account-label', text: user.name || user.username })),
+    h(
+      'span',
+      { class: 'account-name', title: user.email },
+      h('span', { class: 'avatar', 'aria-hidden': 'true', text: (user.name || user.username || '?').trim().charAt(0).toUpperCase() }),
+      h('span', { class: 'account-label', text: user.name || user.username }),
+    ),
     h('button', {
       type: 'button',
       class: 'button button-ghost button-small',

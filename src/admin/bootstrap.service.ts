@@ -27,9 +27,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     if (this.config.adminToken) {
       this.logger.log('created the instance admin "root" with the token from ADMIN_TOKEN');
     } else {
-      process.stdout.write(
-        `\nRoster created the instance admin "root".\nIts personal access token (shown once, store it now):\n\n    ${token}\n\n`,
-      );
+      process.stdout.write(`\nRoster created the instance admin "root".\nIts personal access token (shown once, store it now):\n\n    ${token}\n\n`);
     }
   }
 

@@ -50,7 +50,14 @@ export class IdentityMismatchesController {
 
   /** 200 with `{user_id, resolved, mismatch}`: the row that remains (another kind, or null when fixed). */
   @Post(':userId/resolve')
-  async resolve(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('userId') rawUserId: string, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+  async resolve(
+    @Principal() principal: PersonPrincipal,
+    @RequestActor() actor: Actor,
+    @Param('group') ref: string,
+    @Param('userId') rawUserId: string,
+    @Body() raw: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DomainError('validation', 'The request body must be a JSON object');
     const userId = userIdParam(rawUserId);

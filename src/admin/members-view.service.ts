@@ -98,11 +98,7 @@ export class MembersViewService {
   private async withIdentities(group: GroupEntity, rows: MemberRow[]): Promise<MemberView[]> {
     const scope = groupScope(group.id);
     const userIds = rows.map((r) => r.userId);
-    const [scim, saml, signIns] = await Promise.all([
-      this.scimIdentities.findByUsers(scope, userIds),
-      this.samlIdentities.findByUsers(scope, userIds),
-      this.signIns.latestForUsers(scope, userIds),
-    ]);
+    const [scim, saml, signIns] = await Promise.all([this.scimIdentities.findByUsers(scope, userIds), this.samlIdentities.findByUsers(scope, userIds), this.signIns.latestForUsers(scope, userIds)]);
     const scimByUser = new Map(scim.map((i) => [i.userId, i]));
     const samlByUser = new Map(saml.map((i) => [i.userId, i]));
     const verified = new Set(groupDomains(group).verified);

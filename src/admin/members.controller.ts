@@ -23,26 +23,14 @@ export class MembersController {
   ) {}
 
   @Get()
-  async list(
-    @Principal() principal: PersonPrincipal,
-    @Param('group') ref: string,
-    @Query() query: Record<string, unknown>,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async list(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { group } = await this.access.resolve(principal, ref, 'read');
     const page = await this.members.list(group, queryString(query, 'search'), parsePageRequest(query));
     return sendPage(request, response, page, (row) => row);
   }
 
   @Post()
-  async add(
-    @Principal() principal: PersonPrincipal,
-    @RequestActor() actor: Actor,
-    @Param('group') ref: string,
-    @Body() raw: unknown,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async add(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const input = jsonObject(raw);
     const row = await this.members.add(actor, group, bodyId(input.user_id, 'user_id'), parseAccessLevel(input.access_level));

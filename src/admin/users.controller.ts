@@ -55,13 +55,7 @@ export class UsersController {
 
   /** Admins for anyone; everyone else only for themself (a 403 that says nothing about other ids). */
   @Post('users/:id/personal_access_tokens')
-  async createToken(
-    @Principal() principal: PersonPrincipal,
-    @RequestActor() actor: Actor,
-    @Param('id') rawId: string,
-    @Body() raw: unknown,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async createToken(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('id') rawId: string, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
     const id = pathId(rawId, 'id', USER_NOT_FOUND);
     if (!principal.user.isAdmin && principal.user.id !== id) throw new DomainError('forbidden', '403 Forbidden');
     const { name } = jsonObject(raw);

@@ -38,11 +38,7 @@ export class AuditRepository {
     if (query.createdAfter) qb.andWhere('a.created_at > :after', { after: query.createdAfter });
     if (query.createdBefore) qb.andWhere('a.created_at < :before', { before: query.createdBefore });
     if (query.targetId !== undefined) qb.andWhere('a.target_id = :targetId', { targetId: query.targetId });
-    const [items, total] = await qb
-      .orderBy('a.id', 'DESC')
-      .skip(pageOffset(page))
-      .take(page.perPage)
-      .getManyAndCount();
+    const [items, total] = await qb.orderBy('a.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
   }
 }

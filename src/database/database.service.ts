@@ -75,9 +75,7 @@ export class Database implements OnApplicationShutdown {
    * SQLite's 999-parameter cap never applies.
    */
   inIds(column: string, ids: number[]): { sql: string; values: unknown[] } {
-    return this.kind === 'postgres'
-      ? { sql: `${column} = ANY(?::int[])`, values: [ids] }
-      : { sql: `${column} IN (SELECT "value" FROM json_each(?))`, values: [JSON.stringify(ids)] };
+    return this.kind === 'postgres' ? { sql: `${column} = ANY(?::int[])`, values: [ids] } : { sql: `${column} IN (SELECT "value" FROM json_each(?))`, values: [JSON.stringify(ids)] };
   }
 
   /**
@@ -90,10 +88,7 @@ export class Database implements OnApplicationShutdown {
     // The key travels as the last element instead of an ORDER BY inside the aggregate, which makes
     // SQLite sort rows its index scan already delivers in order.
     const list = [...columns, key].join(', ');
-    const sql =
-      this.kind === 'postgres'
-        ? `SELECT COALESCE(json_agg(json_build_array(${list})), '[]')::text AS "rows" ${from}`
-        : `SELECT json_group_array(json_array(${list})) AS "rows" ${from}`;
+    const sql = this.kind === 'postgres' ? `SELECT COALESCE(json_agg(json_build_array(${list})), '[]')::text AS "rows" ${from}` : `SELECT json_group_array(json_array(${list})) AS "rows" ${from}`;
     const [row] = await this.select<{ rows: string }>(sql, params);
     return inKeyOrder(JSON.parse(row.rows) as unknown[][]);
   }

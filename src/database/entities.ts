@@ -40,4 +40,11 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
-export const MIGRATIONS = [InitialSchema1763900000000, MemberPagingIndex1763900000001, ScimUserNameUnique1763900000002, UsernamePrefixIndex1763950000000, ScopeRowCounts1764000000000, ScopeRowCountSlots1764100000000];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  MemberPagingIndex1763900000001,
+  ScimUserNameUnique1763900000002,
+  UsernamePrefixIndex1763950000000,
+  ScopeRowCounts1764000000000,
+  ScopeRowCountSlots1764100000000,
+];

@@ -18,7 +18,11 @@ describe('Mutex', () => {
 
   it('releases the lock when a section throws', async () => {
     const mutex = new Mutex();
-    await expect(mutex.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      mutex.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(mutex.run(async () => 'next')).resolves.toBe('next');
   });
 });

@@ -37,15 +37,11 @@ export class SqliteReader {
   async all<T>(sql: string, params: unknown[]): Promise<T[]> {
     const statement = await this.prepared(sql);
     if (statement === null) return this.unprepared<T>(sql, params);
-    return new Promise<T[]>((resolve, reject) =>
-      statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))),
-    );
+    return new Promise<T[]>((resolve, reject) => statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))));
   }
 
   private unprepared<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return new Promise<T[]>((resolve, reject) =>
-      this.connection.all(sql, params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))),
-    );
+    return new Promise<T[]>((resolve, reject) => this.connection.all(sql, params, (error: Error | null, rows: T[]) => (error ? reject(new QueryFailedError(sql, params, error)) : resolve(rows))));
   }
 
   private prepared(sql: string): Promise<sqlite3.Statement | null> {

@@ -37,12 +37,7 @@ export class SamlIdentitiesRepository {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('s', scopeGroupId(scope));
     const users = this.db.inIds('s."user_id"', userIds);
-    const rows = await this.db.selectArrays(
-      ['s."user_id"', 's."extern_uid"'],
-      `FROM "saml_identities" s WHERE ${inScope.sql} AND ${users.sql}`,
-      's."id"',
-      [...inScope.values, ...users.values],
-    );
+    const rows = await this.db.selectArrays(['s."user_id"', 's."extern_uid"'], `FROM "saml_identities" s WHERE ${inScope.sql} AND ${users.sql}`, 's."id"', [...inScope.values, ...users.values]);
     return rows.map(([userId, externUid]) => ({ userId: Number(userId), externUid: externUid as string }));
   }
 

@@ -18,11 +18,7 @@ export class SamlRequestsRepository {
    * conditional UPDATE, so two responses racing for the same request cannot both win.
    */
   async consume(tx: Tx, id: string, groupId: number | null, now: string): Promise<boolean> {
-    const changed = await tx.update(
-      SamlRequestEntity,
-      { id, groupId: groupId === null ? IsNull() : groupId, usedAt: IsNull(), expiresAt: MoreThan(now) },
-      { usedAt: now },
-    );
+    const changed = await tx.update(SamlRequestEntity, { id, groupId: groupId === null ? IsNull() : groupId, usedAt: IsNull(), expiresAt: MoreThan(now) }, { usedAt: now });
     return changed === 1;
   }
 

@@ -83,7 +83,10 @@ export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: st
 function decode(samlResponse: string): string {
   const compact = samlResponse.replace(/\s+/g, '');
   if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw new InvalidSamlResponse('malformed', 'SAMLResponse is not base64');
-  const xml = Buffer.from(compact, 'base64').toString('utf8').replace(/^\uFEFF/, '').trim();
+  const xml = Buffer.from(compact, 'base64')
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim();
   if (!xml.startsWith('<')) throw new InvalidSamlResponse('malformed', 'SAMLResponse does not decode to XML');
   // SAML never needs a DTD; refusing them rules out entity-expansion tricks before any parser runs.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InvalidSamlResponse('malformed', 'SAMLResponse contains a DTD');
@@ -188,8 +191,7 @@ export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: 
   }
 
   const conditions = children(assertion, 'Conditions')[0]?.$ ?? {};
-  const ends = [timestamp(conditions.NotOnOrAfter, 'Conditions NotOnOrAfter'), timestamp(confirmation.NotOnOrAfter, 'SubjectConfirmationData NotOnOrAfter')]
-    .filter((t): t is number => t !== null);
+  const ends = [timestamp(conditions.NotOnOrAfter, 'Conditions NotOnOrAfter'), timestamp(confirmation.NotOnOrAfter, 'SubjectConfirmationData NotOnOrAfter')].filter((t): t is number => t !== null);
   // An assertion that never expires would have to be remembered forever to stop its replay.
   if (ends.length === 0) throw new InvalidSamlResponse('invalid_response', 'the assertion has no NotOnOrAfter');
   const expiresAt = new Date(Math.max(...ends) + CLOCK_SKEW_MS).toISOString();

@@ -32,8 +32,8 @@ export interface RefusalText {
 }
 
 const INVALID_RESPONSE_STEPS = [
-  'Start the sign-in again from the group\'s SSO URL or from your identity provider\'s dashboard.',
-  'If it keeps failing, tell an Owner of the group: the identity provider or the group\'s SAML settings need attention. The audit log has the technical reason.',
+  "Start the sign-in again from the group's SSO URL or from your identity provider's dashboard.",
+  "If it keeps failing, tell an Owner of the group: the identity provider or the group's SAML settings need attention. The audit log has the technical reason.",
 ];
 
 function invalid(message: string): (c: RefusalContext) => RefusalText {
@@ -42,17 +42,17 @@ function invalid(message: string): (c: RefusalContext) => RefusalText {
 
 /** The page text per reason: plain words for the person in front of the browser, never XML. */
 const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
-  malformed: invalid('The identity provider\'s answer could not be read as a SAML response.'),
-  unsigned: invalid('The identity provider\'s answer was not signed, so it cannot be trusted.'),
-  invalid_signature: invalid('The signature on the identity provider\'s answer does not match the certificate configured for this group.'),
-  wrong_audience: invalid('The identity provider\'s answer was meant for another service provider (its Audience is not this group).'),
-  wrong_destination: invalid('The identity provider\'s answer was sent to another address (its Destination is not this group\'s sign-in address).'),
-  wrong_recipient: invalid('The identity provider\'s answer was addressed to another service (its Recipient is not this group\'s sign-in address).'),
-  expired: invalid('The identity provider\'s answer has expired. This happens when a sign-in page was left open too long, or when clocks disagree.'),
-  not_yet_valid: invalid('The identity provider\'s answer is not valid yet. The clocks of the identity provider and this server disagree.'),
-  in_response_to_mismatch: invalid('The identity provider\'s answer contradicts itself about which sign-in it answers.'),
+  malformed: invalid("The identity provider's answer could not be read as a SAML response."),
+  unsigned: invalid("The identity provider's answer was not signed, so it cannot be trusted."),
+  invalid_signature: invalid("The signature on the identity provider's answer does not match the certificate configured for this group."),
+  wrong_audience: invalid("The identity provider's answer was meant for another service provider (its Audience is not this group)."),
+  wrong_destination: invalid("The identity provider's answer was sent to another address (its Destination is not this group's sign-in address)."),
+  wrong_recipient: invalid("The identity provider's answer was addressed to another service (its Recipient is not this group's sign-in address)."),
+  expired: invalid("The identity provider's answer has expired. This happens when a sign-in page was left open too long, or when clocks disagree."),
+  not_yet_valid: invalid("The identity provider's answer is not valid yet. The clocks of the identity provider and this server disagree."),
+  in_response_to_mismatch: invalid("The identity provider's answer contradicts itself about which sign-in it answers."),
   idp_error: invalid('The identity provider refused the sign-in. You may not be assigned to this application there.'),
-  invalid_response: invalid('The identity provider\'s answer is not a usable SAML sign-in.'),
+  invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
   missing_response: invalid('No SAML response was received.'),
   replayed: invalid('This sign-in answer was already used. Each answer from the identity provider works only once.'),
   unknown_request: invalid('This sign-in was not started here, was started too long ago, or has already been completed.'),
@@ -73,7 +73,7 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     title: 'SAML sign-in refused',
     message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from the group, and because SSO is enforced you cannot be added back by signing in.`,
     steps: [
-      'Ask your identity provider administrator to assign you to the group\'s SCIM application again; that reactivates your identity.',
+      "Ask your identity provider administrator to assign you to the group's SCIM application again; that reactivates your identity.",
       `An Owner of ${c.groupName} can see the details in the group's identity-mismatch report.`,
     ],
   }),
@@ -96,7 +96,7 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     code: 'forbidden',
     title: 'No account for this identity',
     message: "There is no account for this identity; ask your administrator to assign you in the identity provider's SCIM app.",
-    steps: ["Once the identity provider has provisioned your account, sign in again."],
+    steps: ['Once the identity provider has provisioned your account, sign in again.'],
   }),
   session_required: (c) => ({
     code: 'unauthenticated',

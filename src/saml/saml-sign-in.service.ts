@@ -21,9 +21,7 @@ import { SamlSignInsService } from './saml-sign-ins.service.js';
 /** What a sign-in observation records as `outcome` (members view, mismatch report). */
 export type SignInOutcome = 'signed_in' | 'relinked' | 'link_offered' | 'linked' | `refused_${RefusalReason}`;
 
-export type SignInResult =
-  | { kind: 'signed_in'; user: UserEntity }
-  | { kind: 'link_offered'; user: UserEntity; pending: number; nameId: string; email: string | null };
+export type SignInResult = { kind: 'signed_in'; user: UserEntity } | { kind: 'link_offered'; user: UserEntity; pending: number; nameId: string; email: string | null };
 
 /** What the ACS answers: a new session for the signed-in user, or the link offer page. */
 export type AcsResult = { kind: 'signed_in'; user: UserEntity; sessionSecret: string } | Extract<SignInResult, { kind: 'link_offered' }>;

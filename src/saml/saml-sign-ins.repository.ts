@@ -48,8 +48,7 @@ export class SamlSignInsRepository {
     const inner = scopeCondition('o2', scopeGroupId(scope));
     const rows = await this.db.selectArrays(
       ['o."user_id"', 'o."name_id"', 'o."outcome"', 'o."created_at"'],
-      `FROM "saml_sign_ins" o WHERE ${outer.sql} AND ${users.sql} ` +
-        `AND o."id" = (SELECT MAX(o2."id") FROM "saml_sign_ins" o2 WHERE o2."user_id" = o."user_id" AND ${inner.sql})`,
+      `FROM "saml_sign_ins" o WHERE ${outer.sql} AND ${users.sql} ` + `AND o."id" = (SELECT MAX(o2."id") FROM "saml_sign_ins" o2 WHERE o2."user_id" = o."user_id" AND ${inner.sql})`,
       'o."id"',
       [...outer.values, ...users.values, ...inner.values],
     );

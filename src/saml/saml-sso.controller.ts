@@ -56,7 +56,10 @@ export class SamlSsoController {
     if (!session && request.headers['sec-fetch-site'] === 'cross-site' && form.resubmit !== '1') {
       await this.signIn.check(ctx, form.SAMLResponse, request.ip ?? null);
       const fields = { SAMLResponse: form.SAMLResponse, ...(form.RelayState !== undefined ? { RelayState: form.RelayState } : {}), resubmit: '1' };
-      response.status(200).type('html').send(resubmitPage(`${ctx.sp.pathPrefix}/callback`, `${ctx.sp.pathPrefix}/resubmit.js`, fields));
+      response
+        .status(200)
+        .type('html')
+        .send(resubmitPage(`${ctx.sp.pathPrefix}/callback`, `${ctx.sp.pathPrefix}/resubmit.js`, fields));
       return;
     }
     const result = await this.signIn.accept(ctx, form.SAMLResponse, session, request.ip ?? null);

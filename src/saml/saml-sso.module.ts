@@ -28,15 +28,7 @@ import { SamlModule } from './saml.module.js';
 @Module({
   imports: [TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity], READER), SamlModule, ScimModule, GroupsModule, UsersModule, TokensModule, AuditModule],
   controllers: [SamlSsoController],
-  providers: [
-    SamlRequestsRepository,
-    SamlAssertionsRepository,
-    SamlServiceProviderService,
-    SamlSignInService,
-    SamlLinkService,
-    IdentityMismatchReportRepository,
-    IdentityMismatchesService,
-  ],
+  providers: [SamlRequestsRepository, SamlAssertionsRepository, SamlServiceProviderService, SamlSignInService, SamlLinkService, IdentityMismatchReportRepository, IdentityMismatchesService],
   exports: [IdentityMismatchesService],
 })
 export class SamlSsoModule {

@@ -7,7 +7,10 @@ const user = {
   externalId: 'a1',
   userName: 'alice@acme.com',
   name: { givenName: 'Alice', familyName: 'Liddell' },
-  emails: [{ value: 'alice@acme.com', type: 'work', primary: true }, { value: 'a@home.io', type: 'home' }],
+  emails: [
+    { value: 'alice@acme.com', type: 'work', primary: true },
+    { value: 'a@home.io', type: 'home' },
+  ],
   active: true,
   [ENT]: { employeeNumber: '42', department: 'R&D' },
   meta: { resourceType: 'User', version: 'W/"1"' },

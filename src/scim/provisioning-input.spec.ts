@@ -2,8 +2,22 @@ import { pickEmail, pickName, provisioningInput } from './provisioning-input.js'
 
 describe('provisioning input', () => {
   it('prefers the work email, then the primary one, then the first', () => {
-    expect(pickEmail({ emails: [{ value: 'a@x.io', type: 'home' }, { value: 'w@x.io', type: 'Work' }] })).toBe('w@x.io');
-    expect(pickEmail({ emails: [{ value: 'a@x.io', type: 'home' }, { value: 'p@x.io', primary: true }] })).toBe('p@x.io');
+    expect(
+      pickEmail({
+        emails: [
+          { value: 'a@x.io', type: 'home' },
+          { value: 'w@x.io', type: 'Work' },
+        ],
+      }),
+    ).toBe('w@x.io');
+    expect(
+      pickEmail({
+        emails: [
+          { value: 'a@x.io', type: 'home' },
+          { value: 'p@x.io', primary: true },
+        ],
+      }),
+    ).toBe('p@x.io');
     expect(pickEmail({ emails: [{ value: 'a@x.io' }, { value: 'b@x.io' }] })).toBe('a@x.io');
   });
 

@@ -34,10 +34,7 @@ export function validateExternUid(value: string): string {
  */
 export function pickEmail(doc: ScimUserDoc): string | undefined {
   const emails = (Array.isArray(doc.emails) ? doc.emails : []).map(record).filter((e) => nonBlank(e.value));
-  const chosen =
-    emails.find((e) => typeof e.type === 'string' && e.type.toLowerCase() === 'work') ??
-    emails.find((e) => e.primary === true) ??
-    emails[0];
+  const chosen = emails.find((e) => typeof e.type === 'string' && e.type.toLowerCase() === 'work') ?? emails.find((e) => e.primary === true) ?? emails[0];
   if (chosen) return (chosen.value as string).trim();
   const userName = nonBlank(doc.userName);
   return userName && isEmailAddress(userName.trim()) ? userName.trim() : undefined;

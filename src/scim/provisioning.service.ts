@@ -22,7 +22,10 @@ export const DOMAIN_NOT_ALLOWED = "The member's email address is not allowed for
 
 /** A refusal whose audit event must survive the rollback of everything else. */
 class Refusal extends DomainError {
-  constructor(message: string, readonly reason: string) {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
     super('precondition_failed', message);
   }
 }
@@ -53,7 +56,12 @@ export class ProvisioningService {
   async create(ctx: ScimContext, actor: Actor, doc: ScimUserDoc, bodyId: unknown): Promise<Provisioned> {
     const input = provisioningInput(doc, bodyId);
     try {
-      return await changeWithLogRow(ctx, 201, (work) => this.db.transaction(work), (tx) => this.decide(tx, ctx, actor, input, doc));
+      return await changeWithLogRow(
+        ctx,
+        201,
+        (work) => this.db.transaction(work),
+        (tx) => this.decide(tx, ctx, actor, input, doc),
+      );
     } catch (error) {
       if (error instanceof Refusal) {
         await this.recordRefusal(ctx, actor, input, error);

@@ -1,14 +1,7 @@
 import { All, Controller, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { ScimAuthGuard } from '../tokens/scim-auth.guard.js';
-import {
-  discoveryListResponse,
-  findResourceType,
-  findSchemaResource,
-  renderResourceTypes,
-  renderSchemas,
-  renderServiceProviderConfig,
-} from './schema/schemas-document.js';
+import { discoveryListResponse, findResourceType, findSchemaResource, renderResourceTypes, renderSchemas, renderServiceProviderConfig } from './schema/schemas-document.js';
 import { ScimScopeGuard } from './scim-scope.guard.js';
 import type { ScimRequest } from './scim-scope.guard.js';
 import { SCIM_BASES } from './scim-users.controller.js';
@@ -72,9 +65,6 @@ export class ScimDiscoveryController {
 
   @All(['Groups', 'Groups/*path'])
   groupsWrite(): never {
-    throw new DomainError(
-      'not_implemented',
-      'Group provisioning is not supported by Roster; turn off group push / group provisioning for this app in your identity provider',
-    );
+    throw new DomainError('not_implemented', 'Group provisioning is not supported by Roster; turn off group push / group provisioning for this app in your identity provider');
   }
 }

@@ -55,10 +55,21 @@ export function identityColumns(doc: ScimUserDoc): IdentityColumns {
 
 /** Column → entity property, for the hand-written reads that skip entity hydration. */
 const IDENTITY_COLUMNS: [string, string][] = [
-  ['id', 'id'], ['group_id', 'groupId'], ['user_id', 'userId'], ['extern_uid', 'externUid'], ['extern_uid_lower', 'externUidLower'],
-  ['active', 'active'], ['user_name_lower', 'userNameLower'], ['display_name_lower', 'displayNameLower'],
-  ['name_formatted_lower', 'nameFormattedLower'], ['given_name_lower', 'givenNameLower'], ['family_name_lower', 'familyNameLower'],
-  ['attributes', 'attributes'], ['version', 'version'], ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
+  ['id', 'id'],
+  ['group_id', 'groupId'],
+  ['user_id', 'userId'],
+  ['extern_uid', 'externUid'],
+  ['extern_uid_lower', 'externUidLower'],
+  ['active', 'active'],
+  ['user_name_lower', 'userNameLower'],
+  ['display_name_lower', 'displayNameLower'],
+  ['name_formatted_lower', 'nameFormattedLower'],
+  ['given_name_lower', 'givenNameLower'],
+  ['family_name_lower', 'familyNameLower'],
+  ['attributes', 'attributes'],
+  ['version', 'version'],
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
 ];
 
 /** `SELECT` of the identity columns under their property names, so rows map without TypeORM's hydration. */
@@ -131,21 +142,14 @@ export class ScimIdentitiesRepository {
   async findByExternUid(scope: Scope, externUid: string, tx?: Tx, lock = false): Promise<ScimIdentityEntity | null> {
     const inScope = scopeCondition('i', scopeGroupId(scope));
     const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
-    const [row] = await this.db.select<IdentityRow>(
-      `${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."extern_uid_lower" = ?${forUpdate}`,
-      [...inScope.values, normalizeForCompare(externUid)],
-      tx,
-    );
+    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."extern_uid_lower" = ?${forUpdate}`, [...inScope.values, normalizeForCompare(externUid)], tx);
     return row ? identityFromRow(row) : null;
   }
 
   /** GET Users/:id: the rendered columns only (see IdentityView). */
   async findViewByExternUid(scope: Scope, externUid: string): Promise<IdentityView | null> {
     const inScope = scopeCondition('i', scopeGroupId(scope));
-    const [row] = await this.db.select<ViewRow>(`${selectView('i')} FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?`, [
-      ...inScope.values,
-      normalizeForCompare(externUid),
-    ]);
+    const [row] = await this.db.select<ViewRow>(`${selectView('i')} FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?`, [...inScope.values, normalizeForCompare(externUid)]);
     return row ? viewFromRow(row) : null;
   }
 
@@ -160,12 +164,10 @@ export class ScimIdentitiesRepository {
     if (userIds.length === 0) return [];
     const inScope = scopeCondition('i', scopeGroupId(scope));
     const users = this.db.inIds('i."user_id"', userIds);
-    const rows = await this.db.selectArrays(
-      ['i."user_id"', 'i."extern_uid"', 'i."active"'],
-      `FROM "scim_identities" i WHERE ${inScope.sql} AND ${users.sql}`,
-      'i."id"',
-      [...inScope.values, ...users.values],
-    );
+    const rows = await this.db.selectArrays(['i."user_id"', 'i."extern_uid"', 'i."active"'], `FROM "scim_identities" i WHERE ${inScope.sql} AND ${users.sql}`, 'i."id"', [
+      ...inScope.values,
+      ...users.values,
+    ]);
     return rows.map(([userId, externUid, active]) => ({ userId: Number(userId), externUid: externUid as string, active: active === true || active === 1 }));
   }
 
@@ -257,9 +259,7 @@ export class ScimIdentitiesRepository {
     const matching = `FROM "scim_identities" i WHERE ${conditions.join(' AND ')}`;
     // Without a filter the total is the scope's maintained row count, not a COUNT over its rows.
     const count = async () =>
-      query.where
-        ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n)
-        : (await this.positions.count(groupId ?? 0)).count;
+      query.where ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n) : (await this.positions.count(groupId ?? 0)).count;
     if (query.limit === 0) return { items: [], total: await count() };
     const order: SortTerm[] = query.orderBy && query.orderBy.length > 0 ? query.orderBy : [{ expression: 'i.id', direction: 'ASC' }];
     const creationOrder = order.length === 1 && order[0].expression === 'i.id' && order[0].direction === 'ASC';

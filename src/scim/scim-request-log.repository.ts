@@ -18,9 +18,19 @@ type LogEntry = Omit<ScimRequestEntity, 'id'>;
 
 /** Column → entry property, in insert order. */
 const LOG_COLUMNS: [string, keyof LogEntry][] = [
-  ['created_at', 'createdAt'], ['group_id', 'groupId'], ['method', 'method'], ['path', 'path'], ['query', 'query'],
-  ['status', 'status'], ['duration_ms', 'durationMs'], ['external_id', 'externalId'], ['external_id_lower', 'externalIdLower'],
-  ['user_name', 'userName'], ['resource_id', 'resourceId'], ['error_detail', 'errorDetail'], ['body', 'body'],
+  ['created_at', 'createdAt'],
+  ['group_id', 'groupId'],
+  ['method', 'method'],
+  ['path', 'path'],
+  ['query', 'query'],
+  ['status', 'status'],
+  ['duration_ms', 'durationMs'],
+  ['external_id', 'externalId'],
+  ['external_id_lower', 'externalIdLower'],
+  ['user_name', 'userName'],
+  ['resource_id', 'resourceId'],
+  ['error_detail', 'errorDetail'],
+  ['body', 'body'],
 ];
 
 /** Owns scim_requests. */
@@ -55,20 +65,14 @@ export class ScimRequestLogRepository {
 
   /** Scopes that have rows, for retention. */
   async scopes(): Promise<(number | null)[]> {
-    const rows = await this.requests
-      .createQueryBuilder('r')
-      .select('DISTINCT r.group_id', 'groupId')
-      .getRawMany<{ groupId: number | null }>();
+    const rows = await this.requests.createQueryBuilder('r').select('DISTINCT r.group_id', 'groupId').getRawMany<{ groupId: number | null }>();
     return rows.map((r) => (r.groupId === null ? null : Number(r.groupId)));
   }
 
   /** Deletes all but the newest `keep` rows of a scope; returns how many went. */
   async prune(tx: Tx, groupId: number | null, keep: number): Promise<number> {
     const inScope = scopeCondition('', groupId);
-    const [boundary] = await tx.select<{ id: number | string }>(
-      `SELECT "id" FROM "scim_requests" WHERE ${inScope.sql} ORDER BY "id" DESC LIMIT 1 OFFSET ?`,
-      [...inScope.values, keep],
-    );
+    const [boundary] = await tx.select<{ id: number | string }>(`SELECT "id" FROM "scim_requests" WHERE ${inScope.sql} ORDER BY "id" DESC LIMIT 1 OFFSET ?`, [...inScope.values, keep]);
     if (!boundary) return 0;
     return (await tx.execute(`DELETE FROM "scim_requests" WHERE ${inScope.sql} AND "id" <= ?`, [...inScope.values, Number(boundary.id)])).affected;
   }

@@ -62,7 +62,13 @@ export class ScimUsersController {
   }
 
   @Get('Users/:id')
-  async get(@Req() request: ScimRequest, @Param('id') id: string, @Query() query: Record<string, unknown>, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async get(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const ctx = context(request);
     const identity = await this.reads.getIdentity(ctx, resourceId(id));
     response.setHeader('ETag', versionTag(identity));
@@ -85,7 +91,14 @@ export class ScimUsersController {
   }
 
   @Put('Users/:id')
-  async replace(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Query() query: Record<string, unknown>, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async replace(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const ctx = context(request);
     const identity = await this.changes.put(ctx, systemActor(ctx.ip), resourceId(id), objectBody(body), ifMatch);
     response.setHeader('ETag', versionTag(identity));

@@ -23,16 +23,7 @@ import { ScimUsersService } from './scim-users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity], READER), AuditModule, GroupsModule, SamlModule, TokensModule, UsersModule],
   controllers: [ScimUsersController, ScimDiscoveryController],
-  providers: [
-    ScimIdentitiesRepository,
-    ScimRequestLogRepository,
-    ScimRequestLogService,
-    ProvisioningService,
-    ScimUsersService,
-    ScimUserChangesService,
-    ScimIdentitiesService,
-    ScimScopeGuard,
-  ],
+  providers: [ScimIdentitiesRepository, ScimRequestLogRepository, ScimRequestLogService, ProvisioningService, ScimUsersService, ScimUserChangesService, ScimIdentitiesService, ScimScopeGuard],
   exports: [ScimRequestLogService, ScimIdentitiesService],
 })
 /** The request log is recorded by an app-level middleware (app-setup.ts), ahead of body parsing. */

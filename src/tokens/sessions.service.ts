@@ -33,9 +33,12 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** Expired sessions are refused anyway; pruning just keeps the table small. */
   onModuleInit(): void {
-    this.pruneTimer = setInterval(() => {
-      this.pruneExpired().catch((error: unknown) => this.logger.warn(`session pruning failed: ${String(error)}`));
-    }, 60 * 60 * 1000);
+    this.pruneTimer = setInterval(
+      () => {
+        this.pruneExpired().catch((error: unknown) => this.logger.warn(`session pruning failed: ${String(error)}`));
+      },
+      60 * 60 * 1000,
+    );
     this.pruneTimer.unref();
   }
 

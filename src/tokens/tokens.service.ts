@@ -123,4 +123,3 @@ export class TokensService {
     void this.db.transaction((tx) => write(tx, at)).catch((error: unknown) => this.logger.warn(`could not record token use: ${String(error)}`));
   }
 }
-

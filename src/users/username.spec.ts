@@ -19,6 +19,5 @@ describe('sanitizeUsername', () => {
 
 describe('firstFreeUsername', () => {
   it('keeps the base when it is free', () => expect(firstFreeUsername('alice', new Set())).toBe('alice'));
-  it('counts up past taken names, case-insensitively', () =>
-    expect(firstFreeUsername('Alice', new Set(['alice', 'alice1']))).toBe('Alice2'));
+  it('counts up past taken names, case-insensitively', () => expect(firstFreeUsername('Alice', new Set(['alice', 'alice1']))).toBe('Alice2'));
 });

@@ -50,9 +50,7 @@ export class UsersRepository {
 
   /** Lower-cased usernames equal to `base` or `base` followed by digits, to pick a free one. */
   async usernamesLike(base: string, tx: Tx): Promise<Set<string>> {
-    const rows = await tx.select<{ name: string }>(`SELECT "username_lower" AS "name" FROM "users" WHERE "username_lower" LIKE ? ESCAPE '\\'`, [
-      `${escapeLike(base.toLowerCase())}%`,
-    ]);
+    const rows = await tx.select<{ name: string }>(`SELECT "username_lower" AS "name" FROM "users" WHERE "username_lower" LIKE ? ESCAPE '\\'`, [`${escapeLike(base.toLowerCase())}%`]);
     return new Set(rows.map((r) => r.name));
   }
 
@@ -93,10 +91,7 @@ export class UsersRepository {
       const pattern = containsPattern(search);
       qb.where(
         new Brackets((w) =>
-          w
-            .where(`u.username_lower LIKE :p ESCAPE '\\'`, { p: pattern })
-            .orWhere(`u.email_lower LIKE :p ESCAPE '\\'`, { p: pattern })
-            .orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p: pattern }),
+          w.where(`u.username_lower LIKE :p ESCAPE '\\'`, { p: pattern }).orWhere(`u.email_lower LIKE :p ESCAPE '\\'`, { p: pattern }).orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p: pattern }),
         ),
       );
     }

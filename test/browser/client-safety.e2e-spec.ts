@@ -58,7 +58,11 @@ describe('the UI as served', () => {
     expect(csp).toMatch(/script-src 'self'/);
     expect(csp).toMatch(/style-src 'self'/);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
-    await t.http().get('/js/main.js').expect(200).expect('Content-Type', /javascript/);
+    await t
+      .http()
+      .get('/js/main.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     await t.http().get('/css/base.css').expect(200).expect('Content-Type', /css/);
   });
 });

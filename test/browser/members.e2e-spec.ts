@@ -116,7 +116,12 @@ describeInBrowser('UI: the members view', () => {
     await settled(page);
     expect(await horizontalOverflow(page)).toBe(0);
     // Each row is a card: its cells stack, each labelled with its column's name.
-    expect(await page.locator('tbody td').first().evaluate((td) => getComputedStyle(td).display)).toBe('grid');
+    expect(
+      await page
+        .locator('tbody td')
+        .first()
+        .evaluate((td) => getComputedStyle(td).display),
+    ).toBe('grid');
     await screenshot(page, 'members-390');
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();

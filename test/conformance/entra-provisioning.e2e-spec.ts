@@ -81,7 +81,9 @@ describe.each(CASES)('Entra provisioning, %s', (_label, dialect, setUp) => {
       .set('Content-Type', 'application/scim+json')
       .send(JSON.stringify({ schemas: [PATCH_OP], Operations: operations }));
   const create = (body: Record<string, unknown>) =>
-    entra(t.http().post(url('/Users'))).set('Content-Type', 'application/scim+json').send(JSON.stringify(body));
+    entra(t.http().post(url('/Users')))
+      .set('Content-Type', 'application/scim+json')
+      .send(JSON.stringify(body));
 
   /** The create body of the tutorial (§2.4): core and enterprise schemas, a GUID externalId, roles []. */
   function entraUser(guid = prng.guid()) {

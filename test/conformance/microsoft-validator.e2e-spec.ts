@@ -80,7 +80,15 @@ describe.each(SCOPES)("Microsoft's SCIM validators at %s", (_scope, setUp) => {
   const patch = (id: string, operations: unknown[]) => json(t.http().patch(`${base}/Users/${encodeURIComponent(id)}`), { schemas: [PATCH_OP], Operations: operations });
   const newUser = (extra: Record<string, unknown> = {}) => {
     const id = `v${prng.string('abcdefghijklmnopqrstuvwxyz0123456789', 6)}`;
-    return { schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA], userName: `${id}@contoso.com`, externalId: id, active: true, emails: [{ type: 'work', value: `${id}@contoso.com`, primary: true }], name: { givenName: 'Val', familyName: id }, ...extra };
+    return {
+      schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA],
+      userName: `${id}@contoso.com`,
+      externalId: id,
+      active: true,
+      emails: [{ type: 'work', value: `${id}@contoso.com`, primary: true }],
+      name: { givenName: 'Val', familyName: id },
+      ...extra,
+    };
   };
   const create = async (body: Record<string, unknown>) => (await json(t.http().post(`${base}/Users`), body).expect(201)).body as Record<string, any>;
 
@@ -131,7 +139,10 @@ describe.each(SCOPES)("Microsoft's SCIM validators at %s", (_scope, setUp) => {
         if (valueAt(read, path) !== value) throw new Error(`${path}: sent ${value}, read ${JSON.stringify(valueAt(read, path))}`);
       }
       // And with the path names in the capitalisation Entra's mapping table uses.
-      await patch(user.id, [{ op: 'Replace', path: 'addresses[type eq "other"].Formatted', value: 'Cased' }, { op: 'Replace', path: 'name.FamilyName', value: 'CasedFamily' }]).expect(204);
+      await patch(user.id, [
+        { op: 'Replace', path: 'addresses[type eq "other"].Formatted', value: 'Cased' },
+        { op: 'Replace', path: 'name.FamilyName', value: 'CasedFamily' },
+      ]).expect(204);
       const read = (await get(`/Users/${user.id}`).expect(200)).body;
       expect(valueAt(read, 'addresses[type eq "other"].formatted')).toBe('Cased');
       expect(read.name.familyName).toBe('CasedFamily');
@@ -141,7 +152,10 @@ describe.each(SCOPES)("Microsoft's SCIM validators at %s", (_scope, setUp) => {
       const user = await create(newUser({ title: 'T', nickName: 'N', [ENTERPRISE_SCHEMA]: { department: 'D' } }));
       const optional = ['title', 'nickName', `${ENTERPRISE_SCHEMA}:department`, 'name.givenName'];
       for (const value of ['', null]) {
-        const res = await patch(user.id, optional.map((path) => ({ op: 'Replace', path, value })));
+        const res = await patch(
+          user.id,
+          optional.map((path) => ({ op: 'Replace', path, value })),
+        );
         expect([200, 204]).toContain(res.status);
         const read = (await get(`/Users/${user.id}`).expect(200)).body;
         for (const path of optional) expect(valueAt(read, path) ?? '').toBe('');
@@ -231,11 +245,25 @@ describe.each(SCOPES)("Microsoft's SCIM validators at %s", (_scope, setUp) => {
     });
 
     it('garbage tests: string "True", nulls and meta in a create; missing userName; malformed JSON; a duplicate', async () => {
-      const created = await create({ schemas: [USER_SCHEMA], userName: 'garbage1@contoso.test', externalId: 'garbage1', active: 'True', addresses: [{ type: 'work', streetAddress: null, locality: 'X' }], nickName: null, meta: { resourceType: 'User', created: 'yesterday' } });
+      const created = await create({
+        schemas: [USER_SCHEMA],
+        userName: 'garbage1@contoso.test',
+        externalId: 'garbage1',
+        active: 'True',
+        addresses: [{ type: 'work', streetAddress: null, locality: 'X' }],
+        nickName: null,
+        meta: { resourceType: 'User', created: 'yesterday' },
+      });
       expect(created.active).toBe(true);
       expect(created.addresses).toEqual([{ type: 'work', locality: 'X' }]);
       expect((await json(t.http().post(`${base}/Users`), { schemas: [USER_SCHEMA], displayName: 'no userName' })).status).toBe(400);
-      expect((await ms(t.http().post(`${base}/Users`)).set('Content-Type', 'application/json').send('{"userName": "x"')).status).toBe(400);
+      expect(
+        (
+          await ms(t.http().post(`${base}/Users`))
+            .set('Content-Type', 'application/json')
+            .send('{"userName": "x"')
+        ).status,
+      ).toBe(400);
       const duplicate = await json(t.http().post(`${base}/Users`), { schemas: [USER_SCHEMA], userName: 'garbage1@contoso.test', externalId: 'garbage1' });
       expect(duplicate.status).toBe(409);
       expect(duplicate.body.detail).toBe('User has already been taken');

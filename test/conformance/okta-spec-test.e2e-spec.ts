@@ -49,7 +49,7 @@ const SCOPES = [
   ['instance scope', (t: TestApp) => setUpInstance(t)],
 ] as const;
 
-describe.each(SCOPES)("Okta SCIM 2.0 SPEC Test at %s", (_scope, setUp) => {
+describe.each(SCOPES)('Okta SCIM 2.0 SPEC Test at %s', (_scope, setUp) => {
   let t: TestApp;
   let base: string;
   let auth: string;
@@ -118,7 +118,12 @@ describe.each(SCOPES)("Okta SCIM 2.0 SPEC Test at %s", (_scope, setUp) => {
   });
 
   it('3. Required: Test invalid User by username', async () => {
-    const res = await spec(t.http().get(`${base}/Users`).query({ filter: `userName eq "${vars.InvalidUserEmail}"` }));
+    const res = await spec(
+      t
+        .http()
+        .get(`${base}/Users`)
+        .query({ filter: `userName eq "${vars.InvalidUserEmail}"` }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.schemas).toContain(LIST_RESPONSE);
     expect(res.body.totalResults).toBe(0);
@@ -132,7 +137,12 @@ describe.each(SCOPES)("Okta SCIM 2.0 SPEC Test at %s", (_scope, setUp) => {
   });
 
   it("5. Required: Make sure random user doesn't exist", async () => {
-    const res = await spec(t.http().get(`${base}/Users`).query({ filter: `userName eq "${vars.randomEmail}"` }));
+    const res = await spec(
+      t
+        .http()
+        .get(`${base}/Users`)
+        .query({ filter: `userName eq "${vars.randomEmail}"` }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.totalResults).toBe(0);
     expect(res.body.schemas).toContain(LIST_RESPONSE);
@@ -165,7 +175,12 @@ describe.each(SCOPES)("Okta SCIM 2.0 SPEC Test at %s", (_scope, setUp) => {
   });
 
   it('9. Required: Username Case Sensitivity Check', async () => {
-    const res = await spec(t.http().get(`${base}/Users`).query({ filter: `userName eq "${vars.randomUsernameCaps}"` }));
+    const res = await spec(
+      t
+        .http()
+        .get(`${base}/Users`)
+        .query({ filter: `userName eq "${vars.randomUsernameCaps}"` }),
+    );
     expect(res.status).toBe(200);
     // Beyond the suite: userName is caseExact false (RFC 7643), so the lookup finds the user.
     expect(res.body.totalResults).toBe(1);
@@ -183,7 +198,13 @@ describe.each(SCOPES)("Okta SCIM 2.0 SPEC Test at %s", (_scope, setUp) => {
   });
 
   it('11. Required: Check status 401', async () => {
-    const res = await spec(t.http().get(`${base}/Users`).query({ filter: `userName eq "${vars.randomUsernameCaps}"` }), 'non-token');
+    const res = await spec(
+      t
+        .http()
+        .get(`${base}/Users`)
+        .query({ filter: `userName eq "${vars.randomUsernameCaps}"` }),
+      'non-token',
+    );
     expect(res.status).toBe(401);
     expectNotEmpty(res.body, 'detail');
     expect(res.body.status).toBe('401');

@@ -55,7 +55,10 @@ const digest = (seed: string) => createHash('sha256').update(seed).digest();
 /** Okta user ids look like 00u1ab2cd3EF4gh5i6j7 (20 characters, base62). */
 function oktaId(seed: string): string {
   const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  return `00u${[...digest(seed)].slice(0, 17).map((b) => alphabet[b % 62]).join('')}`;
+  return `00u${[...digest(seed)]
+    .slice(0, 17)
+    .map((b) => alphabet[b % 62])
+    .join('')}`;
 }
 
 /** Entra sends the object id (a GUID) as externalId by default. */
@@ -73,10 +76,12 @@ function emailLocal(given: string, family: string): string {
 }
 
 export function demoPeople(domain = 'acme.example'): DemoPerson[] {
-  const make = (idp: 'okta' | 'entra') => ([given, family, department, title]: readonly string[]): DemoPerson => {
-    const email = `${emailLocal(given, family)}@${domain}`;
-    return { given, family, email, idp, department, title, externalId: idp === 'okta' ? oktaId(email) : guid(email) };
-  };
+  const make =
+    (idp: 'okta' | 'entra') =>
+    ([given, family, department, title]: readonly string[]): DemoPerson => {
+      const email = `${emailLocal(given, family)}@${domain}`;
+      return { given, family, email, idp, department, title, externalId: idp === 'okta' ? oktaId(email) : guid(email) };
+    };
   return [...OKTA.map(make('okta')), ...ENTRA.map(make('entra'))];
 }
 

@@ -37,8 +37,7 @@ export async function seedDemo(http: DemoHttp, adminToken: string, log: (line: s
     })
   ).body;
   const token = (await http.expect(201, 'POST', `/api/v4/groups/${group.id}/scim_token`, admin)).body;
-  const scim = (method: string, path: string, body?: unknown) =>
-    http.send(method, `/api/scim/v2/groups/${group.path}${path}`, { token: token.scim_token, body, contentType: SCIM_JSON });
+  const scim = (method: string, path: string, body?: unknown) => http.send(method, `/api/scim/v2/groups/${group.path}${path}`, { token: token.scim_token, body, contentType: SCIM_JSON });
 
   const people = demoPeople(DOMAIN);
   const okta = people.filter((p) => p.idp === 'okta');
@@ -83,9 +82,7 @@ export async function seedDemo(http: DemoHttp, adminToken: string, log: (line: s
   );
 
   log('an existing account that is not linked to SAML');
-  const dana = (
-    await http.expect(201, 'POST', '/api/v4/users', { ...admin, body: { username: 'dana.whitfield', name: 'Dana Whitfield', email: `dana.whitfield@${DOMAIN}` } })
-  ).body;
+  const dana = (await http.expect(201, 'POST', '/api/v4/users', { ...admin, body: { username: 'dana.whitfield', name: 'Dana Whitfield', email: `dana.whitfield@${DOMAIN}` } })).body;
   await http.expect(201, 'POST', `/api/v4/groups/${group.id}/members`, { ...admin, body: { user_id: dana.id, access_level: 40 } });
 
   const priya = (await http.expect(200, 'GET', `/api/v4/groups/${group.id}/members?search=priya`, admin)).body[0];
@@ -93,8 +90,7 @@ export async function seedDemo(http: DemoHttp, adminToken: string, log: (line: s
 
   log('SAML sign-ins signed by the test identity provider');
   const sp: ServiceProvider = { entityId: provider.sp_entity_id, acsUrl: provider.acs_url, acsPath: new URL(provider.acs_url).pathname };
-  const signIn = (nameId: string, email: string) =>
-    http.send('POST', sp.acsPath, { form: new URLSearchParams({ SAMLResponse: samlResponse(sp, { nameId, email }), RelayState: '/' }) });
+  const signIn = (nameId: string, email: string) => http.send('POST', sp.acsPath, { form: new URLSearchParams({ SAMLResponse: samlResponse(sp, { nameId, email }), RelayState: '/' }) });
   for (const p of [...okta.slice(1, 7), ...entra.slice(0, 3)]) await warnUnless(signIn(p.externalId, p.email), [200, 302, 303], `sign-in of ${p.email}`, log);
   // Alex's IdP app now sends the email address as NameID: Roster relinks the SAML identity, and
   // the SCIM externalId no longer matches it — the report's scim_saml_mismatch row.

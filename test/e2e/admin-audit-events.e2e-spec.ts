@@ -60,9 +60,19 @@ describe('admin API audit events', () => {
   it('filters by event_name and target_id', async () => {
     const byName = await t.http().get(`/api/v4/groups/${g.id}/audit_events`).query({ event_name: 'member_added' }).set(adminAuth).expect(200);
     expect(names(byName.body)).toEqual(['member_added', 'member_added']);
-    const byTarget = await t.http().get(`/api/v4/groups/${g.id}/audit_events`).query({ target_id: String(provisionedId) }).set(adminAuth).expect(200);
+    const byTarget = await t
+      .http()
+      .get(`/api/v4/groups/${g.id}/audit_events`)
+      .query({ target_id: String(provisionedId) })
+      .set(adminAuth)
+      .expect(200);
     expect(names(byTarget.body).sort()).toEqual(['member_added', 'user_provisioned_by_scim']);
-    const both = await t.http().get(`/api/v4/groups/${g.id}/audit_events`).query({ target_id: String(provisionedId), event_name: 'member_added' }).set(adminAuth).expect(200);
+    const both = await t
+      .http()
+      .get(`/api/v4/groups/${g.id}/audit_events`)
+      .query({ target_id: String(provisionedId), event_name: 'member_added' })
+      .set(adminAuth)
+      .expect(200);
     expect(both.body).toHaveLength(1);
     expect(both.headers['x-total']).toBe('1');
   });
@@ -71,7 +81,10 @@ describe('admin API audit events', () => {
     const dated = await setUpGroup(t, 'audit-dated');
     const stamps = ['2025-01-01T10:00:00.000Z', '2025-01-31T23:59:59.999Z', '2025-02-01T00:00:00.000Z'];
     for (const at of stamps) {
-      await t.sql("INSERT INTO audit_events (created_at, event_name, author_id, author_name, group_id, entity_type, entity_id, details) VALUES (?, 'group_updated', NULL, 'System', ?, 'Group', ?, '{}')", [at, dated.id, dated.id]);
+      await t.sql(
+        "INSERT INTO audit_events (created_at, event_name, author_id, author_name, group_id, entity_type, entity_id, details) VALUES (?, 'group_updated', NULL, 'System', ?, 'Group', ?, '{}')",
+        [at, dated.id, dated.id],
+      );
     }
     const at = async (query: Record<string, string>) =>
       (await t.http().get(`/api/v4/groups/${dated.id}/audit_events`).query(query).set(adminAuth).expect(200)).body.map((e: { created_at: string }) => e.created_at);
@@ -111,11 +124,16 @@ describe('admin API audit events', () => {
     expect([...scopes]).toEqual(expect.arrayContaining(['Instance:null', `Group:${g.id}`, `Group:${other.id}`]));
     const created = res.body.find((e: { event_name: string; target_id: number }) => e.event_name === 'user_created' && e.target_id === person.id);
     expect(created).toEqual(expect.objectContaining({ entity_type: 'Instance', entity_id: null, target_type: 'User', target_details: person.username, author: { id: 1, name: 'Administrator' } }));
-    const tokens = await t.http().get('/api/v4/audit_events').query({ event_name: 'personal_access_token_created', target_id: String(person.id) }).set(adminAuth).expect(200);
+    const tokens = await t
+      .http()
+      .get('/api/v4/audit_events')
+      .query({ event_name: 'personal_access_token_created', target_id: String(person.id) })
+      .set(adminAuth)
+      .expect(200);
     expect(tokens.body).toHaveLength(1);
   });
 
-  it('only Owners read a group\'s events and only admins read all events', async () => {
+  it("only Owners read a group's events and only admins read all events", async () => {
     const member = await createPerson(t, 'auditmember');
     await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: member.id, access_level: 40 }).expect(201);
     expect((await t.http().get(`/api/v4/groups/${g.id}/audit_events`).set('PRIVATE-TOKEN', member.token).expect(403)).body).toEqual({ message: '403 Forbidden' });

@@ -177,7 +177,13 @@ describe('admin API authorization matrix', () => {
   });
 
   it('an unknown group is 404 for admins too, whether addressed by id or path', async () => {
-    for (const path of ['/api/v4/groups/999999/members', '/api/v4/groups/99999999999999/members', '/api/v4/groups/no-such-group/members', '/api/v4/groups/no-such-group/saml/x', '/api/v4/groups/999999/audit_events']) {
+    for (const path of [
+      '/api/v4/groups/999999/members',
+      '/api/v4/groups/99999999999999/members',
+      '/api/v4/groups/no-such-group/members',
+      '/api/v4/groups/no-such-group/saml/x',
+      '/api/v4/groups/999999/audit_events',
+    ]) {
       expect((await t.http().get(path).set(adminAuth).expect(404)).body).toEqual({ message: '404 Group Not Found' });
     }
   });

@@ -12,7 +12,12 @@ import { startTestApp, TestApp } from '../support/test-app.js';
 
 function capture() {
   let text = '';
-  return { write: (chunk: string) => (text += chunk), get text() { return text; } };
+  return {
+    write: (chunk: string) => (text += chunk),
+    get text() {
+      return text;
+    },
+  };
 }
 
 /**
@@ -65,12 +70,7 @@ describe('CLI create-admin', () => {
     expect(await userCount()).toBe(before);
   });
 
-  it.each([
-    [[]],
-    [['create-admin']],
-    [['create-admin', 'only-username']],
-    [['create-admin', 'a', 'a@b.test', 'extra']],
-  ])('prints the usage and exits with 2 for the arguments %j', async (args) => {
+  it.each([[[]], [['create-admin']], [['create-admin', 'only-username']], [['create-admin', 'a', 'a@b.test', 'extra']]])('prints the usage and exits with 2 for the arguments %j', async (args) => {
     const before = await userCount();
     const { code, stdout, stderr } = await cli(...args);
     expect(code).toBe(2);
@@ -130,7 +130,11 @@ describe('CLI create-admin, built and run as a process', () => {
     expect(code).toBe(0);
     const tokens = stdout.match(/roster_pat_[A-Za-z0-9_-]{43}/g) ?? [];
     expect(tokens).toHaveLength(1);
-    const me = await t.http().get('/api/v4/user').set(auth(tokens[0] ?? '')).expect(200);
+    const me = await t
+      .http()
+      .get('/api/v4/user')
+      .set(auth(tokens[0] ?? ''))
+      .expect(200);
     expect(me.body).toEqual(expect.objectContaining({ username: 'spawned', is_admin: true }));
   }, 60_000);
 

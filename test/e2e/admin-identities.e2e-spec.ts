@@ -33,7 +33,8 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
   }
 
   const samlRow = async (uid: string) => t.sql<{ user_id: number }>('SELECT user_id FROM saml_identities WHERE group_id = ? AND extern_uid = ?', [g.id, uid]);
-  const scimRow = async (uid: string) => t.sql<{ user_id: number; active: unknown; attributes: string }>('SELECT user_id, active, attributes FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [g.id, uid]);
+  const scimRow = async (uid: string) =>
+    t.sql<{ user_id: number; active: unknown; attributes: string }>('SELECT user_id, active, attributes FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [g.id, uid]);
 
   describe('SAML', () => {
     it('lists the group SAML identities as [{extern_uid, user_id}] with paging headers', async () => {
@@ -54,7 +55,11 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
 
     it('gets one identity by its exact, URL-encoded extern_uid (dots, @, +, slash, non-ASCII)', async () => {
       for (const uid of ['alice.smith@acme.test', 'bob+tag@acme.test', 'Carol/Slash Ü']) {
-        const res = await t.http().get(`/api/v4/groups/${g.id}/saml/${enc(uid)}`).set(adminAuth).expect(200);
+        const res = await t
+          .http()
+          .get(`/api/v4/groups/${g.id}/saml/${enc(uid)}`)
+          .set(adminAuth)
+          .expect(200);
         expect(res.body).toEqual({ extern_uid: uid, user_id: users[uid] });
       }
       // '+' in a path is a plus, not a space.
@@ -63,7 +68,15 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
 
     it('matches SAML uids exactly: another case, another group or an unknown uid is 404 Identity Not Found', async () => {
       for (const uid of ['mixed.case', 'MIXED.CASE', 'other-group-uid', 'nobody', 'Mixed.Case ']) {
-        expect((await t.http().get(`/api/v4/groups/${g.id}/saml/${enc(uid)}`).set(adminAuth).expect(404)).body).toEqual(NOT_FOUND);
+        expect(
+          (
+            await t
+              .http()
+              .get(`/api/v4/groups/${g.id}/saml/${enc(uid)}`)
+              .set(adminAuth)
+              .expect(404)
+          ).body,
+        ).toEqual(NOT_FOUND);
       }
       expect((await t.http().patch(`/api/v4/groups/${g.id}/saml/nobody`).set(adminAuth).send({ extern_uid: 'x' }).expect(404)).body).toEqual(NOT_FOUND);
       expect((await t.http().delete(`/api/v4/groups/${g.id}/saml/nobody`).set(adminAuth).expect(404)).body).toEqual(NOT_FOUND);
@@ -91,7 +104,12 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
       expect(await events('saml_identity_updated', userId)).toEqual([]);
       // Exact match: another case of the same text is a different NameID and is free.
       await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).send({ extern_uid: 'ALICE.SMITH@acme.test' }).expect(200);
-      await t.http().patch(`/api/v4/groups/${g.id}/saml/${enc('ALICE.SMITH@acme.test')}`).set(adminAuth).send({ extern_uid: 'holder' }).expect(200);
+      await t
+        .http()
+        .patch(`/api/v4/groups/${g.id}/saml/${enc('ALICE.SMITH@acme.test')}`)
+        .set(adminAuth)
+        .send({ extern_uid: 'holder' })
+        .expect(200);
       // A value used only in another group is free here.
       await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).send({ extern_uid: 'other-group-uid' }).expect(200);
       await t.http().patch(`/api/v4/groups/${g.id}/saml/other-group-uid`).set(adminAuth).send({ extern_uid: 'holder' }).expect(200);
@@ -101,7 +119,12 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
       for (const body of [{}, { extern_uid: '' }, { extern_uid: '   ' }, { extern_uid: 5 }, { extern_uid: ['a'] }]) {
         expect((await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).send(body).expect(400)).body).toEqual({ message: { extern_uid: ['is missing'] } });
       }
-      const long = await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).send({ extern_uid: 'x'.repeat(256) }).expect(400);
+      const long = await t
+        .http()
+        .patch(`/api/v4/groups/${g.id}/saml/holder`)
+        .set(adminAuth)
+        .send({ extern_uid: 'x'.repeat(256) })
+        .expect(400);
       expect(long.body).toEqual({ message: { extern_uid: ['must be at most 255 characters'] } });
       await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).set('Content-Type', 'application/json').send('"holder2"').expect(400);
       expect(await samlRow('holder')).toHaveLength(1);
@@ -109,11 +132,23 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
 
     it('DELETE removes the identity: 204, gone, audited; a second DELETE is 404', async () => {
       const userId = users['bob+tag@acme.test'];
-      const res = await t.http().delete(`/api/v4/groups/${g.id}/saml/${enc('bob+tag@acme.test')}`).set(adminAuth).expect(204);
+      const res = await t
+        .http()
+        .delete(`/api/v4/groups/${g.id}/saml/${enc('bob+tag@acme.test')}`)
+        .set(adminAuth)
+        .expect(204);
       expect(res.text).toBe('');
       expect(await samlRow('bob+tag@acme.test')).toEqual([]);
       expect(await events('saml_identity_deleted', userId)).toEqual([{ author_id: 1, group_id: g.id, details: { from: 'bob+tag@acme.test', to: null } }]);
-      expect((await t.http().delete(`/api/v4/groups/${g.id}/saml/${enc('bob+tag@acme.test')}`).set(adminAuth).expect(404)).body).toEqual(NOT_FOUND);
+      expect(
+        (
+          await t
+            .http()
+            .delete(`/api/v4/groups/${g.id}/saml/${enc('bob+tag@acme.test')}`)
+            .set(adminAuth)
+            .expect(404)
+        ).body,
+      ).toEqual(NOT_FOUND);
       // The account, its membership and its SCIM identity stay.
       expect(await scimRow('bob+tag@acme.test')).toHaveLength(1);
       expect(await t.sql('SELECT id FROM members WHERE group_id = ? AND user_id = ?', [g.id, userId])).toHaveLength(1);
@@ -133,10 +168,28 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
     });
 
     it('gets one identity case-insensitively, inactive ones too', async () => {
-      expect((await t.http().get(`/api/v4/groups/${g.id}/scim/${enc('ALICE.SMITH@ACME.TEST')}`).set(adminAuth).expect(200)).body).toEqual({
-        extern_uid: 'alice.smith@acme.test', user_id: users['alice.smith@acme.test'], active: true,
+      expect(
+        (
+          await t
+            .http()
+            .get(`/api/v4/groups/${g.id}/scim/${enc('ALICE.SMITH@ACME.TEST')}`)
+            .set(adminAuth)
+            .expect(200)
+        ).body,
+      ).toEqual({
+        extern_uid: 'alice.smith@acme.test',
+        user_id: users['alice.smith@acme.test'],
+        active: true,
       });
-      expect((await t.http().get(`/api/v4/groups/${g.id}/scim/${enc('carol/slash ü')}`).set(adminAuth).expect(200)).body.extern_uid).toBe('Carol/Slash Ü');
+      expect(
+        (
+          await t
+            .http()
+            .get(`/api/v4/groups/${g.id}/scim/${enc('carol/slash ü')}`)
+            .set(adminAuth)
+            .expect(200)
+        ).body.extern_uid,
+      ).toBe('Carol/Slash Ü');
       expect((await t.http().get(`/api/v4/groups/${g.id}/scim/deprovisioned`).set(adminAuth).expect(200)).body.active).toBe(false);
       for (const uid of ['nobody', 'other-group-uid']) {
         expect((await t.http().get(`/api/v4/groups/${g.id}/scim/${uid}`).set(adminAuth).expect(404)).body).toEqual(NOT_FOUND);
@@ -147,7 +200,12 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
 
     it('PATCH sets a new extern_uid (and the stored externalId): 200, stored, audited with old and new values', async () => {
       const userId = users['Carol/Slash Ü'];
-      const res = await t.http().patch(`/api/v4/groups/${g.id}/scim/${enc('CAROL/SLASH Ü')}`).set(adminAuth).send({ extern_uid: 'carol@acme.test' }).expect(200);
+      const res = await t
+        .http()
+        .patch(`/api/v4/groups/${g.id}/scim/${enc('CAROL/SLASH Ü')}`)
+        .set(adminAuth)
+        .send({ extern_uid: 'carol@acme.test' })
+        .expect(200);
       expect(res.body).toEqual({ extern_uid: 'carol@acme.test', user_id: userId, active: true });
       const [row] = await scimRow('carol@acme.test');
       expect(Number(row.user_id)).toBe(userId);
@@ -165,7 +223,12 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
       expect(await scimRow('holder')).toHaveLength(1);
       expect(await events('scim_identity_updated', userId)).toEqual([]);
       await t.http().patch(`/api/v4/groups/${g.id}/scim/holder`).set(adminAuth).send({}).expect(400);
-      await t.http().patch(`/api/v4/groups/${g.id}/scim/holder`).set(adminAuth).send({ extern_uid: 'x'.repeat(256) }).expect(400);
+      await t
+        .http()
+        .patch(`/api/v4/groups/${g.id}/scim/holder`)
+        .set(adminAuth)
+        .send({ extern_uid: 'x'.repeat(256) })
+        .expect(400);
       expect(await scimRow('holder')).toHaveLength(1);
     });
 

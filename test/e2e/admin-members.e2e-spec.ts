@@ -28,7 +28,12 @@ describe('admin API group members', () => {
     let g: GroupSetup;
     beforeAll(async () => {
       g = await setUpGroup(t, 'view-acme');
-      await t.http().put(`/api/v4/groups/${g.id}`).set(adminAuth).send({ verified_domains: ['verified.test'] }).expect(200);
+      await t
+        .http()
+        .put(`/api/v4/groups/${g.id}`)
+        .set(adminAuth)
+        .send({ verified_domains: ['verified.test'] })
+        .expect(200);
     });
 
     it('shows each member with role, Enterprise flag, SCIM and SAML identities and the last SAML sign-in', async () => {
@@ -37,16 +42,38 @@ describe('admin API group members', () => {
       const outsider = await createPerson(t, 'outsider');
       await addMember(t, g.id, verified.id, 30);
       await addMember(t, g.id, outsider.id, 10);
-      await t.sql('INSERT INTO saml_sign_ins (group_id, name_id, email, user_id, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)', [g.id, 'old-name-id', null, scim.userId, 'signed_in', '2025-01-01T00:00:00.000Z']);
-      await t.sql('INSERT INTO saml_sign_ins (group_id, name_id, email, user_id, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)', [g.id, 'Other-NameID', 'x@view.test', scim.userId, 'refused', '2025-01-02T00:00:00.000Z']);
+      await t.sql('INSERT INTO saml_sign_ins (group_id, name_id, email, user_id, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        g.id,
+        'old-name-id',
+        null,
+        scim.userId,
+        'signed_in',
+        '2025-01-01T00:00:00.000Z',
+      ]);
+      await t.sql('INSERT INTO saml_sign_ins (group_id, name_id, email, user_id, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        g.id,
+        'Other-NameID',
+        'x@view.test',
+        scim.userId,
+        'refused',
+        '2025-01-02T00:00:00.000Z',
+      ]);
 
       const res = await t.http().get(`/api/v4/groups/${g.id}/members`).set(adminAuth).expect(200);
       expect(res.headers['x-total']).toBe('4');
       for (const row of res.body) expect(Object.keys(row).sort()).toEqual(ROW_KEYS);
       const [root, provisioned, verifiedRow, outsiderRow] = res.body;
       expect(root).toEqual({
-        id: 1, username: 'root', name: 'Administrator', email: 'root@roster.invalid', state: 'active', access_level: 50,
-        enterprise: false, scim_identity: null, saml_identity: null, last_saml_sign_in: null,
+        id: 1,
+        username: 'root',
+        name: 'Administrator',
+        email: 'root@roster.invalid',
+        state: 'active',
+        access_level: 50,
+        enterprise: false,
+        scim_identity: null,
+        saml_identity: null,
+        last_saml_sign_in: null,
       });
       expect(provisioned).toEqual({
         id: scim.userId,
@@ -104,13 +131,29 @@ describe('admin API group members', () => {
       const now = new Date().toISOString();
       for (let i = 0; i < 230; i++) {
         await t.sql('INSERT INTO users (username, username_lower, name, email, email_lower, state, is_admin, enterprise_group_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          `bulk${i}`, `bulk${i}`, `Bulk ${i}`, `bulk${i}@bulk.test`, `bulk${i}@bulk.test`, 'active', false, big.id, now, now,
+          `bulk${i}`,
+          `bulk${i}`,
+          `Bulk ${i}`,
+          `bulk${i}@bulk.test`,
+          `bulk${i}@bulk.test`,
+          'active',
+          false,
+          big.id,
+          now,
+          now,
         ]);
       }
-      await t.sql("INSERT INTO members (group_id, user_id, access_level, created_at, updated_at) SELECT ?, id, 10, created_at, created_at FROM users WHERE username LIKE 'bulk%' ORDER BY id", [big.id]);
+      await t.sql("INSERT INTO members (group_id, user_id, access_level, created_at, updated_at) SELECT ?, id, 10, created_at, created_at FROM users WHERE username LIKE 'bulk%' ORDER BY id", [
+        big.id,
+      ]);
       const seen: number[] = [];
       for (let page = 1; page <= 3; page++) {
-        const res = await t.http().get(`/api/v4/groups/${big.id}/members`).query({ per_page: '100', page: String(page) }).set(adminAuth).expect(200);
+        const res = await t
+          .http()
+          .get(`/api/v4/groups/${big.id}/members`)
+          .query({ per_page: '100', page: String(page) })
+          .set(adminAuth)
+          .expect(200);
         expect(res.headers['x-total']).toBe('231');
         seen.push(...res.body.map((r: { id: number }) => r.id));
         expect(res.headers['x-next-page']).toBe(page < 3 ? String(page + 1) : '');
@@ -136,8 +179,16 @@ describe('admin API group members', () => {
       const person = await createPerson(t, 'newbie');
       const res = await t.http().post(`/api/v4/groups/${g.id}/members`).set(auth(owner.token)).send({ user_id: person.id, access_level: 30 }).expect(201);
       expect(res.body).toEqual({
-        id: person.id, username: person.username, name: `Person ${person.username}`, email: person.email, state: 'active', access_level: 30,
-        enterprise: false, scim_identity: null, saml_identity: null, last_saml_sign_in: null,
+        id: person.id,
+        username: person.username,
+        name: `Person ${person.username}`,
+        email: person.email,
+        state: 'active',
+        access_level: 30,
+        enterprise: false,
+        scim_identity: null,
+        saml_identity: null,
+        last_saml_sign_in: null,
       });
       expect(await memberRow(g.id, person.id)).toBe(30);
       expect(await lastEvent(g.id, 'member_added')).toEqual({ author_id: owner.id, target_id: person.id, details: { access_level: 30 } });
@@ -167,7 +218,12 @@ describe('admin API group members', () => {
 
     it("refuses to add someone outside the group's allowed email domains", async () => {
       const restricted = await setUpGroup(t, 'change-restricted');
-      await t.http().put(`/api/v4/groups/${restricted.id}`).set(adminAuth).send({ allowed_email_domains: ['acme.test'] }).expect(200);
+      await t
+        .http()
+        .put(`/api/v4/groups/${restricted.id}`)
+        .set(adminAuth)
+        .send({ allowed_email_domains: ['acme.test'] })
+        .expect(200);
       const outsider = await createPerson(t, 'outside');
       const res = await t.http().post(`/api/v4/groups/${restricted.id}/members`).set(adminAuth).send({ user_id: outsider.id, access_level: 10 }).expect(400);
       expect(res.body).toEqual({ message: { user_id: ['the email domain "people.test" is not one of the group\'s allowed email domains'] } });

@@ -145,7 +145,12 @@ describe('admin API sessions over https', () => {
   it('marks the session cookie Secure when BASE_URL is https', async () => {
     const res = await t.http().post('/api/v4/session').send({ token: ADMIN_TOKEN }).expect(201);
     expect(sessionCookie(res).header).toMatch(/; Secure/);
-    const out = await t.http().delete('/api/v4/session').set('Cookie', `roster_session=${sessionCookie(res).value}`).set('X-CSRF-Token', res.body.csrf_token).expect(204);
+    const out = await t
+      .http()
+      .delete('/api/v4/session')
+      .set('Cookie', `roster_session=${sessionCookie(res).value}`)
+      .set('X-CSRF-Token', res.body.csrf_token)
+      .expect(204);
     expect(sessionCookie(out).header).toMatch(/; Secure/);
   });
 });

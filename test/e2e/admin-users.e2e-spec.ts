@@ -63,7 +63,12 @@ describe('admin API users', () => {
         is_admin: ['must be true or false'],
       },
     });
-    await t.http().post('/api/v4/users').set(adminAuth).send({ username: ['x'], name: { a: 1 }, email: 5 }).expect(400);
+    await t
+      .http()
+      .post('/api/v4/users')
+      .set(adminAuth)
+      .send({ username: ['x'], name: { a: 1 }, email: 5 })
+      .expect(400);
     const notObject = await t.http().post('/api/v4/users').set(adminAuth).set('Content-Type', 'application/json').send('"x"').expect(400);
     expect(notObject.body).toEqual({ message: 'The request body must be a JSON object' });
     const broken = await t.http().post('/api/v4/users').set(adminAuth).set('Content-Type', 'application/json').send('{"username":').expect(400);
@@ -98,7 +103,12 @@ describe('admin API users', () => {
     // LIKE wildcards are literal characters in a search.
     const underscore = await t.http().get('/api/v4/users').query({ search: 'zebra_' }).set(adminAuth).expect(200);
     expect(underscore.body.map((u: { username: string }) => u.username)).toEqual(['zebra_unique3']);
-    await t.http().get('/api/v4/users').query({ search: ['a', 'b'] }).set(adminAuth).expect(400);
+    await t
+      .http()
+      .get('/api/v4/users')
+      .query({ search: ['a', 'b'] })
+      .set(adminAuth)
+      .expect(400);
     await t.http().get('/api/v4/users').query({ per_page: 'ten' }).set(adminAuth).expect(400);
   });
 
@@ -106,9 +116,18 @@ describe('admin API users', () => {
     const group = await setUpGroup(t, 'users-acme');
     const instance = await setUpInstance(t);
     const { userId, doc } = await provision(t, group, { externalId: 'jane.doe@acme.test' });
-    await t.http().post(`${instance.base}/Users`).set(auth(instance.scimToken)).set('Content-Type', 'application/scim+json')
-      .send(JSON.stringify({ ...doc, externalId: 'instance-jane' })).expect(201);
-    await t.http().patch(`${group.base}/Users/jane.doe@acme.test`).set(auth(group.scimToken)).set('Content-Type', 'application/scim+json')
+    await t
+      .http()
+      .post(`${instance.base}/Users`)
+      .set(auth(instance.scimToken))
+      .set('Content-Type', 'application/scim+json')
+      .send(JSON.stringify({ ...doc, externalId: 'instance-jane' }))
+      .expect(201);
+    await t
+      .http()
+      .patch(`${group.base}/Users/jane.doe@acme.test`)
+      .set(auth(group.scimToken))
+      .set('Content-Type', 'application/scim+json')
       .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }))
       .expect(204);
 
@@ -118,9 +137,7 @@ describe('admin API users', () => {
         id: userId,
         state: 'active',
         enterprise_group_id: group.id,
-        identities: expect.arrayContaining([
-          { provider: 'group_saml', group_id: group.id, extern_uid: 'jane.doe@acme.test' },
-        ]),
+        identities: expect.arrayContaining([{ provider: 'group_saml', group_id: group.id, extern_uid: 'jane.doe@acme.test' }]),
         scim_identities: [
           { group_id: group.id, extern_uid: 'jane.doe@acme.test', active: false },
           { group_id: null, extern_uid: 'instance-jane', active: true },
@@ -128,7 +145,9 @@ describe('admin API users', () => {
       }),
     );
     const saml = await t.sql<{ group_id: number | null; extern_uid: string }>('SELECT group_id, extern_uid FROM saml_identities WHERE user_id = ? ORDER BY id', [userId]);
-    expect(res.body.identities).toEqual(saml.map((s) => ({ provider: s.group_id === null ? 'saml' : 'group_saml', group_id: s.group_id === null ? null : Number(s.group_id), extern_uid: s.extern_uid })));
+    expect(res.body.identities).toEqual(
+      saml.map((s) => ({ provider: s.group_id === null ? 'saml' : 'group_saml', group_id: s.group_id === null ? null : Number(s.group_id), extern_uid: s.extern_uid })),
+    );
 
     await t.sql("UPDATE users SET state = 'blocked' WHERE id = ?", [userId]);
     expect((await t.http().get(`/api/v4/users/${userId}`).set(adminAuth).expect(200)).body.state).toBe('blocked');
@@ -148,7 +167,10 @@ describe('admin API users', () => {
     const [row] = await t.sql<Record<string, unknown>>('SELECT user_id, name, token_digest, token_prefix FROM personal_access_tokens WHERE id = ?', [res.body.id]);
     expect(row).toEqual({ user_id: person.id, name: 'ci', token_digest: digest(res.body.token), token_prefix: res.body.token.slice(0, 15) });
     expect(await t.sql('SELECT id FROM personal_access_tokens WHERE token_digest = ? OR token_prefix = ?', [res.body.token, res.body.token])).toEqual([]);
-    const events = await t.sql<{ author_id: number; details: string }>("SELECT author_id, details FROM audit_events WHERE event_name = 'personal_access_token_created' AND target_id = ? ORDER BY id", [person.id]);
+    const events = await t.sql<{ author_id: number; details: string }>(
+      "SELECT author_id, details FROM audit_events WHERE event_name = 'personal_access_token_created' AND target_id = ? ORDER BY id",
+      [person.id],
+    );
     expect(JSON.parse(events.at(-1)!.details)).toEqual({ token_id: res.body.id, token_name: 'ci' });
     expect((await t.http().get('/api/v4/user').set(auth(res.body.token)).expect(200)).body.id).toBe(person.id);
   });

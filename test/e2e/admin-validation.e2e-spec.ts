@@ -45,10 +45,7 @@ describe('admin API input validation', () => {
     const before = await snapshot();
     for (const [method, path] of writes) {
       for (const body of rawBodies) {
-        const res = await (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path())
-          .set(adminAuth)
-          .set('Content-Type', 'application/json')
-          .send(body);
+        const res = await (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path()).set(adminAuth).set('Content-Type', 'application/json').send(body);
         expect({ method, path: path(), body, status: res.status, hasMessage: res.body?.message !== undefined }).toEqual({ method, path: path(), body, status: 400, hasMessage: true });
       }
       const wrongType = await (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path()).set(adminAuth).set('Content-Type', 'text/plain').send('x');
@@ -76,7 +73,9 @@ describe('admin API input validation', () => {
       scim_requests: ['status=abc', 'status[]=200', 'method=get&method=post', 'external_id[a]=b'],
     };
     for (const list of lists) {
-      const extra = Object.entries(specific).filter(([key]) => list.endsWith(key)).flatMap(([, qs]) => qs);
+      const extra = Object.entries(specific)
+        .filter(([key]) => list.endsWith(key))
+        .flatMap(([, qs]) => qs);
       for (const query of [...queries, ...extra]) {
         const res = await t.http().get(`${list}?${query}`).set(adminAuth);
         expect({ list, query, status: res.status, hasMessage: res.body?.message !== undefined }).toEqual({ list, query, status: 400, hasMessage: true });
@@ -99,13 +98,20 @@ describe('admin API input validation', () => {
       ['delete', `/api/v4/groups/${groupId}/scim/%25`, 404],
     ];
     for (const [method, path, status] of paths) {
-      const res = await (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set(adminAuth).send(method === 'get' || method === 'delete' ? undefined : { name: 'x', access_level: 10 });
+      const res = await (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)
+        [method](path)
+        .set(adminAuth)
+        .send(method === 'get' || method === 'delete' ? undefined : { name: 'x', access_level: 10 });
       expect({ path: path.slice(0, 80), status: res.status, hasMessage: res.body?.message !== undefined }).toEqual({ path: path.slice(0, 80), status, hasMessage: true });
     }
   });
 
   it('treats a token far too long to be real as a wrong token', async () => {
-    const res = await t.http().post('/api/v4/session').send({ token: 'roster_pat_' + 'x'.repeat(100_000) }).expect(401);
+    const res = await t
+      .http()
+      .post('/api/v4/session')
+      .send({ token: 'roster_pat_' + 'x'.repeat(100_000) })
+      .expect(401);
     expect(res.body).toEqual({ message: '401 Unauthorized' });
     await t.http().get('/api/v4/user').set('PRIVATE-TOKEN', 'x'.repeat(10_000)).expect(401);
   });

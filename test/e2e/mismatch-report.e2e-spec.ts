@@ -54,12 +54,19 @@ describe('identity-mismatch report', () => {
     const browser = await signInBrowser(t, scimMissingId);
     const offer = await signInWithSaml(t, g, { nameId: 'nameid-nolink', cookie: browser.cookie }).expect(200);
     const pending = /name="pending" value="(\d+)"/.exec(offer.text)![1];
-    await t.http().post('/groups/report/-/saml/authorize').set('Cookie', browser.cookie).set('Content-Type', 'application/x-www-form-urlencoded')
-      .send(new URLSearchParams({ csrf_token: browser.csrfToken, pending }).toString()).expect(303);
+    await t
+      .http()
+      .post('/groups/report/-/saml/authorize')
+      .set('Cookie', browser.cookie)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(new URLSearchParams({ csrf_token: browser.csrfToken, pending }).toString())
+      .expect(303);
 
     // scim_inactive_member, both ways: deprovisioned but added back by hand; provisioned but removed by hand.
     people.inactive = await provision(t, g);
-    await scim('patch', `/Users/${people.inactive.externalId}`).send(JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] })).expect(204);
+    await scim('patch', `/Users/${people.inactive.externalId}`)
+      .send(JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] }))
+      .expect(204);
     await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: people.inactive.userId, access_level: 10 }).expect(201);
     people.removed = await provision(t, g);
     await t.http().delete(`/api/v4/groups/${g.id}/members/${people.removed.userId}`).set(adminAuth).expect(204);
@@ -114,7 +121,12 @@ describe('identity-mismatch report', () => {
   });
 
   describe('resolve', () => {
-    const resolve = (userId: number, body: unknown) => t.http().post(`/api/v4/groups/${g.id}/identity_mismatches/${userId}/resolve`).set(adminAuth).send(body as object);
+    const resolve = (userId: number, body: unknown) =>
+      t
+        .http()
+        .post(`/api/v4/groups/${g.id}/identity_mismatches/${userId}/resolve`)
+        .set(adminAuth)
+        .send(body as object);
 
     it('refuses a value that is not in the row, naming the values it accepts, and changes nothing', async () => {
       const before = await snapshot(t);

@@ -105,7 +105,14 @@ describe(`races (${usingPostgres() ? 'PostgreSQL, two Roster processes' : 'SQLit
       const names = ['First Writer', 'Second Writer'];
       const results = await Promise.all(
         names.map((displayName, i) =>
-          scim(i, group, 'PATCH', `Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] }, { 'If-Match': created.etag! }),
+          scim(
+            i,
+            group,
+            'PATCH',
+            `Users/${id}`,
+            { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] },
+            { 'If-Match': created.etag! },
+          ),
         ),
       );
       // A PATCH answers 204 (GitLab's answer, which IdPs expect) or 200 with the resource.

@@ -45,9 +45,7 @@ describe('SAML account linking (outcome 2: an unknown NameID in a signed-in brow
     const form = authorizeForm(offer.text);
     expect(form.csrf_token).toBe(browser.csrfToken);
     expect(await t.sql('SELECT id FROM saml_identities WHERE user_id = ?', [userId])).toEqual([]);
-    expect(await t.sql('SELECT name_id, user_id, outcome FROM saml_sign_ins WHERE id = ?', [Number(form.pending)])).toEqual([
-      { name_id: 'idp-link-1', user_id: userId, outcome: 'link_offered' },
-    ]);
+    expect(await t.sql('SELECT name_id, user_id, outcome FROM saml_sign_ins WHERE id = ?', [Number(form.pending)])).toEqual([{ name_id: 'idp-link-1', user_id: userId, outcome: 'link_offered' }]);
 
     const before = await lastAuditId(t);
     const done = await postForm(t, '/groups/linking/-/saml/authorize', form, browser.cookie).expect(303);
@@ -60,7 +58,11 @@ describe('SAML account linking (outcome 2: an unknown NameID in a signed-in brow
 
     // From now on the NameID signs this account in without a session (outcome 1).
     const next = await signInWithSaml(t, g, { nameId: 'idp-link-1' }).expect(303);
-    const me = await t.http().get('/api/v4/user').set('Cookie', (next.headers['set-cookie'] as unknown as string[])[0].split(';')[0]).expect(200);
+    const me = await t
+      .http()
+      .get('/api/v4/user')
+      .set('Cookie', (next.headers['set-cookie'] as unknown as string[])[0].split(';')[0])
+      .expect(200);
     expect(me.body.id).toBe(userId);
   });
 
@@ -142,7 +144,12 @@ describe('SAML account linking (outcome 2: an unknown NameID in a signed-in brow
 
   it('makes a linked member whose email is in a verified domain an Enterprise user of the group', async () => {
     const verified = await setUpGroup(t, 'linking-verified');
-    await t.http().put(`/api/v4/groups/${verified.id}`).set(adminAuth).send({ verified_domains: ['verified.test'] }).expect(200);
+    await t
+      .http()
+      .put(`/api/v4/groups/${verified.id}`)
+      .set(adminAuth)
+      .send({ verified_domains: ['verified.test'] })
+      .expect(200);
     const userId = await createAccount(t, { username: 'enterprise', email: 'enterprise@verified.test' });
     const browser = await signInBrowser(t, userId);
     const offer = await signInWithSaml(t, verified, { nameId: 'idp-enterprise', email: 'enterprise@verified.test', cookie: browser.cookie }).expect(200);

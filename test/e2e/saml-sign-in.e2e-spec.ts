@@ -101,8 +101,13 @@ describe('SAML sign-in', () => {
     it('refuses a user whose SCIM identity is inactive when SSO is enforced, and changes nothing else', async () => {
       const g = await setUpGroup(t, 'one-enforced', { enforced_sso: true });
       const person = await provision(t, g);
-      await t.http().patch(`${g.base}/Users/${person.externalId}`).set('Authorization', `Bearer ${g.scimToken}`).set('Content-Type', 'application/scim+json')
-        .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })).expect(204);
+      await t
+        .http()
+        .patch(`${g.base}/Users/${person.externalId}`)
+        .set('Authorization', `Bearer ${g.scimToken}`)
+        .set('Content-Type', 'application/scim+json')
+        .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }))
+        .expect(204);
       const state = await snapshot(t);
       const before = await lastAuditId(t);
       const res = await signInWithSaml(t, g, { nameId: person.externalId, email: person.email }).expect(403);
@@ -176,7 +181,7 @@ describe('SAML sign-in', () => {
       const g = await setUpGroup(t, 'five');
       const before = await lastAuditId(t);
       const res = await signInWithSaml(t, g, { nameId: 'stranger', email: 'stranger@elsewhere.test' }).expect(403);
-      expect(res.text).toContain("ask your administrator to assign you in the identity provider&#39;s SCIM app");
+      expect(res.text).toContain('ask your administrator to assign you in the identity provider&#39;s SCIM app');
       expect((await auditSince(t, before)).map((e) => [e.event_name, e.details.reason])).toEqual([['saml_sign_in_refused', 'no_account']]);
       expect(await t.sql('SELECT name_id, email, user_id, outcome FROM saml_sign_ins WHERE group_id = ?', [g.id])).toEqual([
         { name_id: 'stranger', email: 'stranger@elsewhere.test', user_id: null, outcome: 'refused_no_account' },

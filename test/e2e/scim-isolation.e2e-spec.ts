@@ -23,26 +23,37 @@ describe('SCIM authentication and isolation', () => {
   });
   afterAll(async () => t.close());
 
-  const requests = (base: string) => [
-    ['GET Users', (h: Record<string, string>) => t.http().get(`${base}/Users`).set(h)],
-    ['GET Users/:id', (h: Record<string, string>) => t.http().get(`${base}/Users/${person.externalId}`).set(h)],
-    ['POST Users', (h: Record<string, string>) => t.http().post(`${base}/Users`).set(h).set('Content-Type', SCIM_JSON).send(JSON.stringify(oktaUser()))],
-    ['PATCH Users/:id', (h: Record<string, string>) => t.http().patch(`${base}/Users/${person.externalId}`).set(h).set('Content-Type', SCIM_JSON).send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }))],
-    ['DELETE Users/:id', (h: Record<string, string>) => t.http().delete(`${base}/Users/${person.externalId}`).set(h)],
-    ['GET ServiceProviderConfig', (h: Record<string, string>) => t.http().get(`${base}/ServiceProviderConfig`).set(h)],
-  ] as const;
+  const requests = (base: string) =>
+    [
+      ['GET Users', (h: Record<string, string>) => t.http().get(`${base}/Users`).set(h)],
+      ['GET Users/:id', (h: Record<string, string>) => t.http().get(`${base}/Users/${person.externalId}`).set(h)],
+      ['POST Users', (h: Record<string, string>) => t.http().post(`${base}/Users`).set(h).set('Content-Type', SCIM_JSON).send(JSON.stringify(oktaUser()))],
+      [
+        'PATCH Users/:id',
+        (h: Record<string, string>) =>
+          t
+            .http()
+            .patch(`${base}/Users/${person.externalId}`)
+            .set(h)
+            .set('Content-Type', SCIM_JSON)
+            .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })),
+      ],
+      ['DELETE Users/:id', (h: Record<string, string>) => t.http().delete(`${base}/Users/${person.externalId}`).set(h)],
+      ['GET ServiceProviderConfig', (h: Record<string, string>) => t.http().get(`${base}/ServiceProviderConfig`).set(h)],
+    ] as const;
 
-  const credentials = () => [
-    ['no Authorization header', {}],
-    ['another scheme', { Authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` }],
-    ["Okta's non-token header", { Authorization: 'non-token' }],
-    ['an unknown token', { Authorization: 'Bearer roster_scim_not-a-real-token-at-all-000000000000' }],
-    ["another group's token", { Authorization: `Bearer ${other.scimToken}` }],
-    ['the instance token', { Authorization: `Bearer ${instanceToken}` }],
-    ['a personal access token', { Authorization: `Bearer ${ADMIN_TOKEN}` }],
-  ] as const;
+  const credentials = () =>
+    [
+      ['no Authorization header', {}],
+      ['another scheme', { Authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` }],
+      ["Okta's non-token header", { Authorization: 'non-token' }],
+      ['an unknown token', { Authorization: 'Bearer roster_scim_not-a-real-token-at-all-000000000000' }],
+      ["another group's token", { Authorization: `Bearer ${other.scimToken}` }],
+      ['the instance token', { Authorization: `Bearer ${instanceToken}` }],
+      ['a personal access token', { Authorization: `Bearer ${ADMIN_TOKEN}` }],
+    ] as const;
 
-  it('refuses every credential that is not this group\'s SCIM token, on every endpoint, identically', async () => {
+  it("refuses every credential that is not this group's SCIM token, on every endpoint, identically", async () => {
     for (const [label, headers] of credentials()) {
       for (const [name, send] of requests(acme.base)) {
         const res = await send(headers as Record<string, string>);
@@ -115,7 +126,9 @@ describe('SCIM authentication and isolation', () => {
   it('never writes a token into the SCIM request log', async () => {
     // A token in the query string is not accepted (it would end up in logs and proxies) — and is redacted.
     await t.http().get(`${acme.base}/Users`).query({ access_token: acme.scimToken }).expect(401);
-    await scimClient(t, acme.base, acme.scimToken).create(oktaUser({ password: 'hunter2-secret' })).expect(201);
+    await scimClient(t, acme.base, acme.scimToken)
+      .create(oktaUser({ password: 'hunter2-secret' }))
+      .expect(201);
     await t.flushLogs();
     const rows = await t.sql<{ query: string | null; body: string | null }>('SELECT query, body FROM scim_requests');
     const all = JSON.stringify(rows);

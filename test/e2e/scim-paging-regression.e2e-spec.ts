@@ -50,7 +50,10 @@ describe(`SCIM paging through an email filter on ${usingPostgres() ? 'PostgreSQL
           ]
         : i === 2
           ? []
-          : [{ value: `p${i}@work.test`, type: 'work', primary: true }, { value: `p${i}@home.test`, type: 'home' }];
+          : [
+              { value: `p${i}@work.test`, type: 'work', primary: true },
+              { value: `p${i}@home.test`, type: 'home' },
+            ];
       await scim.create({ schemas: [USER_SCHEMA], userName, externalId, name: { givenName: 'P', familyName: `Person ${i}` }, emails, active: true });
       people.push({ externalId, userName, matches });
     }
@@ -61,7 +64,10 @@ describe(`SCIM paging through an email filter on ${usingPostgres() ? 'PostgreSQL
         schemas: [USER_SCHEMA],
         userName: `outsider${i}@paging.test`,
         externalId: `outsider-${i}`,
-        emails: [{ value: `o${i}.mark@work.test`, type: 'work', primary: true }, { value: `o${i}.mark@home.test`, type: 'home' }],
+        emails: [
+          { value: `o${i}.mark@work.test`, type: 'work', primary: true },
+          { value: `o${i}.mark@home.test`, type: 'home' },
+        ],
       });
     }
   }, 120_000);

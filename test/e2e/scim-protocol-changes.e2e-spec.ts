@@ -36,10 +36,9 @@ function person(overrides: Record<string, unknown> = {}) {
 }
 
 async function storedRow(t: TestApp, externUid: string) {
-  const rows = await t.sql<{ attributes: string; version: number | string; active: unknown }>(
-    'SELECT attributes, version, active FROM scim_identities WHERE extern_uid_lower = ?',
-    [externUid.toLowerCase()],
-  );
+  const rows = await t.sql<{ attributes: string; version: number | string; active: unknown }>('SELECT attributes, version, active FROM scim_identities WHERE extern_uid_lower = ?', [
+    externUid.toLowerCase(),
+  ]);
   return rows.map((r) => ({ attributes: JSON.parse(r.attributes) as Record<string, any>, version: Number(r.version), active: Boolean(r.active) }));
 }
 
@@ -95,11 +94,7 @@ describe.each(SCOPES)('SCIM PATCH and PUT at %s', (_scope, setUp) => {
 
     it('replaces a value-filtered sub-attribute, keeping type and primary (Entra)', async () => {
       const p = await fresh();
-      await patch(
-        p.externalId,
-        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@acme.com' },
-        { op: 'Replace', path: 'name.familyName', value: 'New' },
-      ).expect(204);
+      await patch(p.externalId, { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@acme.com' }, { op: 'Replace', path: 'name.familyName', value: 'New' }).expect(204);
       const after = await read(p.externalId);
       expect(after.emails).toEqual([{ value: 'new@acme.com', type: 'work', primary: true }, p.emails[1]]);
       expect(after.name.familyName).toBe('New');
@@ -121,7 +116,10 @@ describe.each(SCOPES)('SCIM PATCH and PUT at %s', (_scope, setUp) => {
         { op: 'Replace', path: 'addresses[type eq "work"].streetAddress', value: '1 Way' },
       ).expect(204);
       const after = await read(p.externalId);
-      expect(after.phoneNumbers).toEqual([{ value: '+1 555 0100', type: 'work' }, { type: 'mobile', value: '+1 555 0101' }]);
+      expect(after.phoneNumbers).toEqual([
+        { value: '+1 555 0100', type: 'work' },
+        { type: 'mobile', value: '+1 555 0101' },
+      ]);
       expect(after.addresses).toEqual([{ type: 'work', streetAddress: '1 Way' }]);
     });
 
@@ -376,8 +374,7 @@ describe('SCIM profile changes reach the platform account only for Enterprise us
   });
   afterAll(async () => t.close());
 
-  const account = async (userId: number) =>
-    (await t.sql<{ username: string; name: string; email: string }>('SELECT username, name, email FROM users WHERE id = ?', [userId]))[0];
+  const account = async (userId: number) => (await t.sql<{ username: string; name: string; email: string }>('SELECT username, name, email FROM users WHERE id = ?', [userId]))[0];
   const attributeEvents = async (userId: number) =>
     (await t.sql<{ details: string }>("SELECT details FROM audit_events WHERE event_name = 'scim_user_attributes_updated' AND target_id = ? ORDER BY id", [userId])).map(
       (r) => JSON.parse(r.details) as Record<string, unknown>,
@@ -389,11 +386,14 @@ describe('SCIM profile changes reach the platform account only for Enterprise us
     const userId = (await userIdByEmail(t, 'ent@acme.com'))!;
     expect(await account(userId)).toEqual({ username: 'ent', name: `Pat ${p.name.familyName}`, email: 'ent@acme.com' });
     await scim
-      .patch(userPath('ent-1'), patchOp(
-        { op: 'Replace', path: 'userName', value: 'renamed@acme.com' },
-        { op: 'Replace', path: 'name.givenName', value: 'Renata' },
-        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'renamed@acme.com' },
-      ))
+      .patch(
+        userPath('ent-1'),
+        patchOp(
+          { op: 'Replace', path: 'userName', value: 'renamed@acme.com' },
+          { op: 'Replace', path: 'name.givenName', value: 'Renata' },
+          { op: 'Replace', path: 'emails[type eq "work"].value', value: 'renamed@acme.com' },
+        ),
+      )
       .expect(204);
     expect(await account(userId)).toEqual({ username: 'renamed', name: `Renata ${p.name.familyName}`, email: 'renamed@acme.com' });
     expect(await attributeEvents(userId)).toEqual([{ attributes: ['emails', 'name', 'userName'], copied_to_account: true }]);
@@ -401,7 +401,7 @@ describe('SCIM profile changes reach the platform account only for Enterprise us
     expect((await scim.find('userName eq "ent@acme.com"')).totalResults).toBe(0);
   });
 
-  it("leaves an account the person brought along untouched, still storing and auditing the SCIM change", async () => {
+  it('leaves an account the person brought along untouched, still storing and auditing the SCIM change', async () => {
     const userId = await createPlatformUser(t, 'own@elsewhere.org', 'Own Name');
     await scim.create(person({ userName: 'own@elsewhere.org', externalId: 'own-1', emails: [{ value: 'own@elsewhere.org', type: 'work' }] }));
     expect(await membership(t, groupId, userId)).not.toBeNull();

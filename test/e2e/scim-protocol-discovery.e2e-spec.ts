@@ -127,11 +127,30 @@ describe.each(SCOPES)('SCIM discovery at %s', (_scope, setUp) => {
       }
     }
     const mapped = [
-      'userName', 'active', 'displayName', 'title', 'preferredLanguage', 'locale', 'timezone', 'userType', 'nickName', 'externalId',
-      'name.givenName', 'name.familyName', 'name.formatted', 'emails[type eq "work"].value', 'emails[type eq "other"].Value',
-      'phoneNumbers[type eq "mobile"].value', 'phoneNumbers[type eq "fax"].value', 'addresses[type eq "work"].streetAddress',
-      'addresses[type eq "work"].locality', 'addresses[type eq "work"].postalCode', 'addresses[type eq "other"].Formatted',
-      `${ENTERPRISE_SCHEMA}:employeeNumber`, `${ENTERPRISE_SCHEMA}:department`, `${ENTERPRISE_SCHEMA}:manager`,
+      'userName',
+      'active',
+      'displayName',
+      'title',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'userType',
+      'nickName',
+      'externalId',
+      'name.givenName',
+      'name.familyName',
+      'name.formatted',
+      'emails[type eq "work"].value',
+      'emails[type eq "other"].Value',
+      'phoneNumbers[type eq "mobile"].value',
+      'phoneNumbers[type eq "fax"].value',
+      'addresses[type eq "work"].streetAddress',
+      'addresses[type eq "work"].locality',
+      'addresses[type eq "work"].postalCode',
+      'addresses[type eq "other"].Formatted',
+      `${ENTERPRISE_SCHEMA}:employeeNumber`,
+      `${ENTERPRISE_SCHEMA}:department`,
+      `${ENTERPRISE_SCHEMA}:manager`,
     ];
     for (const attribute of mapped) {
       const flattened = attribute.replace(/\[[^\]]*\]/, '').toLowerCase();

@@ -69,14 +69,11 @@ describe('SCIM request limits', () => {
   });
 
   describe('media types', () => {
-    it.each(['application/scim+json', 'application/json', 'application/scim+json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/SCIM+JSON'])(
-      'accepts %s',
-      async (contentType) => {
-        const res = await raw('post', '/Users', contentType, JSON.stringify(oktaUser()));
-        expect(res.status).toBe(201);
-        expect(res.headers['content-type']).toBe('application/scim+json; charset=utf-8');
-      },
-    );
+    it.each(['application/scim+json', 'application/json', 'application/scim+json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/SCIM+JSON'])('accepts %s', async (contentType) => {
+      const res = await raw('post', '/Users', contentType, JSON.stringify(oktaUser()));
+      expect(res.status).toBe(201);
+      expect(res.headers['content-type']).toBe('application/scim+json; charset=utf-8');
+    });
 
     it.each(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/json; charset=iso-8859-1', 'multipart/form-data; boundary=x', undefined])(
       'refuses %s with 415 and stores nothing',

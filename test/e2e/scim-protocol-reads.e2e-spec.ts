@@ -247,7 +247,12 @@ describe.each(SCOPES)('SCIM reads at %s', (_scope, setUp) => {
       const second = await scim.get('/Users', { cursor: first.body.nextCursor, count: 3, sortBy: 'userName', sortOrder: 'descending' }).expect(200);
       expect(second.body.nextCursor).toBeUndefined();
       expect([...first.body.Resources, ...second.body.Resources].map((r: { userName: string }) => r.userName)).toEqual([
-        'Zoë@例え.jp', 'quote@x.com', 'okta-carol', 'bob@example.com', 'Alice@Example.com', '100%_sure@x.com',
+        'Zoë@例え.jp',
+        'quote@x.com',
+        'okta-carol',
+        'bob@example.com',
+        'Alice@Example.com',
+        '100%_sure@x.com',
       ]);
       expectScimError(await scim.get('/Users', { cursor: 'bm90LWEtY3Vyc29y' }), 400, 'invalidCursor');
       expectScimError(await scim.get('/Users', { cursor: '', startIndex: 2 }), 400, 'invalidValue');
@@ -327,11 +332,17 @@ describe.each(SCOPES)('SCIM reads at %s', (_scope, setUp) => {
 
     it('accepts a current If-Match, and every change moves meta.version on', async () => {
       const before = await scim.get(userPath('q-5')).expect(200);
-      await scim.patch(userPath('q-5'), patchOp({ op: 'replace', path: 'nickName', value: 'Q' })).set('If-Match', before.body.meta.version).expect(204);
+      await scim
+        .patch(userPath('q-5'), patchOp({ op: 'replace', path: 'nickName', value: 'Q' }))
+        .set('If-Match', before.body.meta.version)
+        .expect(204);
       const after = await scim.get(userPath('q-5')).expect(200);
       expect(after.body.nickName).toBe('Q');
       expect(after.body.meta.version).not.toBe(before.body.meta.version);
-      const put = await scim.put(userPath('q-5'), { ...after.body, nickName: 'Quinny' }).set('If-Match', after.body.meta.version).expect(200);
+      const put = await scim
+        .put(userPath('q-5'), { ...after.body, nickName: 'Quinny' })
+        .set('If-Match', after.body.meta.version)
+        .expect(200);
       expect(put.headers.etag).toBe(put.body.meta.version);
       expect(put.body.meta.version).not.toBe(after.body.meta.version);
       expectScimError(await scim.patch(userPath('q-5'), patchOp({ op: 'replace', path: 'nickName', value: 'x' })).set('If-Match', after.body.meta.version), 412);

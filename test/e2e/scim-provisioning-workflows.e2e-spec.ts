@@ -31,14 +31,7 @@ describe('SCIM provisioning workflows', () => {
     expect(await scimIdentity(t, g.id, userId)).toEqual({ externUid: body.externalId, active: true });
     expect(await samlIdentity(t, g.id, userId)).toBe(body.externalId);
     expect(await userIdByEmail(t, body.userName)).toBe(userId);
-    expect(await auditNames(t, userId)).toEqual([
-      'member_added',
-      'user_provisioned_by_scim',
-      'member_removed',
-      'user_deprovisioned_by_scim',
-      'member_added',
-      'user_reprovisioned_by_scim',
-    ]);
+    expect(await auditNames(t, userId)).toEqual(['member_added', 'user_provisioned_by_scim', 'member_removed', 'user_deprovisioned_by_scim', 'member_added', 'user_reprovisioned_by_scim']);
   });
 
   it('PATCH externalId moves the SCIM id and the SAML identity, and the old id is gone', async () => {
@@ -70,7 +63,7 @@ describe('SCIM provisioning workflows', () => {
     await scim.get(a.externalId).expect(200);
   });
 
-  it('refuses to deprovision the group\'s last Owner with 412 and keeps everything', async () => {
+  it("refuses to deprovision the group's last Owner with 412 and keeps everything", async () => {
     const g = await setUpGroup(t, 'lastowner');
     const scim = scimClient(t, g.base, g.scimToken);
     const body = oktaUser({ name: { formatted: 'Olive Owner' } });
@@ -180,7 +173,9 @@ describe('userName uniqueness within a scope', () => {
     expect(res.body).toMatchObject({ status: '409', scimType: 'uniqueness' });
     expect(await userIdByEmail(t, 'someone.else@acme.com')).toBeUndefined();
     const other = await setUpGroup(t, 'unique-names-2');
-    await scimClient(t, other.base, other.scimToken).create(oktaUser({ userName: 'shared.name@acme.com', emails: [{ value: 'third@acme.com', type: 'work' }] })).expect(201);
+    await scimClient(t, other.base, other.scimToken)
+      .create(oktaUser({ userName: 'shared.name@acme.com', emails: [{ value: 'third@acme.com', type: 'work' }] }))
+      .expect(201);
   });
 
   it('refuses to rename onto a userName another identity holds, by PATCH and by PUT', async () => {

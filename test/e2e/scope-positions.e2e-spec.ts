@@ -60,7 +60,10 @@ describe('scope row counts and deep-page positions', () => {
     );
     for (const table of ['scim_identities', 'members']) {
       const actual = await t.sql<{ scope_id: number; n: number }>(`SELECT COALESCE(group_id, 0) AS scope_id, COUNT(*) AS n FROM ${table} GROUP BY COALESCE(group_id, 0)`);
-      const kept = rows.filter((r) => r.table_name === table).map((r) => ({ scope_id: Number(r.scope_id), n: Number(r.row_count) })).filter((r) => r.n > 0);
+      const kept = rows
+        .filter((r) => r.table_name === table)
+        .map((r) => ({ scope_id: Number(r.scope_id), n: Number(r.row_count) }))
+        .filter((r) => r.n > 0);
       expect(kept.sort((a, b) => a.scope_id - b.scope_id)).toEqual(actual.map((r) => ({ scope_id: Number(r.scope_id), n: Number(r.n) })).sort((a, b) => a.scope_id - b.scope_id));
     }
   });

@@ -19,7 +19,12 @@ describe('smoke', () => {
     const res = await t.http().post(`${g.base}/Users`).set('Authorization', `Bearer ${g.scimToken}`).set('Content-Type', SCIM_JSON).send(JSON.stringify(user));
     expect(res.status).toBe(201);
     expect(res.body.id).toBe(user.externalId);
-    const list = await t.http().get(`${g.base}/Users`).query({ filter: `userName eq "${user.userName}"` }).set('Authorization', `Bearer ${g.scimToken}`).expect(200);
+    const list = await t
+      .http()
+      .get(`${g.base}/Users`)
+      .query({ filter: `userName eq "${user.userName}"` })
+      .set('Authorization', `Bearer ${g.scimToken}`)
+      .expect(200);
     expect(list.body.totalResults).toBe(1);
     const groups = await t.http().get('/api/v4/groups').set(adminAuth).expect(200);
     expect(groups.body).toHaveLength(1);

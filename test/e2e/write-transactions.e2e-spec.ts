@@ -34,8 +34,7 @@ describe('write transactions', () => {
   });
   afterAll(async () => t.close());
 
-  const names = async (prefix: string) =>
-    (await t.sql<{ name: string }>('SELECT name FROM groups WHERE path LIKE ? ORDER BY id', [`${prefix}%`])).map((r) => r.name);
+  const names = async (prefix: string) => (await t.sql<{ name: string }>('SELECT name FROM groups WHERE path LIKE ? ORDER BY id', [`${prefix}%`])).map((r) => r.name);
 
   it('commits hand-written statements and ORM calls of one transaction together', async () => {
     const id = await db.transaction(async (tx) => {

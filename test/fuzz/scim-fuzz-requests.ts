@@ -34,7 +34,7 @@ const HOSTILE_VALUES = [
   "' OR 1=1 --",
   '"; DROP TABLE users; --',
   "x' UNION SELECT token_digest FROM scim_tokens --",
-  'Robert\'); DROP TABLE scim_identities;--',
+  "Robert'); DROP TABLE scim_identities;--",
   '%',
   '_',
   '%_%',
@@ -60,10 +60,34 @@ const HOSTILE_VALUES = [
 ];
 
 const ATTRIBUTES = [
-  'userName', 'UserName', 'externalId', 'id', 'displayName', 'name.givenName', 'name.familyName', 'name.formatted', 'emails', 'emails.value',
-  'emails.type', 'emails.primary', 'active', 'meta.created', 'meta.lastModified', 'title', 'nickName', 'password', 'meta.version', 'groups',
-  'urn:ietf:params:scim:schemas:core:2.0:User:userName', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
-  'constructor', '__proto__', 'toString', 'x', 'name.__proto__', 'emails.constructor',
+  'userName',
+  'UserName',
+  'externalId',
+  'id',
+  'displayName',
+  'name.givenName',
+  'name.familyName',
+  'name.formatted',
+  'emails',
+  'emails.value',
+  'emails.type',
+  'emails.primary',
+  'active',
+  'meta.created',
+  'meta.lastModified',
+  'title',
+  'nickName',
+  'password',
+  'meta.version',
+  'groups',
+  'urn:ietf:params:scim:schemas:core:2.0:User:userName',
+  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+  'constructor',
+  '__proto__',
+  'toString',
+  'x',
+  'name.__proto__',
+  'emails.constructor',
 ];
 const OPERATORS = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'EQ', 'Co', 'xx', 'like', '=', '==', 'in', ''];
 
@@ -279,7 +303,10 @@ const enc = (value: string) => {
   try {
     return encodeURIComponent(value);
   } catch {
-    return value.split('').map((c) => (/[\ud800-\udfff]/.test(c) ? '%ED%A0%80' : encodeURIComponent(c))).join('');
+    return value
+      .split('')
+      .map((c) => (/[\ud800-\udfff]/.test(c) ? '%ED%A0%80' : encodeURIComponent(c)))
+      .join('');
   }
 };
 const json = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'null');
@@ -338,7 +365,10 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
     }
     case 6: {
       const method = writeMethod();
-      const valid = method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'ok' }] } : { schemas: [USER_SCHEMA], userName: `u8-${index}@fuzz.test`, externalId: `u8-${index}` };
+      const valid =
+        method === 'PATCH'
+          ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'ok' }] }
+          : { schemas: [USER_SCHEMA], userName: `u8-${index}@fuzz.test`, externalId: `u8-${index}` };
       return { category: 'invalid UTF-8', method, path: writeTo(method), headers: scimJson, body: withInvalidUtf8(r, JSON.stringify(valid)), write: true };
     }
     case 7:
@@ -346,14 +376,29 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
       const filter = hostileFilter(r);
       if (r.chance(0.5)) {
         // 5,000-deep parentheses stay under Node's 16 KiB header limit when sent unencoded.
-        const encoded = filter.length > 4000 ? filter.replace(/ /g, '%20').replace(/"/g, '%22').replace(/\u0000/g, '%00').replace(/[^\x21-\x7e]/gu, (c) => enc(c)) : enc(filter);
+        const encoded =
+          filter.length > 4000
+            ? filter
+                .replace(/ /g, '%20')
+                .replace(/"/g, '%22')
+                .replace(/\u0000/g, '%00')
+                .replace(/[^\x21-\x7e]/gu, (c) => enc(c))
+            : enc(filter);
         return { category: 'hostile filter (GET)', method: 'GET', path: `${usersPath}?filter=${encoded.slice(0, 14000)}`, headers: auth, write: false };
       }
-      return { category: 'hostile filter (.search)', method: 'POST', path: `${usersPath}/.search`, headers: scimJson, body: json({ schemas: [SEARCH], filter, startIndex: r.pick([1, -1, 'x', 1e300]), count: r.pick([0, 5, 1e9, -3]) }), write: false };
+      return {
+        category: 'hostile filter (.search)',
+        method: 'POST',
+        path: `${usersPath}/.search`,
+        headers: scimJson,
+        body: json({ schemas: [SEARCH], filter, startIndex: r.pick([1, -1, 'x', 1e300]), count: r.pick([0, 5, 1e9, -3]) }),
+        write: false,
+      };
     }
     case 9: {
       const method = r.pick(['GET', 'PUT', 'PATCH', 'DELETE']);
-      const body = method === 'PUT' ? json({ userName: 'nobody@fuzz.test' }) : method === 'PATCH' ? json({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }) : undefined;
+      const body =
+        method === 'PUT' ? json({ userName: 'nobody@fuzz.test' }) : method === 'PATCH' ? json({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }) : undefined;
       return { category: 'hostile id', method, path: `${usersPath}/${hostileId()}`, headers: body ? scimJson : auth, body, write: method !== 'GET' };
     }
     case 10: {
@@ -373,7 +418,14 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
       if (contentType !== '') headers['Content-Type'] = contentType;
       const valid = { schemas: [USER_SCHEMA], userName: `media${index}@fuzz.test`, externalId: `media-${index}` };
       const method = writeMethod();
-      return { category: 'wrong media type', method, path: writeTo(method), headers, body: json(method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] } : valid), write: true };
+      return {
+        category: 'wrong media type',
+        method,
+        path: writeTo(method),
+        headers,
+        body: json(method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] } : valid),
+        write: true,
+      };
     }
     case 11: {
       const headers: Record<string, string> = { ...scimJson, 'Content-Encoding': r.pick(['gzip', 'deflate', 'br', 'compress', 'x-unknown']) };
@@ -400,7 +452,14 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
         ['DELETE', `${base}/Users/${existing()}/x`, true],
       ];
       const [method, path, write] = r.pick(wrong);
-      return { category: 'wrong method or endpoint', method, path, headers: scimJson, body: method === 'GET' || method === 'OPTIONS' || method === 'TRACE' ? undefined : json({ schemas: [PATCH_OP], Operations: [] }), write };
+      return {
+        category: 'wrong method or endpoint',
+        method,
+        path,
+        headers: scimJson,
+        body: method === 'GET' || method === 'OPTIONS' || method === 'TRACE' ? undefined : json({ schemas: [PATCH_OP], Operations: [] }),
+        write,
+      };
     }
     case 13: {
       // Each costs a MiB on both ends of the loopback; a few dozen cover the case.
@@ -427,11 +486,29 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
     }
     case 15: {
       if (!r.chance(0.5)) break;
-      const authorization = r.pick([undefined, '', 'Bearer', 'Bearer ', 'non-token', `Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${target.otherToken}`, `Bearer ${target.token}x`, `bearer  ${'x'.repeat(5000)}`, `Token ${target.token}`]);
+      const authorization = r.pick([
+        undefined,
+        '',
+        'Bearer',
+        'Bearer ',
+        'non-token',
+        `Basic ${Buffer.from('a:b').toString('base64')}`,
+        `Bearer ${target.otherToken}`,
+        `Bearer ${target.token}x`,
+        `bearer  ${'x'.repeat(5000)}`,
+        `Token ${target.token}`,
+      ]);
       const headers: Record<string, string> = { 'Content-Type': 'application/scim+json' };
       if (authorization !== undefined) headers.Authorization = authorization;
       const method = r.pick(['GET', 'POST', 'DELETE']);
-      return { category: 'bad credentials', method, path: method === 'POST' ? usersPath : `${usersPath}/${existing()}`, headers, body: method === 'POST' ? json({ userName: `auth${index}@fuzz.test` }) : undefined, write: method !== 'GET' };
+      return {
+        category: 'bad credentials',
+        method,
+        path: method === 'POST' ? usersPath : `${usersPath}/${existing()}`,
+        headers,
+        body: method === 'POST' ? json({ userName: `auth${index}@fuzz.test` }) : undefined,
+        write: method !== 'GET',
+      };
     }
   }
   // Rarer categories fall back to a hostile filter.

@@ -96,7 +96,10 @@ describe('SCIM fuzz: malformed requests', () => {
     const g = await setUpGroup(t, 'fuzz.group');
     const i = await setUpInstance(t);
     const ids = { group: [] as string[], instance: [] as string[] };
-    for (const [scope, base, token] of [['group', g.base, g.scimToken], ['instance', i.base, i.scimToken]] as const) {
+    for (const [scope, base, token] of [
+      ['group', g.base, g.scimToken],
+      ['instance', i.base, i.scimToken],
+    ] as const) {
       const client = scimClient(t, base, token);
       for (let n = 0; n < 4; n++) {
         const id = `${scope}-person.${n}@fuzz.test`;
@@ -165,7 +168,13 @@ describe('SCIM fuzz: malformed requests', () => {
     const seconds = (Date.now() - started) / 1000;
     const summary = [...tally.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([category, statuses]) => `${category.padEnd(28)} ${[...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+      .map(
+        ([category, statuses]) =>
+          `${category.padEnd(28)} ${[...statuses.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' ')}`,
+      );
     console.log(`fuzz: ${REQUESTS} requests, seed ${SEED}, ${seconds.toFixed(1)} s, ${healthChecks + 1} health checks\n${summary.join('\n')}`);
 
     expect(failures).toEqual([]);

@@ -19,7 +19,12 @@ export interface GroupSetup {
 
 /** A group with SAML configured and a SCIM token, set up through the admin API like an owner would. */
 export async function setUpGroup(t: TestApp, path: string, saml: Record<string, unknown> = {}): Promise<GroupSetup> {
-  const group = await t.http().post('/api/v4/groups').set(adminAuth).send({ name: `Group ${path}`, path }).expect(201);
+  const group = await t
+    .http()
+    .post('/api/v4/groups')
+    .set(adminAuth)
+    .send({ name: `Group ${path}`, path })
+    .expect(201);
   await t
     .http()
     .put(`/api/v4/groups/${group.body.id}/saml_provider`)
@@ -32,7 +37,12 @@ export async function setUpGroup(t: TestApp, path: string, saml: Record<string, 
 
 /** The instance SAML provider and the instance SCIM token. */
 export async function setUpInstance(t: TestApp, saml: Record<string, unknown> = {}): Promise<{ scimToken: string; base: string }> {
-  await t.http().put('/api/v4/application/saml_provider').set(adminAuth).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT, ...saml }).expect(200);
+  await t
+    .http()
+    .put('/api/v4/application/saml_provider')
+    .set(adminAuth)
+    .send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT, ...saml })
+    .expect(200);
   const token = await t.http().post('/api/v4/application/scim_token').set(adminAuth).expect(201);
   return { scimToken: token.body.scim_token, base: '/api/scim/v2/application' };
 }

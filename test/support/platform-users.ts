@@ -3,7 +3,11 @@ import type { TestApp } from './test-app.js';
 
 /** An existing platform account (made by an admin, not by SCIM). */
 export async function createPlatformUser(t: TestApp, email: string, name = 'Existing Person'): Promise<number> {
-  const res = await t.http().post('/api/v4/users').set(adminAuth).send({ username: email.split('@')[0], name, email });
+  const res = await t
+    .http()
+    .post('/api/v4/users')
+    .set(adminAuth)
+    .send({ username: email.split('@')[0], name, email });
   if (res.status !== 201) throw new Error(`creating ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }
@@ -26,9 +30,7 @@ export async function membership(t: TestApp, groupId: number, userId: number): P
 
 export async function scimIdentity(t: TestApp, groupId: number | null, userId: number) {
   const rows = await t.sql<{ extern_uid: string; active: unknown }>(
-    groupId === null
-      ? 'SELECT extern_uid, active FROM scim_identities WHERE group_id IS NULL AND user_id = ?'
-      : 'SELECT extern_uid, active FROM scim_identities WHERE group_id = ? AND user_id = ?',
+    groupId === null ? 'SELECT extern_uid, active FROM scim_identities WHERE group_id IS NULL AND user_id = ?' : 'SELECT extern_uid, active FROM scim_identities WHERE group_id = ? AND user_id = ?',
     groupId === null ? [userId] : [groupId, userId],
   );
   return rows[0] ? { externUid: rows[0].extern_uid, active: Boolean(rows[0].active) } : null;
@@ -36,9 +38,7 @@ export async function scimIdentity(t: TestApp, groupId: number | null, userId: n
 
 export async function samlIdentity(t: TestApp, groupId: number | null, userId: number): Promise<string | null> {
   const rows = await t.sql<{ extern_uid: string }>(
-    groupId === null
-      ? 'SELECT extern_uid FROM saml_identities WHERE group_id IS NULL AND user_id = ?'
-      : 'SELECT extern_uid FROM saml_identities WHERE group_id = ? AND user_id = ?',
+    groupId === null ? 'SELECT extern_uid FROM saml_identities WHERE group_id IS NULL AND user_id = ?' : 'SELECT extern_uid FROM saml_identities WHERE group_id = ? AND user_id = ?',
     groupId === null ? [userId] : [groupId, userId],
   );
   return rows[0]?.extern_uid ?? null;

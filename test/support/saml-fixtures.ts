@@ -25,7 +25,11 @@ export async function provision(t: TestApp, g: GroupSetup, overrides: Record<str
 
 /** A platform account made by an admin (no identities anywhere). */
 export async function createAccount(t: TestApp, who: { username: string; email: string; name?: string }): Promise<number> {
-  const res = await t.http().post('/api/v4/users').set(adminAuth).send({ name: who.name ?? who.username, ...who });
+  const res = await t
+    .http()
+    .post('/api/v4/users')
+    .set(adminAuth)
+    .send({ name: who.name ?? who.username, ...who });
   if (res.status !== 201) throw new Error(`POST /api/v4/users failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }
@@ -79,10 +83,7 @@ export async function snapshot(t: TestApp): Promise<Snapshot> {
 
 /** The audit events (name and details) written after `afterId`. */
 export async function auditSince(t: TestApp, afterId: number): Promise<{ event_name: string; details: Record<string, unknown>; target_id: number | null }[]> {
-  const rows = await t.sql<{ event_name: string; details: string; target_id: number | null }>(
-    'SELECT event_name, details, target_id FROM audit_events WHERE id > ? ORDER BY id',
-    [afterId],
-  );
+  const rows = await t.sql<{ event_name: string; details: string; target_id: number | null }>('SELECT event_name, details, target_id FROM audit_events WHERE id > ? ORDER BY id', [afterId]);
   return rows.map((r) => ({ event_name: r.event_name, details: JSON.parse(r.details) as Record<string, unknown>, target_id: r.target_id === null ? null : Number(r.target_id) }));
 }
 

@@ -6,10 +6,21 @@ export function scimClient(t: TestApp, base: string, token: string) {
   const withAuth = <T extends { set(name: string, value: string): T }>(req: T) => req.set('Authorization', `Bearer ${token}`);
   return {
     list: (filter?: string, extra: Record<string, string | number> = {}) =>
-      withAuth(t.http().get(`${base}/Users`).query({ ...(filter ? { filter } : {}), ...extra })),
+      withAuth(
+        t
+          .http()
+          .get(`${base}/Users`)
+          .query({ ...(filter ? { filter } : {}), ...extra }),
+      ),
     get: (id: string) => withAuth(t.http().get(`${base}/Users/${encodeURIComponent(id)}`)),
-    create: (body: unknown) => withAuth(t.http().post(`${base}/Users`)).set('Content-Type', SCIM_JSON).send(JSON.stringify(body)),
-    put: (id: string, body: unknown) => withAuth(t.http().put(`${base}/Users/${encodeURIComponent(id)}`)).set('Content-Type', SCIM_JSON).send(JSON.stringify(body)),
+    create: (body: unknown) =>
+      withAuth(t.http().post(`${base}/Users`))
+        .set('Content-Type', SCIM_JSON)
+        .send(JSON.stringify(body)),
+    put: (id: string, body: unknown) =>
+      withAuth(t.http().put(`${base}/Users/${encodeURIComponent(id)}`))
+        .set('Content-Type', SCIM_JSON)
+        .send(JSON.stringify(body)),
     patch: (id: string, operations: unknown[]) =>
       withAuth(t.http().patch(`${base}/Users/${encodeURIComponent(id)}`))
         .set('Content-Type', SCIM_JSON)
@@ -32,8 +43,9 @@ export async function provisioningCounts(t: TestApp) {
 }
 
 export async function auditNames(t: TestApp, targetId?: number): Promise<string[]> {
-  const rows = targetId === undefined
-    ? await t.sql<{ event_name: string }>('SELECT event_name FROM audit_events ORDER BY id')
-    : await t.sql<{ event_name: string }>('SELECT event_name FROM audit_events WHERE target_id = ? ORDER BY id', [targetId]);
+  const rows =
+    targetId === undefined
+      ? await t.sql<{ event_name: string }>('SELECT event_name FROM audit_events ORDER BY id')
+      : await t.sql<{ event_name: string }>('SELECT event_name FROM audit_events WHERE target_id = ? ORDER BY id', [targetId]);
   return rows.map((r) => r.event_name);
 }

@@ -82,11 +82,6 @@ export function expectScimErrorBody(res: Response): void {
   if (!/^application\/scim\+json/.test(res.headers['content-type'] ?? '')) throw new Error(`not application/scim+json: ${summary}`);
   const body = res.body as Record<string, unknown>;
   const ok =
-    Array.isArray(body?.schemas) &&
-    body.schemas.length === 1 &&
-    body.schemas[0] === ERROR_SCHEMA &&
-    body.status === String(res.status) &&
-    typeof body.detail === 'string' &&
-    body.detail.length > 0;
+    Array.isArray(body?.schemas) && body.schemas.length === 1 && body.schemas[0] === ERROR_SCHEMA && body.status === String(res.status) && typeof body.detail === 'string' && body.detail.length > 0;
   if (!ok) throw new Error(`not a SCIM error body: ${summary}`);
 }

@@ -20,10 +20,7 @@ export async function seedIdentities(t: TestApp, groupId: number | null, count: 
       users.push(name, name, `Seed ${i}`, `${name}@seed.test`, `${name}@seed.test`, 'active', groupId, now, now);
     }
     await t.sql(`INSERT INTO users (username, username_lower, name, email, email_lower, state, is_admin, enterprise_group_id, created_at, updated_at) VALUES ${rows.join(', ')}`, users);
-    const ids = await t.sql<{ id: number; username: string }>(
-      `SELECT id, username FROM users WHERE username LIKE ? AND id NOT IN (SELECT user_id FROM scim_identities) ORDER BY id`,
-      [`${prefix}%`],
-    );
+    const ids = await t.sql<{ id: number; username: string }>(`SELECT id, username FROM users WHERE username LIKE ? AND id NOT IN (SELECT user_id FROM scim_identities) ORDER BY id`, [`${prefix}%`]);
     const identityRows: string[] = [];
     const params: unknown[] = [];
     for (const u of ids) {

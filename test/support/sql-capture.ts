@@ -44,7 +44,9 @@ export function captureReaderSql(t: TestApp): { queries: CapturedQuery[]; stop: 
 /** One line per plan node: SQLite's `detail` column or PostgreSQL's `QUERY PLAN` text. */
 export async function explain(t: TestApp, query: CapturedQuery, settings: string[] = []): Promise<string[]> {
   const db = t.app.get(Database);
-  const writer = (db as unknown as { writer: { createQueryRunner(): { connect(): Promise<unknown>; query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>; release(): Promise<void> } } }).writer;
+  const writer = (
+    db as unknown as { writer: { createQueryRunner(): { connect(): Promise<unknown>; query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>; release(): Promise<void> } } }
+  ).writer;
   const runner = writer.createQueryRunner();
   await runner.connect();
   try {

@@ -53,7 +53,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     database,
     sql: async <T>(query: string, params: unknown[] = []) => {
-      const text = database.kind === 'postgres' ? query.replace(/\?/g, (() => { let n = 0; return () => `$${++n}`; })()) : query;
+      const text =
+        database.kind === 'postgres'
+          ? query.replace(
+              /\?/g,
+              (() => {
+                let n = 0;
+                return () => `$${++n}`;
+              })(),
+            )
+          : query;
       return (await writer.query(text, params)) as T[];
     },
     flushLogs: () => app.get(ScimRequestLogService).flush(),

@@ -113,7 +113,9 @@ function assertionXml(sp: ServiceProvider, o: ResponseOptions, id: string, nameI
   ].join('');
   const attributes: Record<string, string | string[]> = { ...(email ? { email } : {}), ...(o.attributes ?? {}) };
   const attributeStatement = Object.keys(attributes).length
-    ? `<saml:AttributeStatement>${Object.entries(attributes).map(([k, v]) => attributeXml(k, v)).join('')}</saml:AttributeStatement>`
+    ? `<saml:AttributeStatement>${Object.entries(attributes)
+        .map(([k, v]) => attributeXml(k, v))
+        .join('')}</saml:AttributeStatement>`
     : '';
   return (
     `<saml:Assertion xmlns:saml="${SAML}" ID="${escapeXml(id)}" Version="2.0" IssueInstant="${iso(0, now)}">` +

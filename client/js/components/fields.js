@@ -16,9 +16,7 @@ function field(control, { label, help, name }, layout = 'stack') {
   };
   const labelEl = h('label', { for: id, class: 'field-label', text: label });
   const helpEl = help ? h('p', { class: 'field-help', id: helpId }, help) : null;
-  const wrap = layout === 'inline'
-    ? h('div', { class: 'field field-check' }, control, h('div', {}, labelEl, helpEl, error))
-    : h('div', { class: 'field' }, labelEl, control, helpEl, error);
+  const wrap = layout === 'inline' ? h('div', { class: 'field field-check' }, control, h('div', {}, labelEl, helpEl, error)) : h('div', { class: 'field' }, labelEl, control, helpEl, error);
   describe();
   return {
     wrap,

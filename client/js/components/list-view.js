@@ -36,11 +36,7 @@ export function listView({ load, columns, empty, caption, rowClass, expandable, 
     } catch (error) {
       if (isAbort(error)) return;
       status.textContent = '';
-      replace(
-        body,
-        errorNotice(error, what),
-        h('button', { type: 'button', class: 'button button-secondary', text: 'Try again', onclick: () => go(current) }),
-      );
+      replace(body, errorNotice(error, what), h('button', { type: 'button', class: 'button button-secondary', text: 'Try again', onclick: () => go(current) }));
       replace(pagerSlot);
     } finally {
       if (!signal.aborted) el.removeAttribute('aria-busy');

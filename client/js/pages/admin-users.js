@@ -80,7 +80,10 @@ export async function adminUsers(container, { signal }) {
           ),
       },
       { label: 'State', render: (u) => (u.state === 'active' ? badge('Active', 'success') : badge(u.state === 'blocked' ? 'Blocked' : u.state, 'danger')) },
-      { label: 'Enterprise', render: (u) => (u.enterprise_group_id ? h('span', { class: 'inline-row' }, badge('Enterprise', 'info'), scopeName(names, u.enterprise_group_id)) : h('span', { class: 'muted', text: 'No' })) },
+      {
+        label: 'Enterprise',
+        render: (u) => (u.enterprise_group_id ? h('span', { class: 'inline-row' }, badge('Enterprise', 'info'), scopeName(names, u.enterprise_group_id)) : h('span', { class: 'muted', text: 'No' })),
+      },
       { label: 'Created', render: (u) => time(u.created_at) },
     ],
     expandable: { label: 'Identities', render: (u) => identities(u.id, names) },

@@ -19,13 +19,22 @@ const SECTIONS = [
 export async function adminPage(main, { params, signal }) {
   const active = SECTIONS.find((s) => s.key === params.section) ?? SECTIONS[0];
   setTitle(active.label, 'Admin');
-  main.append(breadcrumbs([{ label: 'Admin area', href: '#/admin' }, { label: active.label }]), pageHeader({ title: 'Admin area', subtitle: 'Instance-wide provisioning, sign-in settings and accounts.' }));
+  main.append(
+    breadcrumbs([{ label: 'Admin area', href: '#/admin' }, { label: active.label }]),
+    pageHeader({ title: 'Admin area', subtitle: 'Instance-wide provisioning, sign-in settings and accounts.' }),
+  );
   if (!currentUser()?.is_admin) {
     main.append(h('div', { class: 'notice notice-error', role: 'alert' }, h('p', { text: 'Only instance administrators can open the admin area.' })));
     return;
   }
   const body = h('div', { class: 'section-stack' });
-  main.append(tabs(SECTIONS.map((s) => ({ label: s.label, href: `#/admin/${s.key}`, active: s.key === active.key })), 'Admin sections'), body);
+  main.append(
+    tabs(
+      SECTIONS.map((s) => ({ label: s.label, href: `#/admin/${s.key}`, active: s.key === active.key })),
+      'Admin sections',
+    ),
+    body,
+  );
   switch (active.key) {
     case 'scim-token':
       return scimTokenPanel(body, { endpoint: '/application/scim_token', providerEndpoint: '/application/saml_provider', signal, scope: 'instance' });

@@ -35,7 +35,10 @@ export const EVENT_NAMES = [
 ];
 
 export function eventLabel(name) {
-  const text = name.replace(/_/g, ' ').replace(/\bscim\b/g, 'SCIM').replace(/\bsaml\b/g, 'SAML');
+  const text = name
+    .replace(/_/g, ' ')
+    .replace(/\bscim\b/g, 'SCIM')
+    .replace(/\bsaml\b/g, 'SAML');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -56,9 +59,7 @@ function detailsCell(event) {
   return h(
     'dl',
     { class: 'details-list' },
-    entries.map(([key, value]) =>
-      h('div', {}, h('dt', { text: key.replace(/_/g, ' ') }), h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) })),
-    ),
+    entries.map(([key, value]) => h('div', {}, h('dt', { text: key.replace(/_/g, ' ') }), h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) }))),
   );
 }
 
@@ -84,7 +85,10 @@ export async function auditEventsView(container, { endpoint, signal, title = 'Au
     columns: [
       { label: 'Time', render: (e) => time(e.created_at), className: 'col-time' },
       { label: 'Event', render: (e) => h('div', { class: 'stack' }, h('span', { class: 'strong', text: eventLabel(e.event_name) }), h('span', { class: 'event-code', text: e.event_name })) },
-      { label: 'Author', render: (e) => (e.author?.id === null || e.author?.id === undefined ? h('span', { class: 'muted', text: e.author?.name || 'System' }) : h('span', { text: e.author.name })) },
+      {
+        label: 'Author',
+        render: (e) => (e.author?.id === null || e.author?.id === undefined ? h('span', { class: 'muted', text: e.author?.name || 'System' }) : h('span', { text: e.author.name })),
+      },
       { label: 'Target', render: targetCell },
       { label: 'Details', render: detailsCell, className: 'col-details' },
       { label: 'IP address', render: (e) => (e.ip_address ? code(e.ip_address) : dash()) },

@@ -67,7 +67,12 @@ function signInCell(m) {
     'div',
     { class: 'stack' },
     code(last.name_id),
-    h('span', { class: 'small muted' }, time(last.at), last.outcome && !/^(success|signed_in|ok|accepted)/.test(last.outcome) ? h('span', {}, ' · ', badge(outcomeLabel(last.outcome), 'warning')) : null),
+    h(
+      'span',
+      { class: 'small muted' },
+      time(last.at),
+      last.outcome && !/^(success|signed_in|ok|accepted)/.test(last.outcome) ? h('span', {}, ' · ', badge(outcomeLabel(last.outcome), 'warning')) : null,
+    ),
   );
 }
 

@@ -50,8 +50,8 @@ function newGroupForm(onCancel) {
     formError.replaceChildren();
     name.setError(null);
     path.setError(null);
-    if (!name.input.value.trim()) return name.setError('Enter a name for the group.'), name.input.focus();
-    if (!path.input.value.trim()) return path.setError('Enter a path for the group.'), path.input.focus();
+    if (!name.input.value.trim()) return (name.setError('Enter a name for the group.'), name.input.focus());
+    if (!path.input.value.trim()) return (path.setError('Enter a path for the group.'), path.input.focus());
     submit.disabled = true;
     try {
       const { data } = await api.post('/groups', { name: name.input.value.trim(), path: path.input.value.trim() });

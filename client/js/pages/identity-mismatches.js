@@ -99,7 +99,13 @@ export async function identityMismatches(container, { group, signal, query, onCo
       {
         label: 'Problem',
         className: 'col-problem',
-        render: (row) => h('div', { class: 'stack' }, badge(KIND_LABELS[row.kind] ?? row.kind, row.kind === 'saml_not_linked' || row.kind === 'scim_missing' ? 'warning' : 'danger'), h('p', { class: 'explanation', text: row.explanation })),
+        render: (row) =>
+          h(
+            'div',
+            { class: 'stack' },
+            badge(KIND_LABELS[row.kind] ?? row.kind, row.kind === 'saml_not_linked' || row.kind === 'scim_missing' ? 'warning' : 'danger'),
+            h('p', { class: 'explanation', text: row.explanation }),
+          ),
       },
       { label: 'Values', render: valuesCell, className: 'col-values' },
       { label: 'Suggested fix', className: 'col-fix', render: (row) => h('p', { class: 'fix', text: row.suggested_fix }) },

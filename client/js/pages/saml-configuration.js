@@ -22,7 +22,11 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
   // happens per group, so the instance has no service provider URLs to show.
   const spDetails = provider.sp_entity_id
     ? spSection(provider, who)
-    : h('div', { class: 'notice notice-info' }, h('p', { text: 'These settings apply to instance-level SCIM provisioning. People sign in through their group’s SAML SSO URL, so the instance has no service provider URLs of its own.' }));
+    : h(
+        'div',
+        { class: 'notice notice-info' },
+        h('p', { text: 'These settings apply to instance-level SCIM provisioning. People sign in through their group’s SAML SSO URL, so the instance has no service provider URLs of its own.' }),
+      );
   container.append(spDetails, providerForm(provider, endpoint, who));
 }
 
@@ -79,17 +83,7 @@ function providerForm(provider, endpoint, who) {
   const fields = [enabled, ssoUrl, certificate, enforced, role];
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
-  const form = h(
-    'form',
-    { class: 'form', novalidate: true },
-    enabled.wrap,
-    ssoUrl.wrap,
-    certificate.wrap,
-    enforced.wrap,
-    role.wrap,
-    formError,
-    h('div', { class: 'form-actions' }, submit),
-  );
+  const form = h('form', { class: 'form', novalidate: true }, enabled.wrap, ssoUrl.wrap, certificate.wrap, enforced.wrap, role.wrap, formError, h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     formError.replaceChildren();

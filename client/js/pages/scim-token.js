@@ -17,7 +17,12 @@ export async function scimTokenPanel(container, { endpoint, providerEndpoint, si
   try {
     [status, provider] = await Promise.all([
       api.get(endpoint, { signal }).then((r) => r.data),
-      providerEndpoint ? api.get(providerEndpoint, { signal }).then((r) => r.data, () => null) : null,
+      providerEndpoint
+        ? api.get(providerEndpoint, { signal }).then(
+            (r) => r.data,
+            () => null,
+          )
+        : null,
     ]);
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
@@ -107,7 +112,11 @@ export async function scimTokenPanel(container, { endpoint, providerEndpoint, si
         help: 'Enter it as the SCIM connector base URL (Okta) or Tenant URL (Entra ID).',
       }),
       provider && provider.configured === false
-        ? h('div', { class: 'notice notice-warning' }, h('p', { text: 'SAML SSO is not configured yet, so the SCIM API refuses every request. Configure it first (the Configuration tab for a group, SAML settings for the instance).' }))
+        ? h(
+            'div',
+            { class: 'notice notice-warning' },
+            h('p', { text: 'SAML SSO is not configured yet, so the SCIM API refuses every request. Configure it first (the Configuration tab for a group, SAML settings for the instance).' }),
+          )
         : null,
       statusSlot,
       errorSlot,

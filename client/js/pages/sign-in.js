@@ -25,12 +25,7 @@ export async function signInPage(main, { query }) {
   });
   token.input.required = true;
   const submit = h('button', { type: 'submit', class: 'button button-primary button-block', text: 'Sign in' });
-  const form = h(
-    'form',
-    { class: 'sign-in-form', novalidate: true },
-    token.wrap,
-    submit,
-  );
+  const form = h('form', { class: 'sign-in-form', novalidate: true }, token.wrap, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = token.input.value.trim();
@@ -48,11 +43,7 @@ export async function signInPage(main, { query }) {
       pendingTarget = null;
       navigate(target);
     } catch (error) {
-      token.setError(
-        error.status === 401
-          ? 'That token was not accepted. Check that you copied all of it and that it has not been revoked.'
-          : describeError(error),
-      );
+      token.setError(error.status === 401 ? 'That token was not accepted. Check that you copied all of it and that it has not been revoked.' : describeError(error));
       token.input.focus();
       token.input.select();
     } finally {

@@ -10,10 +10,7 @@ export class ScimUserNameUnique1763900000002 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.createIndex('scim_identities', new TableIndex({ name: 'uq_scim_identities_group_user_name', columnNames: ['group_id', 'user_name_lower'], isUnique: true }));
-    await q.createIndex(
-      'scim_identities',
-      new TableIndex({ name: 'uq_scim_identities_instance_user_name', columnNames: ['user_name_lower'], isUnique: true, where: 'group_id IS NULL' }),
-    );
+    await q.createIndex('scim_identities', new TableIndex({ name: 'uq_scim_identities_instance_user_name', columnNames: ['user_name_lower'], isUnique: true, where: 'group_id IS NULL' }));
   }
 
   async down(q: QueryRunner): Promise<void> {

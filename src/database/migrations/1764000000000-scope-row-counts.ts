@@ -46,12 +46,8 @@ export class ScopeRowCounts1764000000000 implements MigrationInterface {
           `SELECT '${table}', COALESCE("group_id", 0), COUNT(*), 0 FROM "${table}" GROUP BY COALESCE("group_id", 0)`,
       );
       if (postgres) {
-        await q.query(
-          `CREATE TRIGGER "trg_${table}_scope_count_insert" AFTER INSERT ON "${table}" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_scope_rows()`,
-        );
-        await q.query(
-          `CREATE TRIGGER "trg_${table}_scope_count_delete" AFTER DELETE ON "${table}" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_scope_rows()`,
-        );
+        await q.query(`CREATE TRIGGER "trg_${table}_scope_count_insert" AFTER INSERT ON "${table}" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_scope_rows()`);
+        await q.query(`CREATE TRIGGER "trg_${table}_scope_count_delete" AFTER DELETE ON "${table}" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_count_scope_rows()`);
         continue;
       }
       await q.query(`

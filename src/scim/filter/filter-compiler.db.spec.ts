@@ -73,16 +73,91 @@ interface Person {
 
 // Unicode, NULLs, an empty string, and `%`, `_`, `\` in values that LIKE must treat literally.
 const PEOPLE: Person[] = [
-  { id: 1, user: ['alice', 'alice@example.com'], ext: 'A1B2-C3', userName: 'Alice@Example.com', display: 'Alice Liddell', formatted: 'Alice Liddell', given: 'Alice', family: 'Liddell', active: true, updated: '2026-01-05T10:00:00.000Z', emails: [['Alice@Example.com', 'WORK', true], ['alice@home.org', 'home', false]] },
-  { id: 2, user: ['bob', 'bob@example.com'], ext: 'b-2', userName: 'bob@example.com', given: 'Bob', family: 'Builder', active: false, updated: '2026-02-01T00:00:00.000Z', emails: [['bob@example.com', null, true]] },
-  { id: 3, user: ['zoe', 'zoë@例え.jp'], ext: 'zoe-3', userName: 'Zoë@例え.jp', display: 'Zoë 山田', formatted: 'Zoë 山田', given: 'Zoë', family: '山田', active: true, emails: [['Zoë@例え.jp', 'work', true]] },
+  {
+    id: 1,
+    user: ['alice', 'alice@example.com'],
+    ext: 'A1B2-C3',
+    userName: 'Alice@Example.com',
+    display: 'Alice Liddell',
+    formatted: 'Alice Liddell',
+    given: 'Alice',
+    family: 'Liddell',
+    active: true,
+    updated: '2026-01-05T10:00:00.000Z',
+    emails: [
+      ['Alice@Example.com', 'WORK', true],
+      ['alice@home.org', 'home', false],
+    ],
+  },
+  {
+    id: 2,
+    user: ['bob', 'bob@example.com'],
+    ext: 'b-2',
+    userName: 'bob@example.com',
+    given: 'Bob',
+    family: 'Builder',
+    active: false,
+    updated: '2026-02-01T00:00:00.000Z',
+    emails: [['bob@example.com', null, true]],
+  },
+  {
+    id: 3,
+    user: ['zoe', 'zoë@例え.jp'],
+    ext: 'zoe-3',
+    userName: 'Zoë@例え.jp',
+    display: 'Zoë 山田',
+    formatted: 'Zoë 山田',
+    given: 'Zoë',
+    family: '山田',
+    active: true,
+    emails: [['Zoë@例え.jp', 'work', true]],
+  },
   { id: 4, ext: 'pct_4', userName: '100%_sure@x.com', display: '50% off_deal', family: "O'Brien", active: true, emails: [] },
   { id: 5, user: ['a_b', 'a_b@x.com'], ext: 'back\\slash', userName: 'a_b@x.com', display: 'a\\b', given: 'Ann', active: true, emails: [['a_b@x.com', 'other', false]] },
-  { id: 6, user: ['rocket', 'rocket@x.com'], ext: 'rocket-6', userName: 'rocket🚀@x.com', display: '🚀 Launch', given: 'Rocket', family: 'Man', active: true, emails: [['rocket🚀@x.com', 'work', true], ['rocket@x.com', 'work', false]] },
+  {
+    id: 6,
+    user: ['rocket', 'rocket@x.com'],
+    ext: 'rocket-6',
+    userName: 'rocket🚀@x.com',
+    display: '🚀 Launch',
+    given: 'Rocket',
+    family: 'Man',
+    active: true,
+    emails: [
+      ['rocket🚀@x.com', 'work', true],
+      ['rocket@x.com', 'work', false],
+    ],
+  },
   // Okta's userName is not the platform account's: found through the userName fallback.
-  { id: 7, user: ['carol', 'carol@corp.com'], ext: 'okta-00u7', userName: 'okta-id-7', display: 'Carol', given: 'Carol', family: 'Danvers', active: true, emails: [['carol.d@corp.com', 'work', true]] },
+  {
+    id: 7,
+    user: ['carol', 'carol@corp.com'],
+    ext: 'okta-00u7',
+    userName: 'okta-id-7',
+    display: 'Carol',
+    given: 'Carol',
+    family: 'Danvers',
+    active: true,
+    emails: [['carol.d@corp.com', 'work', true]],
+  },
   { id: 8, user: ['emile', 'emile@x.com'], ext: 'emile-8', userName: 'emile@x.com', display: '', given: 'Émile', family: 'Zola', active: true, emails: [] },
-  { id: 9, user: ['dave', 'dave@contoso.com'], ext: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef', userName: 'dave@contoso.com', display: 'Dave', formatted: 'Dave D', given: 'Dave', family: 'Employee', active: true, created: '2015-10-10T21:38:21.861Z', updated: '2015-10-11T00:00:00.000Z', emails: [['Dave@contoso.com', 'Work', true], ['dave@example.org', 'other', false]] },
+  {
+    id: 9,
+    user: ['dave', 'dave@contoso.com'],
+    ext: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+    userName: 'dave@contoso.com',
+    display: 'Dave',
+    formatted: 'Dave D',
+    given: 'Dave',
+    family: 'Employee',
+    active: true,
+    created: '2015-10-10T21:38:21.861Z',
+    updated: '2015-10-11T00:00:00.000Z',
+    emails: [
+      ['Dave@contoso.com', 'Work', true],
+      ['dave@example.org', 'other', false],
+    ],
+  },
   { id: 10, user: ['ab', 'ab@x.com'], ext: 'ab-10', userName: 'ab@x.com', display: 'ab', given: 'Ab', family: 'Employee', active: false, emails: [['ab@example.com', 'work', true]] },
   { id: 11, user: ['a-c', 'a-c@x.com'], ext: 'a-c-11', userName: 'a-c@x.com', display: 'a-c', given: 'x_y', family: 'Zz', active: true, emails: [['a-c@example.org', 'home', false]] },
   { id: 12, ext: 'X%Y', userName: 'x%y@x.com', display: 'x%y', given: 'X_Y', active: false, emails: [['x%y@x.com', null, false]] },
@@ -109,7 +184,10 @@ const PAGED: PagedPerson[] = Array.from({ length: 30 }, (_, k) => {
   if (k % 7 === 3) emails = [];
   else if (k % 5 === 4) emails = [[`u${id}@x.com`, 'work', true]];
   else {
-    emails = [[`r${id}@work.example`, 'work', true], [`r${id}@home.example`, 'home', false]];
+    emails = [
+      [`r${id}@work.example`, 'work', true],
+      [`r${id}@home.example`, 'home', false],
+    ];
     if (k % 3 === 0) emails.push([`r${id}.alt@x.com`, null, false]);
   }
   // userName and displayName orders are permutations of creation order (7 and 11 are coprime with 30).
@@ -127,20 +205,33 @@ async function loadFixtures(engine: Engine, collation?: string): Promise<void> {
   for (const p of PEOPLE) {
     if (p.user) await engine.query('INSERT INTO users VALUES (:id, :u, :e)', { id: p.id, u: lower(p.user[0]), e: lower(p.user[1]) });
     const created = p.created ?? `2026-01-${String(p.id).padStart(2, '0')}T10:00:00.000Z`;
-    await engine.query(
-      'INSERT INTO scim_identities VALUES (:id, 1, :user, :ext, :active, :userName, :display, :formatted, :given, :family, :created, :updated)',
-      { id: p.id, user: p.user ? p.id : null, ext: lower(p.ext), active: p.active, userName: lower(p.userName), display: lower(p.display), formatted: lower(p.formatted), given: lower(p.given), family: lower(p.family), created, updated: p.updated ?? created },
-    );
+    await engine.query('INSERT INTO scim_identities VALUES (:id, 1, :user, :ext, :active, :userName, :display, :formatted, :given, :family, :created, :updated)', {
+      id: p.id,
+      user: p.user ? p.id : null,
+      ext: lower(p.ext),
+      active: p.active,
+      userName: lower(p.userName),
+      display: lower(p.display),
+      formatted: lower(p.formatted),
+      given: lower(p.given),
+      family: lower(p.family),
+      created,
+      updated: p.updated ?? created,
+    });
     for (const [value, type, primary] of p.emails) {
       await engine.query('INSERT INTO scim_identity_emails VALUES (:id, :identity, :value, :type, :primary)', { id: ++emailId, identity: p.id, value: lower(value), type: lower(type), primary });
     }
   }
   for (const p of PAGED) {
     const created = `2026-03-01T10:00:${String(p.id - 100).padStart(2, '0')}.000Z`;
-    await engine.query(
-      'INSERT INTO scim_identities VALUES (:id, 2, NULL, :ext, :active, :userName, :display, NULL, NULL, NULL, :created, :created)',
-      { id: p.id, ext: `paged-${p.id}`, active: p.active, userName: p.userName, display: lower(p.display), created },
-    );
+    await engine.query('INSERT INTO scim_identities VALUES (:id, 2, NULL, :ext, :active, :userName, :display, NULL, NULL, NULL, :created, :created)', {
+      id: p.id,
+      ext: `paged-${p.id}`,
+      active: p.active,
+      userName: p.userName,
+      display: lower(p.display),
+      created,
+    });
     for (const [value, type, primary] of p.emails) {
       await engine.query('INSERT INTO scim_identity_emails VALUES (:id, :identity, :value, :type, :primary)', { id: ++emailId, identity: p.id, value: lower(value), type: lower(type), primary });
     }
@@ -421,7 +512,9 @@ describe.each(engines.map((engine) => [engine.dialect, engine] as const))('pagin
   it.each(PAGED_FILTERS.flatMap(([filter, matches]) => PAGED_ORDERS.map(([order, sortBy, sortOrder, compare]) => [filter, order, matches, sortBy, sortOrder, compare] as const)))(
     '%s in %s: pages of 1 and 4 hold each match once, in order, and COUNT agrees',
     async (filter, _order, matches, sortBy, sortOrder, compare) => {
-      const expected = PAGED.filter(matches).sort(compare).map((p) => p.id);
+      const expected = PAGED.filter(matches)
+        .sort(compare)
+        .map((p) => p.id);
       expect(expected.length).toBeGreaterThan(4);
       const { sql, params } = compileUserFilter(parseFilter(filter), { dialect: engine.dialect });
       const from = `FROM scim_identities i WHERE i.group_id = 2 AND (${sql})`;
@@ -439,21 +532,18 @@ describe.each(engines.map((engine) => [engine.dialect, engine] as const))('pagin
     },
   );
 
-  it.each(['r101@work.example', 'r102@home.example', 'u105@x.com', 'nobody@x.com'])(
-    'emails.value ne %j is emails[value ne …] and emails[not (value eq …)], and needs some email',
-    async (value) => {
-      const ids = async (filter: string) => {
-        const { sql, params } = compileUserFilter(parseFilter(filter), { dialect: engine.dialect });
-        return (await engine.query(`SELECT i.id FROM scim_identities i WHERE i.group_id = 2 AND (${sql}) ORDER BY i.id`, params)).map((row) => Number(row.id));
-      };
-      const expected = PAGED.filter((p) => hasEmail(p, ([v]) => v !== value)).map((p) => p.id);
-      expect(await ids(`emails.value ne "${value}"`)).toEqual(expected);
-      expect(await ids(`emails[value ne "${value}"]`)).toEqual(expected);
-      expect(await ids(`emails[not (value eq "${value}")]`)).toEqual(expected);
-      // The complement of ne: every email is the value (or there is none).
-      expect(await ids(`not (emails.value ne "${value}")`)).toEqual(PAGED.filter((p) => !expected.includes(p.id)).map((p) => p.id));
-    },
-  );
+  it.each(['r101@work.example', 'r102@home.example', 'u105@x.com', 'nobody@x.com'])('emails.value ne %j is emails[value ne …] and emails[not (value eq …)], and needs some email', async (value) => {
+    const ids = async (filter: string) => {
+      const { sql, params } = compileUserFilter(parseFilter(filter), { dialect: engine.dialect });
+      return (await engine.query(`SELECT i.id FROM scim_identities i WHERE i.group_id = 2 AND (${sql}) ORDER BY i.id`, params)).map((row) => Number(row.id));
+    };
+    const expected = PAGED.filter((p) => hasEmail(p, ([v]) => v !== value)).map((p) => p.id);
+    expect(await ids(`emails.value ne "${value}"`)).toEqual(expected);
+    expect(await ids(`emails[value ne "${value}"]`)).toEqual(expected);
+    expect(await ids(`emails[not (value eq "${value}")]`)).toEqual(expected);
+    // The complement of ne: every email is the value (or there is none).
+    expect(await ids(`not (emails.value ne "${value}")`)).toEqual(PAGED.filter((p) => !expected.includes(p.id)).map((p) => p.id));
+  });
 });
 
 describe('index use on SQLite', () => {

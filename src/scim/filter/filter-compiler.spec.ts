@@ -4,8 +4,7 @@ import { parseFilter } from './filter-parser.js';
 import { parseDateTime } from './filter-values.js';
 
 // The SQL text this compiler produces; the semantics are proven by executing it in filter-compiler.db.spec.ts.
-const compile = (filter: string, dialect: SqlDialect = 'sqlite', paramPrefix?: string) =>
-  compileUserFilter(parseFilter(filter), { dialect, paramPrefix });
+const compile = (filter: string, dialect: SqlDialect = 'sqlite', paramPrefix?: string) => compileUserFilter(parseFilter(filter), { dialect, paramPrefix });
 
 function compileError(filter: string): string {
   try {
@@ -67,8 +66,7 @@ describe('compileUserFilter: SQL text', () => {
   });
 
   // The correlated form: each identity's emails, found through the identity_id index.
-  const EACH = (n: number, condition: string) =>
-    `i.id IN (SELECT e${n}.identity_id FROM scim_identity_emails e${n} WHERE e${n}.identity_id = i.id AND ${condition})`;
+  const EACH = (n: number, condition: string) => `i.id IN (SELECT e${n}.identity_id FROM scim_identity_emails e${n} WHERE e${n}.identity_id = i.id AND ${condition})`;
 
   it('compiles emails filters to correlated id IN (…) subqueries with unique aliases, never EXISTS', () => {
     expect(compile('emails[type eq "Work" and value co "@X"] or emails.value co "a@x" or emails pr')).toEqual({
@@ -94,9 +92,7 @@ describe('compileUserFilter: SQL text', () => {
     const IN = (n: number, condition: string) => `i.id IN (SELECT e${n}.identity_id FROM scim_identity_emails e${n} WHERE ${condition})`;
     expect(compile('emails.value eq "A@X"')).toEqual({ sql: IN(0, 'e0.value_lower = :f0'), params: { f0: 'a@x' } });
     expect(compile('emails eq "a@x"').sql).toBe(IN(0, 'e0.value_lower = :f0'));
-    expect(compile('emails[value eq "a@x" and type eq "work"]').sql).toBe(
-      IN(0, '(e0.value_lower = :f0 AND (e0.type_lower IS NOT NULL AND e0.type_lower = :f1))'),
-    );
+    expect(compile('emails[value eq "a@x" and type eq "work"]').sql).toBe(IN(0, '(e0.value_lower = :f0 AND (e0.type_lower IS NOT NULL AND e0.type_lower = :f1))'));
     expect(compile('not (emails.value eq "a@x")').sql).toBe(`NOT (${IN(0, 'e0.value_lower = :f0')})`);
     // An equality under `or` or `not` does not bound the rows, so those stay correlated.
     expect(compile('emails[value eq "a" or type eq "b"]').sql).toBe(EACH(0, '(e0.value_lower = :f0 OR (e0.type_lower IS NOT NULL AND e0.type_lower = :f1))'));
@@ -112,9 +108,7 @@ describe('compileUserFilter: SQL text', () => {
     // A missing type is ne every value, per email as per identity.
     expect(compile('emails.type ne "work"').sql).toBe(EACH(0, 'NOT ((e0.type_lower IS NOT NULL AND e0.type_lower = :f0))'));
     expect(compile('emails.primary ne true')).toEqual({ sql: EACH(0, 'NOT (e0.is_primary = :f0)'), params: { f0: true } });
-    expect(compile('emails[type eq "work"].value ne "a@x"').sql).toBe(
-      EACH(0, '(e0.type_lower IS NOT NULL AND e0.type_lower = :f0) AND NOT (e0.value_lower = :f1)'),
-    );
+    expect(compile('emails[type eq "work"].value ne "a@x"').sql).toBe(EACH(0, '(e0.type_lower IS NOT NULL AND e0.type_lower = :f0) AND NOT (e0.value_lower = :f1)'));
     // not (…) stays the complement of its filter: "has no email a@x".
     expect(compile('not (emails.value ne "a@x")').sql).toBe(`NOT (${EACH(0, 'NOT (e0.value_lower = :f0)')})`);
     // ne null is pr: some email has a type.
@@ -123,8 +117,7 @@ describe('compileUserFilter: SQL text', () => {
 
   it('compiles the sub-attribute form into one subquery', () => {
     expect(compile('emails[type eq "work"].value eq "U@X.com"').sql).toBe(
-      'i.id IN (SELECT e0.identity_id FROM scim_identity_emails e0 WHERE ' +
-        '(e0.type_lower IS NOT NULL AND e0.type_lower = :f0) AND e0.value_lower = :f1)',
+      'i.id IN (SELECT e0.identity_id FROM scim_identity_emails e0 WHERE ' + '(e0.type_lower IS NOT NULL AND e0.type_lower = :f0) AND e0.value_lower = :f1)',
     );
   });
 
@@ -210,10 +203,7 @@ describe('compileUserFilter: errors', () => {
   it.each([
     ['title eq "x"', `Attribute "title" is not filterable; ${filterable}`],
     ['id eq "u1" and manager eq "m1"', 'Attribute "manager" is not filterable'],
-    [
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1"',
-      'Attribute "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber" is not filterable',
-    ],
+    ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1"', 'Attribute "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber" is not filterable'],
     ['urn:example:User:userName eq "x"', 'Attribute "urn:example:User:userName" is not filterable'],
     ['name eq "x"', 'Attribute "name" is not filterable'],
     ['emails[display eq "x"]', 'Attribute "emails.display" is not filterable'],
@@ -252,12 +242,23 @@ describe('parseDateTime', () => {
     expect(parseDateTime(input)).toEqual({ iso, inexact: false });
   });
 
-  it.each(['2023-02-29', '2026-13-01', '2026-00-10', '2026-11-31', '2026-11-22T24:00:00Z', '2026-11-22T10:60:00Z', '2026-11-22T10:00:60Z', '2026-11-22T10:00:00+25:00', '9999-12-31T23:00:00-05:00', '1', 'now', '2026-11-22 ', '+002026-11-22'])(
-    'refuses %j',
-    (input) => {
-      expect(parseDateTime(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '2023-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-11-31',
+    '2026-11-22T24:00:00Z',
+    '2026-11-22T10:60:00Z',
+    '2026-11-22T10:00:60Z',
+    '2026-11-22T10:00:00+25:00',
+    '9999-12-31T23:00:00-05:00',
+    '1',
+    'now',
+    '2026-11-22 ',
+    '+002026-11-22',
+  ])('refuses %j', (input) => {
+    expect(parseDateTime(input)).toBeUndefined();
+  });
 
   it('flags sub-millisecond digits', () => {
     expect(parseDateTime('2015-10-10T14:38:21.8617979-07:00')).toEqual({ iso: '2015-10-10T21:38:21.861Z', inexact: true });
@@ -295,21 +296,15 @@ describe('compileUserSort', () => {
     });
   });
 
-  it.each(['id', 'externalId', 'userName', 'displayName', 'name.givenName', 'name.familyName', 'meta.created', 'meta.lastModified'])(
-    'sorts by %s',
-    (sortBy) => {
-      expect(compileUserSort(sortBy, 'ascending', 'sqlite')).toHaveLength(2);
-    },
-  );
+  it.each(['id', 'externalId', 'userName', 'displayName', 'name.givenName', 'name.familyName', 'meta.created', 'meta.lastModified'])('sorts by %s', (sortBy) => {
+    expect(compileUserSort(sortBy, 'ascending', 'sqlite')).toHaveLength(2);
+  });
 
-  it.each(['title', 'emails', 'emails.value', 'active', 'name.formatted', 'urn:x:userName', 'userName; DROP TABLE users'])(
-    'refuses sortBy=%j with invalid_value',
-    (sortBy) => {
-      expect(() => compileUserSort(sortBy, undefined, 'sqlite')).toThrow(
-        expect.objectContaining({ code: 'invalid_value', message: expect.stringContaining('sortable attributes are id, externalId, userName, displayName') }),
-      );
-    },
-  );
+  it.each(['title', 'emails', 'emails.value', 'active', 'name.formatted', 'urn:x:userName', 'userName; DROP TABLE users'])('refuses sortBy=%j with invalid_value', (sortBy) => {
+    expect(() => compileUserSort(sortBy, undefined, 'sqlite')).toThrow(
+      expect.objectContaining({ code: 'invalid_value', message: expect.stringContaining('sortable attributes are id, externalId, userName, displayName') }),
+    );
+  });
 
   it('refuses an unknown sortOrder with invalid_value', () => {
     expect(() => compileUserSort('userName', 'up', 'sqlite')).toThrow(expect.objectContaining({ code: 'invalid_value' }));

@@ -4,13 +4,7 @@ import { invalidFilter, quote } from './filter-tokenizer.js';
 import { coerceBoolean, escapeGlob, escapeLike, parseDateTime } from './filter-values.js';
 import { normalizeForCompare } from './normalize.js';
 import { collateC, type SqlDialect } from './sql-dialect.js';
-import {
-  USER_FILTER_ATTRIBUTES,
-  filterableNames,
-  type FilterAttribute,
-  type FilterAttributeMap,
-  type MultiValuedTable,
-} from './user-filter-attributes.js';
+import { USER_FILTER_ATTRIBUTES, filterableNames, type FilterAttribute, type FilterAttributeMap, type MultiValuedTable } from './user-filter-attributes.js';
 
 export type { SqlDialect } from './sql-dialect.js';
 export { compileUserSort, compileSort, type SortTerm } from './sort-compiler.js';
@@ -179,9 +173,7 @@ class Compiler {
     }
     const parsed = typeof node.value === 'string' ? parseDateTime(node.value) : undefined;
     if (!parsed) {
-      throw invalidFilter(
-        `Attribute ${quote(attribute.path)} is a dateTime; expected a value such as "2026-11-22T10:00:00Z"`,
-      );
+      throw invalidFilter(`Attribute ${quote(attribute.path)} is a dateTime; expected a value such as "2026-11-22T10:00:00Z"`);
     }
     let op = node.op;
     if (parsed.inexact) {
@@ -327,9 +319,7 @@ class Compiler {
   /** Numbers each subquery's aliases, and enforces MAX_FILTER_SUBQUERIES. */
   private nextAlias(): number {
     if (this.aliasCount >= MAX_FILTER_SUBQUERIES) {
-      throw invalidFilter(
-        `Filter is too complex: more than ${MAX_FILTER_SUBQUERIES} conditions on emails or userName equality; split it into several requests`,
-      );
+      throw invalidFilter(`Filter is too complex: more than ${MAX_FILTER_SUBQUERIES} conditions on emails or userName equality; split it into several requests`);
     }
     return this.aliasCount++;
   }
@@ -346,8 +336,6 @@ class Compiler {
   }
 
   private notFilterable(written: string): DomainError {
-    return invalidFilter(
-      `Attribute ${quote(written)} is not filterable; filterable attributes are ${filterableNames(this.map).join(', ')}`,
-    );
+    return invalidFilter(`Attribute ${quote(written)} is not filterable; filterable attributes are ${filterableNames(this.map).join(', ')}`);
   }
 }

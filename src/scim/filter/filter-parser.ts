@@ -1,12 +1,4 @@
-import {
-  COMPARE_OPERATORS,
-  type AttrPath,
-  type CompareNode,
-  type CompareOperator,
-  type FilterNode,
-  type PresentNode,
-  type ValuePathNode,
-} from './filter-ast.js';
+import { COMPARE_OPERATORS, type AttrPath, type CompareNode, type CompareOperator, type FilterNode, type PresentNode, type ValuePathNode } from './filter-ast.js';
 import { invalidFilter, quote, tokenize, type Token } from './filter-tokenizer.js';
 
 /** scim-api.md / quality.md: "filter ≤ 4 KiB". */
@@ -148,10 +140,7 @@ class Parser {
     const opToken = this.peek();
     const op = opToken.type === 'word' ? opToken.text.toLowerCase() : '';
     if (!OPERATORS.has(op)) {
-      throw invalidFilter(
-        `Expected an operator after ${quote(pathToken.text)} at position ${opToken.pos}, ` +
-          `found ${describe(opToken)} (operators: ${OPERATOR_LIST})`,
-      );
+      throw invalidFilter(`Expected an operator after ${quote(pathToken.text)} at position ${opToken.pos}, ` + `found ${describe(opToken)} (operators: ${OPERATOR_LIST})`);
     }
     this.next();
     if (op === 'pr') return { kind: 'present', attr };
@@ -175,10 +164,7 @@ class Parser {
         return { value: t.text, raw: t.text };
       }
     }
-    throw invalidFilter(
-      `Expected a value after ${quote(opToken.text)} at position ${t.pos}, found ${describe(t)} ` +
-        '(a quoted string, a number, true, false or null)',
-    );
+    throw invalidFilter(`Expected a value after ${quote(opToken.text)} at position ${t.pos}, found ${describe(t)} ` + '(a quoted string, a number, true, false or null)');
   }
 }
 
@@ -188,10 +174,7 @@ function parseAttrPath(token: Token): AttrPath {
   const colon = text.lastIndexOf(':');
   const schema = colon >= 0 ? text.slice(0, colon) : undefined;
   const names = text.slice(colon + 1).split('.');
-  const valid =
-    (schema === undefined || /^urn:[^\s:]+(:[^\s:]+)*$/i.test(schema)) &&
-    names.length <= 2 &&
-    names.every((name) => ATTRNAME.test(name));
+  const valid = (schema === undefined || /^urn:[^\s:]+(:[^\s:]+)*$/i.test(schema)) && names.length <= 2 && names.every((name) => ATTRNAME.test(name));
   if (!valid) {
     throw invalidFilter(`Invalid attribute path ${quote(text)} at position ${token.pos}`);
   }

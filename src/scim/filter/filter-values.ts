@@ -11,8 +11,7 @@ export interface ParsedDateTime {
 }
 
 // xsd:dateTime (RFC 7643 §2.3.5), plus a date alone (midnight) and a space instead of "T".
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * Parses a filter's dateTime value. Stricter than `new Date(v)`, which rolls 2015-02-30 over to March and
@@ -22,9 +21,7 @@ const DATE_TIME =
 export function parseDateTime(value: string): ParsedDateTime | undefined {
   const m = DATE_TIME.exec(value);
   if (!m) return undefined;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) =>
-    part === undefined ? undefined : Number(part),
-  ) as number[];
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
   const fraction = m[7] ?? '';
   const monthDays = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   if (monthDays === undefined || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) {

@@ -13,20 +13,11 @@ export interface SortTerm {
  * RFC 7644 §3.4.2.3 sorting of Users by `sortBy` / `sortOrder` (scim-api.md "Reading"). Without sortBy the
  * order is creation order (`i.id`). Ties are broken by `i.id` in the same direction, so paging is stable.
  */
-export function compileUserSort(
-  sortBy: string | undefined,
-  sortOrder: string | undefined,
-  dialect: SqlDialect,
-): SortTerm[] {
+export function compileUserSort(sortBy: string | undefined, sortOrder: string | undefined, dialect: SqlDialect): SortTerm[] {
   return compileSort(USER_FILTER_ATTRIBUTES, sortBy, sortOrder, dialect);
 }
 
-export function compileSort(
-  map: FilterAttributeMap,
-  sortBy: string | undefined,
-  sortOrder: string | undefined,
-  dialect: SqlDialect,
-): SortTerm[] {
+export function compileSort(map: FilterAttributeMap, sortBy: string | undefined, sortOrder: string | undefined, dialect: SqlDialect): SortTerm[] {
   const direction = parseSortOrder(sortOrder);
   const id = `${map.rootAlias}.id`;
   if (sortBy === undefined || sortBy === '') return [{ expression: id, direction: 'ASC' }];

@@ -29,20 +29,14 @@ describe('Entra shapes without aadOptscim062020', () => {
   });
 
   it('replaces the work email and the family name in one request (F.64)', () => {
-    const doc = patch(
-      aliceDoc(),
-      { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@acme.com' },
-      { op: 'Replace', path: 'name.familyName', value: 'New' },
-    );
+    const doc = patch(aliceDoc(), { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@acme.com' }, { op: 'Replace', path: 'name.familyName', value: 'New' });
     expect(doc.emails).toEqual([{ value: 'new@acme.com', type: 'work', primary: true }]);
     expect(doc.name).toEqual({ formatted: 'Alice Liddell', givenName: 'Alice', familyName: 'New' });
   });
 
   it('adds a work email with Add emails[type eq "work"].value', () => {
     const { emails: _, ...noEmails } = aliceDoc();
-    expect(patch(noEmails, { op: 'Add', path: 'emails[type eq "work"].value', value: 'w@acme.com' }).emails).toEqual([
-      { type: 'work', value: 'w@acme.com' },
-    ]);
+    expect(patch(noEmails, { op: 'Add', path: 'emails[type eq "work"].value', value: 'w@acme.com' }).emails).toEqual([{ type: 'work', value: 'w@acme.com' }]);
   });
 
   it('adds name.givenName', () => {
@@ -50,11 +44,7 @@ describe('Entra shapes without aadOptscim062020', () => {
   });
 
   it('renames userName (F.65) and sets nickName with Add (F.66)', () => {
-    const doc = patch(
-      aliceDoc(),
-      { op: 'Replace', path: 'userName', value: 'renamed@acme.com' },
-      { op: 'Add', path: 'nickName', value: 'Babs' },
-    );
+    const doc = patch(aliceDoc(), { op: 'Replace', path: 'userName', value: 'renamed@acme.com' }, { op: 'Add', path: 'nickName', value: 'Babs' });
     expect(doc).toMatchObject({ userName: 'renamed@acme.com', nickName: 'Babs' });
   });
 
@@ -179,11 +169,7 @@ describe('pathless merges (RFC 7644 §3.5.2.1/§3.5.2.3)', () => {
 
 describe('enterprise extension paths', () => {
   it('replaces department (F.70) and employeeNumber through URN paths', () => {
-    const doc = patch(
-      aliceDoc(),
-      { op: 'Replace', path: `${ENT}:department`, value: 'R&D 2' },
-      { op: 'add', path: `${ENT.toLowerCase()}:EmployeeNumber`, value: '8' },
-    );
+    const doc = patch(aliceDoc(), { op: 'Replace', path: `${ENT}:department`, value: 'R&D 2' }, { op: 'add', path: `${ENT.toLowerCase()}:EmployeeNumber`, value: '8' });
     expect(ext(doc)).toMatchObject({ department: 'R&D 2', employeeNumber: '8' });
   });
 

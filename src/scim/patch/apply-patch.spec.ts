@@ -122,22 +122,38 @@ describe('applyPatch: paths', () => {
 
 describe('applyPatch: value-filtered paths', () => {
   it('replaces the value of the matching element only, keeping type and primary', () => {
-    const start = { ...aliceDoc(), emails: [{ value: 'a@acme.com', type: 'work', primary: true }, { value: 'a@home.net', type: 'home' }] };
+    const start = {
+      ...aliceDoc(),
+      emails: [
+        { value: 'a@acme.com', type: 'work', primary: true },
+        { value: 'a@home.net', type: 'home' },
+      ],
+    };
     const doc = patch(start, { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@acme.com' });
-    expect(doc.emails).toEqual([{ value: 'new@acme.com', type: 'work', primary: true }, { value: 'a@home.net', type: 'home' }]);
+    expect(doc.emails).toEqual([
+      { value: 'new@acme.com', type: 'work', primary: true },
+      { value: 'a@home.net', type: 'home' },
+    ]);
   });
 
   it('matches string filter values ignoring case', () => {
     const start = { ...aliceDoc(), emails: [{ value: 'a@acme.com', type: 'Work' }] };
-    expect(patch(start, { op: 'replace', path: 'emails[type eq "WORK"].value', value: 'b@acme.com' }).emails).toEqual([
-      { value: 'b@acme.com', type: 'Work' },
-    ]);
+    expect(patch(start, { op: 'replace', path: 'emails[type eq "WORK"].value', value: 'b@acme.com' }).emails).toEqual([{ value: 'b@acme.com', type: 'Work' }]);
   });
 
   it('selects by primary eq true', () => {
-    const start = { ...aliceDoc(), emails: [{ value: 'h@x', type: 'home' }, { value: 'w@x', type: 'work', primary: true }] };
+    const start = {
+      ...aliceDoc(),
+      emails: [
+        { value: 'h@x', type: 'home' },
+        { value: 'w@x', type: 'work', primary: true },
+      ],
+    };
     const doc = patch(start, { op: 'replace', path: 'emails[primary eq true].value', value: 'p@x' });
-    expect(doc.emails).toEqual([{ value: 'h@x', type: 'home' }, { value: 'p@x', type: 'work', primary: true }]);
+    expect(doc.emails).toEqual([
+      { value: 'h@x', type: 'home' },
+      { value: 'p@x', type: 'work', primary: true },
+    ]);
   });
 
   it('creates the element when a `type eq` filter matches nothing (Entra on users without a work email)', () => {
@@ -163,11 +179,23 @@ describe('applyPatch: value-filtered paths', () => {
   });
 
   it('replaces whole matching elements, keeping the filter type when the value omits it', () => {
-    const start = { ...aliceDoc(), phoneNumbers: [{ value: '+1', type: 'mobile' }, { value: '+2', type: 'work' }] };
+    const start = {
+      ...aliceDoc(),
+      phoneNumbers: [
+        { value: '+1', type: 'mobile' },
+        { value: '+2', type: 'work' },
+      ],
+    };
     const doc = patch(start, { op: 'replace', path: 'phoneNumbers[type eq "mobile"]', value: { value: '+3', display: 'cell' } });
-    expect(doc.phoneNumbers).toEqual([{ type: 'mobile', value: '+3', display: 'cell' }, { value: '+2', type: 'work' }]);
+    expect(doc.phoneNumbers).toEqual([
+      { type: 'mobile', value: '+3', display: 'cell' },
+      { value: '+2', type: 'work' },
+    ]);
     const fromList = patch(start, { op: 'replace', path: 'phoneNumbers[type eq "mobile"]', value: [{ value: '+4' }] });
-    expect(fromList.phoneNumbers).toEqual([{ type: 'mobile', value: '+4' }, { value: '+2', type: 'work' }]);
+    expect(fromList.phoneNumbers).toEqual([
+      { type: 'mobile', value: '+4' },
+      { value: '+2', type: 'work' },
+    ]);
   });
 
   it('merges into matching elements on add without a sub-attribute', () => {
@@ -177,28 +205,47 @@ describe('applyPatch: value-filtered paths', () => {
   });
 
   it('removes matching elements, and is a no-op when nothing matches', () => {
-    const start = { ...aliceDoc(), emails: [{ value: 'w@x', type: 'work' }, { value: 'h@x', type: 'home' }] };
+    const start = {
+      ...aliceDoc(),
+      emails: [
+        { value: 'w@x', type: 'work' },
+        { value: 'h@x', type: 'home' },
+      ],
+    };
     expect(patch(start, { op: 'remove', path: 'emails[type eq "work"]' }).emails).toEqual([{ value: 'h@x', type: 'home' }]);
     expect(patch(start, { op: 'remove', path: 'emails[type eq "other"]' })).toEqual(start);
     expect(patch(start, { op: 'remove', path: 'emails[type eq "work" or type eq "home"]' })).not.toHaveProperty('emails');
   });
 
   it('drops an element whose value is removed, but keeps one that loses another sub-attribute', () => {
-    const start = { ...aliceDoc(), emails: [{ value: 'w@x', type: 'work', primary: true }, { value: 'h@x', type: 'home' }] };
+    const start = {
+      ...aliceDoc(),
+      emails: [
+        { value: 'w@x', type: 'work', primary: true },
+        { value: 'h@x', type: 'home' },
+      ],
+    };
     expect(patch(start, { op: 'remove', path: 'emails[type eq "work"].value' }).emails).toEqual([{ value: 'h@x', type: 'home' }]);
     expect(patch(start, { op: 'remove', path: 'emails[type eq "work"].primary' }).emails).toEqual([
       { value: 'w@x', type: 'work' },
       { value: 'h@x', type: 'home' },
     ]);
-    expect(patch(start, { op: 'replace', path: 'emails[type eq "home"].value', value: '' }).emails).toEqual([
-      { value: 'w@x', type: 'work', primary: true },
-    ]);
+    expect(patch(start, { op: 'replace', path: 'emails[type eq "home"].value', value: '' }).emails).toEqual([{ value: 'w@x', type: 'work', primary: true }]);
   });
 
   it('sets primary false on the other elements when one becomes primary (RFC 7644 §3.5.2)', () => {
-    const start = { ...aliceDoc(), emails: [{ value: 'w@x', type: 'work', primary: true }, { value: 'h@x', type: 'home' }] };
+    const start = {
+      ...aliceDoc(),
+      emails: [
+        { value: 'w@x', type: 'work', primary: true },
+        { value: 'h@x', type: 'home' },
+      ],
+    };
     const doc = patch(start, { op: 'replace', path: 'emails[type eq "home"].primary', value: 'True' });
-    expect(doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home', primary: true }]);
+    expect(doc.emails).toEqual([
+      { value: 'w@x', type: 'work', primary: false },
+      { value: 'h@x', type: 'home', primary: true },
+    ]);
   });
 });
 
@@ -207,9 +254,15 @@ describe('applyPatch: multi-valued attributes without a filter', () => {
     const doc = patch(aliceDoc(), {
       op: 'add',
       path: 'emails',
-      value: [{ value: 'alice@acme.com', type: 'work', primary: true }, { value: 'a@home.net', type: 'home' }],
+      value: [
+        { value: 'alice@acme.com', type: 'work', primary: true },
+        { value: 'a@home.net', type: 'home' },
+      ],
     });
-    expect(doc.emails).toEqual([{ value: 'alice@acme.com', type: 'work', primary: true }, { value: 'a@home.net', type: 'home' }]);
+    expect(doc.emails).toEqual([
+      { value: 'alice@acme.com', type: 'work', primary: true },
+      { value: 'a@home.net', type: 'home' },
+    ]);
   });
 
   it('replaces the whole list on replace, and wraps a single object', () => {
@@ -226,7 +279,11 @@ describe('applyPatch: multi-valued attributes without a filter', () => {
   });
 
   it('clears with remove, "", null or an empty list on replace; add of [] changes nothing', () => {
-    for (const op of [{ op: 'remove', path: 'emails' }, { op: 'replace', path: 'emails', value: [] }, { op: 'replace', path: 'emails', value: null }]) {
+    for (const op of [
+      { op: 'remove', path: 'emails' },
+      { op: 'replace', path: 'emails', value: [] },
+      { op: 'replace', path: 'emails', value: null },
+    ]) {
       expect(patch(aliceDoc(), op)).not.toHaveProperty('emails');
     }
     expect(patch(aliceDoc(), { op: 'add', path: 'emails', value: [] })).toEqual(aliceDoc());

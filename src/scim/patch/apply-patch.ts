@@ -37,10 +37,7 @@ export function applyPatch(doc: ScimUserDoc, body: unknown): { doc: ScimUserDoc 
   if (!Array.isArray(operations) || operations.length === 0) syntax('"Operations" must be a non-empty array');
   const list = operations as unknown[];
   if (list.length > MAX_PATCH_OPERATIONS) {
-    throw new DomainError(
-      'too_many',
-      `a PATCH request may hold at most ${MAX_PATCH_OPERATIONS} operations; this one has ${list.length}`,
-    );
+    throw new DomainError('too_many', `a PATCH request may hold at most ${MAX_PATCH_OPERATIONS} operations; this one has ${list.length}`);
   }
   const next = structuredClone(doc);
   list.forEach((operation, index) => applyOperation(next, operation, index));

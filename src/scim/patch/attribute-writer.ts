@@ -4,26 +4,9 @@
  * string booleans coerced, nulls dropped, readOnly and writeOnly attributes kept out.
  */
 import { DomainError, isDomainError } from '../../common/domain-error.js';
-import {
-  CORE_USER,
-  findAttribute,
-  findSubAttribute,
-  type AttributeDefinition,
-  type SchemaDefinition,
-} from '../schema/user-schema.js';
+import { CORE_USER, findAttribute, findSubAttribute, type AttributeDefinition, type SchemaDefinition } from '../schema/user-schema.js';
 import { parsePatchPath, type AttributeTarget, type PatchTarget } from './patch-path.js';
-import {
-  deepEqual,
-  isEmptyCollection,
-  isNoValue,
-  isPlainObject,
-  keyOf,
-  own,
-  preview,
-  setOwn,
-  stripNulls,
-  type JsonObject,
-} from './user-doc.js';
+import { deepEqual, isEmptyCollection, isNoValue, isPlainObject, keyOf, own, preview, setOwn, stripNulls, type JsonObject } from './user-doc.js';
 import { filterEqualities, matchesValueFilter } from './value-filter.js';
 
 export type PatchOpName = 'add' | 'replace' | 'remove';
@@ -53,13 +36,7 @@ function checkCount(def: AttributeDefinition | undefined, list: unknown[], label
 }
 
 /** A pathless value object (RFC 7644 §3.5.2.1/§3.5.2.3), or a POST/PUT body: every key is a path. */
-export function writeObject(
-  doc: JsonObject,
-  value: unknown,
-  op: 'add' | 'replace',
-  mode: WriteMode,
-  schema?: SchemaDefinition,
-): void {
+export function writeObject(doc: JsonObject, value: unknown, op: 'add' | 'replace', mode: WriteMode, schema?: SchemaDefinition): void {
   if (!isPlainObject(value)) {
     invalidValue(`the value must be an object of attributes, got ${preview(value)}`);
     return;
@@ -82,13 +59,7 @@ export function writeObject(
   }
 }
 
-export function writeTarget(
-  doc: JsonObject,
-  target: PatchTarget,
-  op: PatchOpName,
-  value: unknown,
-  mode: WriteMode,
-): void {
+export function writeTarget(doc: JsonObject, target: PatchTarget, op: PatchOpName, value: unknown, mode: WriteMode): void {
   if (target.kind === 'schema') {
     if (op !== 'remove' && !isNoValue(value)) return writeObject(doc, value, op, mode, target.schema);
     if (target.schema === CORE_USER) throw new DomainError('invalid_path', 'the core User schema cannot be removed');
@@ -119,12 +90,7 @@ function admit(doc: JsonObject, t: AttributeTarget, value: unknown, mode: WriteM
     if (mode === 'document') return undefined;
     return { ...t, name: 'externalId', def: findAttribute('externalId')!.attribute };
   }
-  const readOnly =
-    t.def?.mutability === 'readOnly'
-      ? t.name
-      : t.sub?.def?.mutability === 'readOnly'
-        ? `${t.name}.${t.sub.name}`
-        : undefined;
+  const readOnly = t.def?.mutability === 'readOnly' ? t.name : t.sub?.def?.mutability === 'readOnly' ? `${t.name}.${t.sub.name}` : undefined;
   if (readOnly === undefined) return t;
   if (mode === 'document') return undefined;
   throw new DomainError('mutability', `"${readOnly}" is readOnly and cannot be changed`);
@@ -136,15 +102,15 @@ function writeWhole(doc: JsonObject, t: AttributeTarget, op: PatchOpName, value:
   if (op === 'remove' && multi && !isNoValue(value) && Array.isArray(current)) {
     // Entra's removal shape `{"op":"Remove","path":"members","value":[{"value":"…"}]}`: the listed values go.
     const wanted = normalizeList(t.def, value, t.name);
-    return write(doc, t, current.filter((el) => !wanted.some((w) => contains(el, w))));
+    return write(
+      doc,
+      t,
+      current.filter((el) => !wanted.some((w) => contains(el, w))),
+    );
   }
   if (op === 'remove' || isNoValue(value)) {
     if (mode === 'patch' && t.container === undefined && (t.name === 'userName' || t.name === 'externalId')) {
-      invalidValue(
-        t.name === 'userName'
-          ? 'userName is required and cannot be removed'
-          : "externalId is the identity's extern_uid and cannot be removed",
-      );
+      invalidValue(t.name === 'userName' ? 'userName is required and cannot be removed' : "externalId is the identity's extern_uid and cannot be removed");
     }
     return write(doc, t, undefined);
   }
@@ -152,9 +118,7 @@ function writeWhole(doc: JsonObject, t: AttributeTarget, op: PatchOpName, value:
     const items = normalizeList(t.def, value, t.name);
     if (op === 'add' && Array.isArray(current)) {
       // RFC 7644 §3.5.2.1: add appends to a multi-valued attribute; an exact duplicate is not added twice.
-      const added = items.filter(
-        (item, i) => !current.some((e) => deepEqual(e, item)) && items.findIndex((o) => deepEqual(o, item)) === i,
-      );
+      const added = items.filter((item, i) => !current.some((e) => deepEqual(e, item)) && items.findIndex((o) => deepEqual(o, item)) === i);
       const merged = [...current, ...added];
       demoteOtherPrimaries(merged, added);
       return write(doc, t, merged);
@@ -205,7 +169,11 @@ function writeFiltered(doc: JsonObject, t: AttributeTarget, op: PatchOpName, val
   if (op === 'remove' || isNoValue(value)) {
     // Removing what is not there is a no-op, so an IdP's retried removal still succeeds.
     if (t.sub) return write(doc, t, clearSub(t, elements, matches));
-    return write(doc, t, elements.filter((el) => !matches.includes(el as JsonObject)));
+    return write(
+      doc,
+      t,
+      elements.filter((el) => !matches.includes(el as JsonObject)),
+    );
   }
   const pinned = filterEqualities(t.filter!);
   const base = (): JsonObject => (pinned ? elementOf(t.def, pinned, t.name) : {});
@@ -218,10 +186,7 @@ function writeFiltered(doc: JsonObject, t: AttributeTarget, op: PatchOpName, val
     // RFC 7644 §3.5.2.3 says noTarget, but Entra sends `Replace emails[type eq "work"].value` to users
     // with no work email yet (idp-clients.md §5 F.71): a filter that pins the element down creates it.
     if (!pinned) {
-      throw new DomainError(
-        'no_target',
-        `no value of "${t.name}" matches the filter, and the filter does not describe a new one`,
-      );
+      throw new DomainError('no_target', `no value of "${t.name}" matches the filter, and the filter does not describe a new one`);
     }
     const created = base();
     if (t.sub) setOwn(created, subKey(created, t), v);
@@ -348,12 +313,7 @@ function complexShape(def: AttributeDefinition, value: unknown, label: string): 
   return invalidValue(`${label} must be an object, got ${preview(value)}`);
 }
 
-function mergeComplex(
-  def: AttributeDefinition | undefined,
-  target: JsonObject,
-  source: JsonObject,
-  label: string,
-): void {
+function mergeComplex(def: AttributeDefinition | undefined, target: JsonObject, source: JsonObject, label: string): void {
   for (const [k, v] of Object.entries(source)) {
     const sub = def ? findSubAttribute(def, k) : undefined;
     if (sub?.mutability === 'readOnly') continue; // e.g. manager.displayName: the server's to fill in

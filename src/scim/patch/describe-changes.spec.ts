@@ -51,10 +51,6 @@ describe('describeChanges', () => {
     const after = patch(aliceDoc(), { op: 'replace', path: `${ENT}:department`, value: 'Ops' }, { op: 'remove', path: `${ENT}:manager` });
     expect(describeChanges(aliceDoc(), after).changedAttributes).toEqual([`${ENT}:department`, `${ENT}:manager`]);
     const { [ENT]: _, ...without } = aliceDoc();
-    expect(describeChanges(without, aliceDoc()).changedAttributes).toEqual([
-      `${ENT}:department`,
-      `${ENT}:employeeNumber`,
-      `${ENT}:manager`,
-    ]);
+    expect(describeChanges(without, aliceDoc()).changedAttributes).toEqual([`${ENT}:department`, `${ENT}:employeeNumber`, `${ENT}:manager`]);
   });
 });

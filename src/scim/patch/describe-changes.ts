@@ -17,8 +17,7 @@ export interface UserDocChanges {
 
 const PROFILE_ATTRIBUTES = ['userName', 'name', 'displayName', 'emails'];
 
-const keysOf = (...objects: unknown[]) =>
-  new Set(objects.flatMap((o) => (isPlainObject(o) ? Object.keys(o) : [])));
+const keysOf = (...objects: unknown[]) => new Set(objects.flatMap((o) => (isPlainObject(o) ? Object.keys(o) : [])));
 
 export function describeChanges(before: ScimUserDoc, after: ScimUserDoc): UserDocChanges {
   const changed = new Set<string>();

@@ -4,14 +4,7 @@
  * `urn:…:enterprise:2.0:User:employeeNumber`) resolved against the User schema and a stored doc.
  */
 import { DomainError } from '../../common/domain-error.js';
-import {
-  CORE_USER,
-  USER_SCHEMAS,
-  findAttribute,
-  findSubAttribute,
-  type AttributeDefinition,
-  type SchemaDefinition,
-} from '../schema/user-schema.js';
+import { CORE_USER, USER_SCHEMAS, findAttribute, findSubAttribute, type AttributeDefinition, type SchemaDefinition } from '../schema/user-schema.js';
 import { isPlainObject, keyOf, own, type JsonObject } from './user-doc.js';
 import { parseValueFilter, type ValueFilter } from './value-filter.js';
 
@@ -137,13 +130,7 @@ export function parsePatchPath(raw: string, doc: JsonObject, value?: unknown): P
   return target(container, name, undefined, filterText, subName);
 }
 
-function target(
-  container: string | undefined,
-  name: string,
-  def: AttributeDefinition | undefined,
-  filterText: string | undefined,
-  subName: string | undefined,
-): AttributeTarget {
+function target(container: string | undefined, name: string, def: AttributeDefinition | undefined, filterText: string | undefined, subName: string | undefined): AttributeTarget {
   if (filterText !== undefined && def && !def.multiValued) {
     invalid(`"${name}" is not multi-valued, so it cannot take a filter`);
   }

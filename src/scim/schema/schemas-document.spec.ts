@@ -1,12 +1,4 @@
-import {
-  discoveryListResponse,
-  findResourceType,
-  findSchemaResource,
-  renderResourceTypes,
-  renderSchemas,
-  renderServiceProviderConfig,
-  type RenderedAttribute,
-} from './schemas-document.js';
+import { discoveryListResponse, findResourceType, findSchemaResource, renderResourceTypes, renderSchemas, renderServiceProviderConfig, type RenderedAttribute } from './schemas-document.js';
 import { DEFAULT_COUNT, MAX_COUNT } from '../list-request.js';
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from './user-schema.js';
 
@@ -70,9 +62,7 @@ describe('/Schemas', () => {
 
   it('uses camelCase characteristic values', () => {
     const values = new Set(attributes.flatMap((a) => [a.mutability, a.returned, a.uniqueness]));
-    expect([...values].sort()).toEqual(
-      expect.arrayContaining(['default', 'never', 'none', 'readOnly', 'readWrite', 'server', 'writeOnly']),
-    );
+    expect([...values].sort()).toEqual(expect.arrayContaining(['default', 'never', 'none', 'readOnly', 'readWrite', 'server', 'writeOnly']));
     for (const v of values) expect(v).toMatch(/^[a-z][a-zA-Z]*$/);
   });
 
@@ -134,9 +124,7 @@ describe('/ServiceProviderConfig', () => {
   });
 
   it('declares the bearer token as the primary authentication scheme', () => {
-    expect(config.authenticationSchemes).toEqual([
-      expect.objectContaining({ type: 'oauthbearertoken', name: 'OAuth Bearer Token', primary: true }),
-    ]);
+    expect(config.authenticationSchemes).toEqual([expect.objectContaining({ type: 'oauthbearertoken', name: 'OAuth Bearer Token', primary: true })]);
     expect(config.authenticationSchemes[0].description.length).toBeGreaterThan(0);
   });
 

@@ -3,18 +3,11 @@
  * `/Schemas` without `null` values and with camelCase characteristic values (idp-clients.md §2.5
  * item 12), so every document is built from explicit literals, never from optional fields.
  */
-import {
-  CORE_USER_SCHEMA,
-  ENTERPRISE_USER_SCHEMA,
-  USER_SCHEMAS,
-  type AttributeDefinition,
-  type SchemaDefinition,
-} from './user-schema.js';
+import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, USER_SCHEMAS, type AttributeDefinition, type SchemaDefinition } from './user-schema.js';
 
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
-export const SERVICE_PROVIDER_CONFIG_SCHEMA =
-  'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+export const SERVICE_PROVIDER_CONFIG_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 /** scim-api.md "Media types" / quality.md: bodies over 1 MiB are refused with 413. */
@@ -150,9 +143,7 @@ export function renderServiceProviderConfig(baseUrl: string) {
       {
         type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
-        description:
-          "Authentication with the group's (or the instance's) SCIM token in an " +
-          '"Authorization: Bearer <token>" header.',
+        description: "Authentication with the group's (or the instance's) SCIM token in an " + '"Authorization: Bearer <token>" header.',
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
         primary: true,
       },

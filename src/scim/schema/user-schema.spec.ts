@@ -1,35 +1,41 @@
-import {
-  CORE_USER,
-  CORE_USER_SCHEMA,
-  ENTERPRISE_USER,
-  ENTERPRISE_USER_SCHEMA,
-  findAttribute,
-  resolveAttribute,
-  type AttributeDefinition,
-} from './user-schema.js';
+import { CORE_USER, CORE_USER_SCHEMA, ENTERPRISE_USER, ENTERPRISE_USER_SCHEMA, findAttribute, resolveAttribute, type AttributeDefinition } from './user-schema.js';
 
 const names = (attrs: readonly AttributeDefinition[]) => attrs.map((a) => a.name);
 
 describe('User schema definitions', () => {
   it('lists every RFC 7643 §4.1 core User attribute', () => {
     expect(names(CORE_USER.attributes)).toEqual([
-      'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType',
-      'preferredLanguage', 'locale', 'timezone', 'active', 'password', 'emails', 'phoneNumbers',
-      'ims', 'photos', 'addresses', 'groups', 'entitlements', 'roles', 'x509Certificates',
+      'userName',
+      'name',
+      'displayName',
+      'nickName',
+      'profileUrl',
+      'title',
+      'userType',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'active',
+      'password',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
     ]);
   });
 
   it('lists every RFC 7643 §4.3 enterprise attribute, manager with value/$ref/displayName', () => {
-    expect(names(ENTERPRISE_USER.attributes)).toEqual([
-      'employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager',
-    ]);
+    expect(names(ENTERPRISE_USER.attributes)).toEqual(['employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager']);
     expect(names(findAttribute('manager')!.attribute.subAttributes!)).toEqual(['value', '$ref', 'displayName']);
   });
 
   it('gives name all six sub-attributes', () => {
-    expect(names(findAttribute('name')!.attribute.subAttributes!)).toEqual([
-      'formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix',
-    ]);
+    expect(names(findAttribute('name')!.attribute.subAttributes!)).toEqual(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
   });
 
   it('marks userName required, caseExact false, unique on the server', () => {

@@ -8,15 +8,7 @@
 export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'binary'
-  | 'reference'
-  | 'complex';
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'binary' | 'reference' | 'complex';
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
 export type Uniqueness = 'none' | 'server' | 'global';
@@ -57,12 +49,7 @@ export interface SchemaDefinition {
 
 type Overrides = Partial<Omit<AttributeDefinition, 'name' | 'type' | 'description'>>;
 
-function attr(
-  name: string,
-  type: AttributeType,
-  description: string,
-  overrides: Overrides = {},
-): AttributeDefinition {
+function attr(name: string, type: AttributeType, description: string, overrides: Overrides = {}): AttributeDefinition {
   return {
     name,
     type,
@@ -85,11 +72,7 @@ const str = (name: string, description: string, o: Overrides = {}) => attr(name,
  * The value/display/type/primary quartet RFC 7643 §2.4 gives multi-valued attributes; `value`'s
  * type and the canonical `type` values differ per attribute.
  */
-function multiValued(
-  name: string,
-  description: string,
-  opts: { valueType?: AttributeType; types?: readonly string[]; mutability?: Mutability; valueMaxLength?: number } = {},
-): AttributeDefinition {
+function multiValued(name: string, description: string, opts: { valueType?: AttributeType; types?: readonly string[]; mutability?: Mutability; valueMaxLength?: number } = {}): AttributeDefinition {
   const mutability = opts.mutability ?? 'readWrite';
   const sub = (a: AttributeDefinition) => ({ ...a, mutability });
   return attr(name, 'complex', description, {
@@ -107,9 +90,7 @@ function multiValued(
           ...(opts.types ? { canonicalValues: opts.types } : {}),
         }),
       ),
-      sub(
-        attr('primary', 'boolean', `Whether this is the primary ${name} entry; true at most once.`),
-      ),
+      sub(attr('primary', 'boolean', `Whether this is the primary ${name} entry; true at most once.`)),
     ],
   });
 }
@@ -165,10 +146,10 @@ export const CORE_USER: SchemaDefinition = {
     str('displayName', 'The name of the User, suitable for display to end-users.'),
     str('nickName', 'The casual way to address the user.'),
     attr('profileUrl', 'reference', "A URI of the user's online profile."),
-    str('title', "The user's title, such as \"Vice President\"."),
+    str('title', 'The user\'s title, such as "Vice President".'),
     str('userType', 'The relationship between the organization and the user, e.g. "Employee".'),
     str('preferredLanguage', "The user's preferred written or spoken language (RFC 7231 §5.3.5)."),
-    str('locale', "The user's default location, e.g. \"en-US\" (RFC 5646)."),
+    str('locale', 'The user\'s default location, e.g. "en-US" (RFC 5646).'),
     str('timezone', 'The user\'s time zone in IANA format, e.g. "America/Los_Angeles".'),
     attr('active', 'boolean', "The user's administrative status."),
     // RFC 7643 §4.1.1: never returned; Roster discards it on arrival as well.
@@ -280,10 +261,7 @@ export function findSchema(urn: string): SchemaDefinition | undefined {
  * then the enterprise extension: RFC 7644 §3.10 only says extension names SHOULD be qualified, and
  * Entra's older manager mapping sends the bare path `manager`.
  */
-export function findAttribute(
-  name: string,
-  schemaUrn?: string,
-): { schema: SchemaDefinition; attribute: AttributeDefinition } | undefined {
+export function findAttribute(name: string, schemaUrn?: string): { schema: SchemaDefinition; attribute: AttributeDefinition } | undefined {
   const only = schemaUrn === undefined ? undefined : findSchema(schemaUrn);
   if (schemaUrn !== undefined && !only) return undefined;
   const schemas = only ? [only] : USER_SCHEMAS;
@@ -295,10 +273,7 @@ export function findAttribute(
   return undefined;
 }
 
-export function findSubAttribute(
-  attribute: AttributeDefinition,
-  name: string,
-): AttributeDefinition | undefined {
+export function findSubAttribute(attribute: AttributeDefinition, name: string): AttributeDefinition | undefined {
   return attribute.subAttributes?.find((a) => eqi(a.name, name));
 }
 
@@ -322,9 +297,7 @@ export function resolveAttribute(path: string): ResolvedAttribute | undefined {
   if (!found) return undefined;
   const subAttribute = parts.length === 2 ? findSubAttribute(found.attribute, parts[1]) : undefined;
   if (parts.length === 2 && !subAttribute) return undefined;
-  const canonicalName = subAttribute
-    ? `${found.attribute.name}.${subAttribute.name}`
-    : found.attribute.name;
+  const canonicalName = subAttribute ? `${found.attribute.name}.${subAttribute.name}` : found.attribute.name;
   return {
     schema: found.schema,
     attribute: found.attribute,
