@@ -1,22 +1,13 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES, MIGRATIONS } from './entities.js';
+import { preparingSqlite3 } from './preparing-sqlite3.js';
 
 /** The name of the read connection registered with TypeOrmModule (the writer is the default). */
 export const READER = 'reader';
-
-/**
- * node-sqlite3 as TypeORM loads it, minus the switch to verbose mode: TypeORM calls `verbose()`,
- * which wraps every Database and Statement call of the process to capture a stack trace and
- * util.inspect() its arguments — a large share of each query's CPU, spent only to lengthen stack
- * traces of failed queries (QueryFailedError names the query anyway). `driver` is TypeORM's
- * documented option for supplying the sqlite3 module.
- */
-const quietSqlite3 = Object.assign(Object.create(sqlite3) as typeof sqlite3, { verbose: () => sqlite3 });
 
 type DatabaseConfig = Pick<AppConfig, 'databaseKind' | 'databaseUrl' | 'sqlitePath'>;
 
@@ -33,7 +24,7 @@ export function dataSourceOptions(config: DatabaseConfig, role: 'writer' | 'read
   }
   const path = sqliteFile(config);
   mkdirSync(dirname(path), { recursive: true });
-  return { ...common, type: 'sqlite', driver: quietSqlite3, database: path, enableWAL: true, busyTimeout: 10_000 };
+  return { ...common, type: 'sqlite', driver: preparingSqlite3, database: path, enableWAL: true, busyTimeout: 10_000 };
 }
 
 const temporaryFiles = new WeakMap<DatabaseConfig, string>();

@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, READER } from './data-source-options.js';
-import { Database, SQLITE_CACHE_KIB } from './database.service.js';
+import { Database } from './database.service.js';
 import { migrate } from './migrate.js';
 
 /**
@@ -12,6 +12,9 @@ import { migrate } from './migrate.js';
  * `TypeOrmModule.forFeature([...], READER)` for their plain reads. Writes go through
  * Database.transaction on the writer.
  */
+/** Page cache per SQLite connection (negative: KiB). */
+const SQLITE_CACHE_KIB = -16_384;
+
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -21,7 +24,9 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => dataSourceOptions(config, 'writer'),
+          // A PostgreSQL server may still be starting (several tries, 3 s apart); a SQLite file that
+          // does not open will not open on a second try either, so start-up fails at once.
+          useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, 'writer'), retryAttempts: config.databaseKind === 'postgres' ? 9 : 0 }),
           dataSourceFactory: async (options) => {
             const source = await new DataSource(options!).initialize();
             if (source.options.type === 'sqlite') {
@@ -37,7 +42,7 @@ export class DatabaseModule {
           name: READER,
           // After the writer: it creates the SQLite file, switches it to WAL and migrates it.
           inject: [APP_CONFIG, getDataSourceToken()],
-          useFactory: (config: AppConfig) => dataSourceOptions(config, 'reader'),
+          useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, 'reader'), retryAttempts: config.databaseKind === 'postgres' ? 9 : 0 }),
           dataSourceFactory: async (options) => {
             const source = await new DataSource(options as DataSourceOptions).initialize();
             if (source.options.type === 'sqlite') {

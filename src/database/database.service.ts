@@ -9,7 +9,6 @@ import { EntitySql } from './entity-sql.js';
 import { inKeyOrder } from './key-order.js';
 import { Mutex } from './mutex.js';
 import { numberedPlaceholders } from './placeholders.js';
-import { SqliteReader } from './sqlite-reader.js';
 import { Tx } from './transaction.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -18,22 +17,17 @@ export { Tx } from './transaction.js';
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
 /** Attempts of a PostgreSQL transaction that lost to a deadlock (its whole body is safe to repeat). */
 const MAX_ATTEMPTS = 3;
-/** Page cache per SQLite connection (negative: KiB). */
-export const SQLITE_CACHE_KIB = -16_384;
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
-/** Prepared statements kept by the SQLite read connection (see SqliteReader). */
-const MAX_PREPARED = 200;
 
 /**
  * The database (README.md beside this file): transactions on the writer, plain reads on the
- * reader, and the small typed helpers hot paths use (entity SQL from TypeORM's metadata).
+ * reader, and the small typed helpers hot paths use (entity SQL from TypeORM's metadata). On
+ * SQLite both connections reuse prepared statements (preparing-sqlite3.ts).
  */
 @Injectable()
 export class Database implements OnApplicationShutdown {
   private readonly writeLock = new Mutex();
-  /** SQLite: the prepared-statement read connection of the hot paths. */
-  private fastReader?: SqliteReader;
   /** SQLite: takes the WAL checkpoints the writer would otherwise take inside a commit. */
   private checkpointer?: WalCheckpointer;
   private readonly entitySql = new Map<new () => unknown, EntitySql<unknown>>();
@@ -50,12 +44,10 @@ export class Database implements OnApplicationShutdown {
     return this.config.databaseKind;
   }
 
-  /** Opens the SQLite hot-path reader and checkpointer (the DataSources come from TypeOrmModule). */
+  /** Opens the SQLite checkpointer (the DataSources come from TypeOrmModule). */
   async open(): Promise<void> {
     if (this.kind !== 'sqlite') return;
-    const file = sqliteFile(this.config);
-    this.fastReader = await SqliteReader.open(file, MAX_PREPARED, [`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`]);
-    this.checkpointer = new WalCheckpointer(file);
+    this.checkpointer = new WalCheckpointer(sqliteFile(this.config));
     await this.checkpointer.open();
   }
 
@@ -65,7 +57,6 @@ export class Database implements OnApplicationShutdown {
    */
   select<T>(sql: string, params: unknown[], tx?: Tx): Promise<T[]> {
     if (tx !== undefined) return tx.select<T>(sql, params);
-    if (this.fastReader !== undefined) return this.fastReader.all<T>(sql, params);
     return this.readerSource.query(this.kind === 'postgres' ? numberedPlaceholders(sql) : sql, params) as Promise<T[]>;
   }
 
@@ -253,8 +244,6 @@ export class Database implements OnApplicationShutdown {
     this.closing = true;
     if (this.kind === 'sqlite') await this.writeLock.run(async () => undefined);
     await this.checkpointer?.close();
-    await this.fastReader?.close();
-    this.fastReader = undefined;
     if (isTemporarySqlite(this.config)) {
       for (const source of [this.readerSource, this.writer]) if (source.isInitialized) await source.destroy();
       rmSync(dirname(sqliteFile(this.config)), { recursive: true, force: true });

@@ -31,13 +31,12 @@ function record(holder: Record<string, unknown>, name: string, queries: Captured
  * query runner's statements, and on SQLite the hand-written reads run as prepared statements.
  */
 export function captureReaderSql(t: TestApp): { queries: CapturedQuery[]; stop: () => void } {
-  const database = t.app.get(Database) as unknown as { readerSource: DataSource; fastReader?: Record<string, unknown> };
+  const database = t.app.get(Database) as unknown as { readerSource: DataSource };
   const runner = database.readerSource.createQueryRunner();
   const proto = Object.getPrototypeOf(runner) as Record<string, unknown>;
   void runner.release();
   const queries: CapturedQuery[] = [];
   const undo = [record(proto, 'query', queries)];
-  if (database.fastReader) undo.push(record(database.fastReader, 'all', queries));
   return { queries, stop: () => undo.forEach((u) => u()) };
 }
 
