@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES, MIGRATIONS } from './entities.js';
+import { PreparingClient } from './preparing-pg.js';
 import { preparingSqlite3 } from './preparing-sqlite3.js';
 
 /** The name of the read connection registered with TypeOrmModule (the writer is the default). */
@@ -20,7 +21,7 @@ type DatabaseConfig = Pick<AppConfig, 'databaseKind' | 'databaseUrl' | 'sqlitePa
 export function dataSourceOptions(config: DatabaseConfig, role: 'writer' | 'reader' = 'writer'): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: role === 'writer' ? MIGRATIONS : [], synchronize: false, logging: false, migrationsRun: false } as const;
   if (config.databaseKind === 'postgres') {
-    return { ...common, type: 'postgres', url: config.databaseUrl, extra: { max: 10 } };
+    return { ...common, type: 'postgres', url: config.databaseUrl, extra: { max: 10, Client: PreparingClient } };
   }
   const path = sqliteFile(config);
   mkdirSync(dirname(path), { recursive: true });
