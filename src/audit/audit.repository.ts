@@ -25,9 +25,9 @@ export class AuditRepository {
     @InjectRepository(AuditEventEntity, READER) private readonly events: Repository<AuditEventEntity>,
   ) {}
 
-  /** Inside the change's transaction: the event commits with it or not at all. */
+  /** Inside the change's transaction, sent with its other events just before COMMIT: the event commits with it or not at all. */
   async insert(tx: Tx, event: NewEvent): Promise<void> {
-    await this.db.insertEntity(tx, AuditEventEntity, event);
+    await this.db.insertAtCommit(tx, AuditEventEntity, event);
   }
 
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventEntity>> {

@@ -17,8 +17,6 @@ export { Tx } from './transaction.js';
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
 /** Attempts of a PostgreSQL transaction that lost to a deadlock (its whole body is safe to repeat). */
 const MAX_ATTEMPTS = 3;
-/** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
-const MAX_BOUND_PARAMETERS = 990;
 
 /**
  * The database (README.md beside this file): transactions on the writer, plain reads on the
@@ -166,17 +164,13 @@ export class Database implements OnApplicationShutdown {
   }
 
   /**
-   * Inserts many rows with multi-row INSERT statements, chunked to stay within SQLite's limit on
-   * bound parameters. `columns` are database column names; each row gives values in that order.
+   * Queues an entity row for the multi-row INSERT the transaction sends just before COMMIT
+   * (Tx.insertAtCommit): for rows nothing reads back inside the transaction, such as audit events.
    */
-  async insertRows(tx: Tx, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length));
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`;
-      await tx.execute(sql, chunk.flat());
-    }
+  insertAtCommit<T>(tx: Tx, entity: new () => T, values: Partial<T>): Promise<void> {
+    const sql = this.sqlOf(entity);
+    const { properties, params } = sql.assigned(values);
+    return tx.insertAtCommit(sql.tableName, sql.columns(properties), params);
   }
 
   /**
@@ -210,6 +204,7 @@ export class Database implements OnApplicationShutdown {
       const tx = new Tx(runner.manager, this.kind);
       try {
         const result = await work(tx);
+        await tx.flushQueued();
         await tx.close();
         await runner.commitTransaction();
         return result;

@@ -60,6 +60,15 @@ export class EntitySql<T> {
     return this.cached(`update-if-version:${properties.join(',')}`, () => `${this.updateById(properties)} AND "version" = ?`);
   }
 
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  /** The column names of `properties`, in order. */
+  columns(properties: string[]): string[] {
+    return properties.map((p) => this.column(p));
+  }
+
   private column(property: string): string {
     const column = this.columnOf.get(property);
     if (column === undefined) throw new Error(`${this.table.tableName} has no column for property ${property}`);

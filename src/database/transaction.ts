@@ -42,9 +42,16 @@ export interface WriteResult<T = Record<string, unknown>> {
  * Bodies use TypeORM's own API through the guarded methods below, and `execute`/`select` for the
  * hand-written statements of hot paths (`?` placeholders on both engines).
  */
+/** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
+const MAX_BOUND_PARAMETERS = 990;
+
 export class Tx {
   private closed = false;
   private inFlight: Promise<unknown> | null = null;
+  /** Rows queued by insertAtCommit, per table and column list. */
+  private readonly queued = new Map<string, { table: string; columns: string[]; rows: unknown[][] }>();
+  /** Set at the first SAVEPOINT: from then on insertAtCommit inserts at once (see there). */
+  private savepointSeen = false;
 
   constructor(
     private readonly manager: EntityManager,
@@ -79,13 +86,54 @@ export class Tx {
   }
 
   /** A hand-written write (`?` placeholders): rows changed, and RETURNING rows on PostgreSQL. */
-  execute<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<WriteResult<T>> {
+  async execute<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<WriteResult<T>> {
+    if (!this.savepointSeen && /^\s*SAVEPOINT\b/i.test(sql)) {
+      // Rows queued so far belong before the savepoint: a ROLLBACK TO it must not take them away.
+      await this.flushQueued();
+      this.savepointSeen = true;
+    }
     return this.statement(async (m) => {
       const result = (await m.queryRunner!.query(this.text(sql), params, true)) as QueryResult;
       const rows = Array.isArray(result.records) ? (result.records as T[]) : [];
       const insertId = this.kind === 'sqlite' && typeof result.raw === 'number' ? result.raw : undefined;
       return { affected: result.affected ?? 0, insertId, rows };
     });
+  }
+
+  /**
+   * Inserts many rows with multi-row INSERT statements, chunked to stay within SQLite's limit on
+   * bound parameters. `columns` are database column names; each row gives values in that order.
+   */
+  async insertRows(table: string, columns: string[], rows: unknown[][]): Promise<void> {
+    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length));
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      await this.execute(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+    }
+  }
+
+  /**
+   * Queues a row to be inserted just before COMMIT, in one multi-row INSERT with the other rows
+   * queued for its table (a change that records two audit events pays for one statement). The rows
+   * commit or roll back with the transaction. Once the transaction has used a savepoint, rows are
+   * inserted at once instead, so a ROLLBACK TO a savepoint undoes exactly what it should.
+   */
+  async insertAtCommit(table: string, columns: string[], row: unknown[]): Promise<void> {
+    if (this.closed) throw new TransactionClosedError();
+    if (this.savepointSeen) return this.insertRows(table, columns, [row]);
+    const key = `${table}(${columns.join(',')})`;
+    const queue = this.queued.get(key);
+    if (queue === undefined) this.queued.set(key, { table, columns, rows: [row] });
+    else queue.rows.push(row);
+  }
+
+  /** Inserts the queued rows; Database.transaction calls it when the body has finished. */
+  async flushQueued(): Promise<void> {
+    while (this.inFlight !== null) await this.inFlight.catch(() => undefined);
+    const queues = [...this.queued.values()];
+    this.queued.clear();
+    for (const { table, columns, rows } of queues) await this.insertRows(table, columns, rows);
   }
 
   /**

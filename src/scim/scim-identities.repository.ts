@@ -235,8 +235,7 @@ export class ScimIdentitiesRepository {
 
   private async writeEmails(tx: Tx, identityId: number, columns: IdentityColumns): Promise<void> {
     if (columns.emails.length === 0) return;
-    await this.db.insertRows(
-      tx,
+    await tx.insertRows(
       'scim_identity_emails',
       ['identity_id', 'value_lower', 'type_lower', 'is_primary'],
       columns.emails.map((e) => [identityId, e.valueLower, e.typeLower, e.isPrimary]),

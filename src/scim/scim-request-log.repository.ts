@@ -43,8 +43,7 @@ export class ScimRequestLogRepository {
 
   /** A batch of entries in multi-row INSERTs: the log is written for every SCIM request. */
   async insertMany(tx: Tx, rows: Omit<ScimRequestEntity, 'id'>[]): Promise<void> {
-    await this.db.insertRows(
-      tx,
+    await tx.insertRows(
       'scim_requests',
       LOG_COLUMNS.map(([column]) => column),
       rows.map((row) => LOG_COLUMNS.map(([, property]) => row[property])),

@@ -122,6 +122,39 @@ describe('write transactions', () => {
     expect(await names('floating-')).toEqual(['floating-a']);
   });
 
+  it('inserts rows queued for commit in one statement with the transaction, or not at all', async () => {
+    const columns = ['name', 'path', 'path_lower', 'allowed_email_domains', 'verified_domains', 'created_at', 'updated_at'];
+    const row = (path: string) => [path, path, path, '[]', '[]', now, now];
+    await db.transaction(async (tx) => {
+      await tx.insertAtCommit('groups', columns, row('queued-a'));
+      await tx.insertAtCommit('groups', columns, row('queued-b'));
+      // Not yet inserted: they go in just before COMMIT.
+      expect(await tx.select('SELECT id FROM groups WHERE path LIKE ?', ['queued-%'])).toEqual([]);
+    });
+    expect(await names('queued-')).toEqual(['queued-a', 'queued-b']);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insertAtCommit('groups', columns, row('queued-c'));
+        throw new Error('the body failed');
+      }),
+    ).rejects.toThrow('the body failed');
+    expect(await names('queued-')).toEqual(['queued-a', 'queued-b']);
+  });
+
+  it('keeps rows queued before a savepoint through a ROLLBACK TO it, and undoes those queued after', async () => {
+    const columns = ['name', 'path', 'path_lower', 'allowed_email_domains', 'verified_domains', 'created_at', 'updated_at'];
+    const row = (path: string) => [path, path, path, '[]', '[]', now, now];
+    await db.transaction(async (tx) => {
+      await tx.insertAtCommit('groups', columns, row('savepoint-before'));
+      await tx.execute('SAVEPOINT s1');
+      await tx.insertAtCommit('groups', columns, row('savepoint-inside'));
+      await tx.execute('ROLLBACK TO SAVEPOINT s1');
+      await tx.execute('RELEASE SAVEPOINT s1');
+      await tx.insertAtCommit('groups', columns, row('savepoint-after'));
+    });
+    expect(await names('savepoint-')).toEqual(['savepoint-before', 'savepoint-after']);
+  });
+
   it('reports a unique violation as one, and rolls the transaction back', async () => {
     const failure = await db
       .transaction(async (tx) => {
