@@ -4,6 +4,9 @@ import { numberedPlaceholders } from './placeholders.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
 
+/** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
+const MAX_BOUND_PARAMETERS = 990;
+
 /** A statement was sent on a transaction that has already committed, failed or rolled back. */
 export class TransactionClosedError extends Error {
   constructor() {
@@ -42,9 +45,6 @@ export interface WriteResult<T = Record<string, unknown>> {
  * Bodies use TypeORM's own API through the guarded methods below, and `execute`/`select` for the
  * hand-written statements of hot paths (`?` placeholders on both engines).
  */
-/** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
-const MAX_BOUND_PARAMETERS = 990;
-
 export class Tx {
   private closed = false;
   private inFlight: Promise<unknown> | null = null;
