@@ -63,6 +63,9 @@ export class SamlProviderService {
   /** Validates every field before anything is written; a bad field changes nothing. */
   async update(actor: Actor, scope: Scope, input: SamlProviderInput): Promise<SamlProviderEntity> {
     return this.db.transaction(async (tx) => {
+      // Partial updates merge into what is stored: two at once take turns on the scope's lock, so
+      // neither overwrites the other's fields, and the first save of a scope is inserted once.
+      await this.providers.lock(tx, scope);
       const current = await this.providers.find(scope, tx);
       const next: SamlProviderSettings = {
         enabled: current?.enabled ?? false,

@@ -19,6 +19,11 @@ export class SamlProvidersRepository {
     return provider ?? null;
   }
 
+  /** Serializes changes of one scope's settings until the transaction ends (PostgreSQL; SQLite's writes take turns). */
+  lock(tx: Tx, scope: Scope): Promise<void> {
+    return tx.lockKey('saml_provider', scopeKey(scope));
+  }
+
   async upsert(tx: Tx, scope: Scope, settings: SamlProviderSettings): Promise<SamlProviderEntity> {
     const existing = await tx.findOne(SamlProviderEntity, { where: { scopeKey: scopeKey(scope) } });
     const now = nowIso();

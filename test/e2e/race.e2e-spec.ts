@@ -191,6 +191,25 @@ describe(`races (${usingPostgres() ? 'PostgreSQL, two Roster processes' : 'SQLit
     }
   });
 
+  it(`two partial SAML settings saves at once on a new group: both 200, one row holding both changes (${ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const path = `saml-${round}-${Date.now().toString(36)}`;
+      const group = await ok('POST', '/api/v4/groups', { name: path, path });
+      const results = await Promise.all([
+        call(0, 'PUT', `/api/v4/groups/${group.id}/saml_provider`, { enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }),
+        call(1, 'PUT', `/api/v4/groups/${group.id}/saml_provider`, { default_membership_role: 30 }),
+      ]);
+      expect({ round, statuses: results.map((r) => r.status) }).toEqual({ round, statuses: [200, 200] });
+      const rows = await rawQuery<{ enabled: boolean | number; default_membership_role: number }>(database.url, 'SELECT enabled, default_membership_role FROM saml_providers WHERE group_id = ?', [
+        group.id,
+      ]);
+      expect({ round, rows: rows.map((r) => ({ enabled: r.enabled === true || r.enabled === 1, role: Number(r.default_membership_role) })) }).toEqual({
+        round,
+        rows: [{ enabled: true, role: 30 }],
+      });
+    }
+  });
+
   it('every process stayed healthy through the races', async () => {
     for (const s of servers) expect((await fetch(`${s.url}/health`)).status).toBe(200);
   });
