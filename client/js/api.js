@@ -90,6 +90,9 @@ function readPage(headers) {
     perPage: number('X-Per-Page') ?? 20,
     totalPages: number('X-Total-Pages') ?? Math.max(1, Math.ceil(Number(total) / (number('X-Per-Page') ?? 20))),
     nextPage: number('X-Next-Page'),
+    // Keyset pages (pagination=keyset): where the next and previous pages start.
+    nextCursor: headers.get('X-Next-Cursor') || null,
+    prevCursor: headers.get('X-Prev-Cursor') || null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { Page, PageRequest } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
 import { groupScope } from '../common/scope.js';
 import type { GroupEntity } from '../groups/group.entity.js';
 import { groupDomains } from '../groups/groups.service.js';
@@ -45,6 +45,12 @@ export class MembersViewService {
 
   async list(group: GroupEntity, search: string | undefined, page: PageRequest): Promise<Page<MemberView>> {
     const rows = await this.membership.listRows(group.id, search, page);
+    return { ...rows, items: await this.withIdentities(group, rows.items) };
+  }
+
+  /** The same view, paged by keyset (the admin UI's way; `pagination=keyset`). */
+  async listKeyset(group: GroupEntity, search: string | undefined, request: KeysetRequest): Promise<KeysetPage<MemberView>> {
+    const rows = await this.membership.listRowsKeyset(group.id, search, request);
     return { ...rows, items: await this.withIdentities(group, rows.items) };
   }
 

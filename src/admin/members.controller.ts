@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
-import { parsePageRequest } from '../common/paging.js';
+import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
 import { parseAccessLevel } from '../groups/membership.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { bodyId, jsonObject, pathId, queryString } from './admin-input.js';
 import { GroupAccessService } from './group-access.service.js';
 import { MembersViewService } from './members-view.service.js';
-import { sendPage } from './paged-response.js';
+import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
 
 const MEMBER_NOT_FOUND = '404 Member Not Found';
@@ -25,8 +25,9 @@ export class MembersController {
   @Get()
   async list(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { group } = await this.access.resolve(principal, ref, 'read');
-    const page = await this.members.list(group, queryString(query, 'search'), parsePageRequest(query));
-    return sendPage(request, response, page, (row) => row);
+    const search = queryString(query, 'search');
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.members.listKeyset(group, search, parseKeysetRequest(query)), (row) => row);
+    return sendPage(request, response, await this.members.list(group, search, parsePageRequest(query)), (row) => row);
   }
 
   @Post()

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Page } from '../common/paging.js';
+import type { KeysetPage, Page } from '../common/paging.js';
 
 /** GitLab's paging headers: X-Total, X-Page, X-Per-Page, X-Next-Page, X-Total-Pages and Link. */
 export function sendPage<T, V>(request: Request, response: Response, page: Page<T>, map: (item: T) => V): V[] {
@@ -20,6 +20,31 @@ export function sendPage<T, V>(request: Request, response: Response, page: Page<
   const links = [link(1, 'first'), link(totalPages, 'last')];
   if (next !== null) links.unshift(link(next, 'next'));
   if (page.page > 1) links.unshift(link(page.page - 1, 'prev'));
+  response.setHeader('Link', links.join(', '));
+  return page.items.map(map);
+}
+
+/**
+ * A keyset page: X-Total and X-Per-Page as for numbered pages, the cursors in X-Next-Cursor and
+ * X-Prev-Cursor (empty at either end), and Link rel="next" / "prev" / "first" / "last" to follow them.
+ */
+export function sendKeysetPage<T, V>(request: Request, response: Response, page: KeysetPage<T>, map: (item: T) => V): V[] {
+  response.setHeader('X-Total', String(page.total));
+  response.setHeader('X-Per-Page', String(page.perPage));
+  response.setHeader('X-Next-Cursor', page.nextCursor === null ? '' : String(page.nextCursor));
+  response.setHeader('X-Prev-Cursor', page.prevCursor === null ? '' : String(page.prevCursor));
+  const link = (rel: string, set: Record<string, string>) => {
+    const url = new URL(request.originalUrl, 'http://placeholder');
+    for (const name of ['id_after', 'id_before', 'from_end', 'page']) url.searchParams.delete(name);
+    url.searchParams.set('pagination', 'keyset');
+    url.searchParams.set('per_page', String(page.perPage));
+    for (const [name, value] of Object.entries(set)) url.searchParams.set(name, value);
+    return `<${url.pathname}${url.search}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (page.prevCursor !== null) links.push(link('prev', { id_before: String(page.prevCursor) }));
+  if (page.nextCursor !== null) links.push(link('next', { id_after: String(page.nextCursor) }));
+  links.push(link('first', {}), link('last', { from_end: 'true' }));
   response.setHeader('Link', links.join(', '));
   return page.items.map(map);
 }

@@ -30,3 +30,44 @@ export function parsePageRequest(query: Record<string, unknown>, maxPerPage = 10
 export function pageOffset(request: PageRequest): number {
   return (request.page - 1) * request.perPage;
 }
+
+/**
+ * Keyset paging (`pagination=keyset`), for lists a client may page deep: no offset is walked and
+ * nothing shifts when rows are added. `id_after` continues after a row, `id_before` goes back
+ * before one, `from_end=true` gives the last page; none of them gives the first page. The cursors
+ * are the opaque values of the previous answer's X-Next-Cursor / X-Prev-Cursor headers.
+ */
+export interface KeysetRequest {
+  perPage: number;
+  afterId?: number;
+  beforeId?: number;
+  fromEnd?: boolean;
+}
+
+export interface KeysetPage<T> {
+  items: T[];
+  total: number;
+  perPage: number;
+  /** id_after of the next page, null when this page is the last. */
+  nextCursor: number | null;
+  /** id_before of the previous page, null when this page is the first. */
+  prevCursor: number | null;
+}
+
+export function isKeysetRequest(query: Record<string, unknown>): boolean {
+  return query.pagination === 'keyset';
+}
+
+export function parseKeysetRequest(query: Record<string, unknown>, maxPerPage = 100): KeysetRequest {
+  const perPage = Math.min(maxPerPage, Math.max(1, positiveInteger(query.per_page, 'per_page') ?? 20));
+  const afterId = positiveInteger(query.id_after, 'id_after');
+  const beforeId = positiveInteger(query.id_before, 'id_before');
+  if (query.from_end !== undefined && query.from_end !== 'true' && query.from_end !== 'false') {
+    throw new DomainError('validation', 'from_end must be true or false', { fields: { from_end: ['must be true or false'] } });
+  }
+  const fromEnd = query.from_end === 'true';
+  if ([afterId !== undefined, beforeId !== undefined, fromEnd].filter(Boolean).length > 1) {
+    throw new DomainError('validation', 'Give at most one of id_after, id_before and from_end', { fields: { id_after: ['cannot be combined with id_before or from_end'] } });
+  }
+  return { perPage, afterId, beforeId, fromEnd };
+}

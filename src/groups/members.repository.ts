@@ -5,7 +5,7 @@ import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
-import { Page, PageRequest, pageOffset } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest, pageOffset } from '../common/paging.js';
 import { AccessLevel, MemberEntity, OWNER } from './member.entity.js';
 import { containsPattern } from '../common/sql-like.js';
 
@@ -98,6 +98,47 @@ export class MembersRepository {
       [groupId, ...(located.fromId === null ? [] : [located.fromId]), page.perPage, located.skip],
     );
     return { items: rows.map(memberRowFromArray), total: located.total, page: page.page, perPage: page.perPage };
+  }
+
+  /**
+   * The members page by keyset (membership id order): the page after `afterId`, before `beforeId`,
+   * the last one, or the first. One row past the page is read in the direction of travel, so the
+   * answer knows whether another page lies beyond; the cursors are membership ids.
+   */
+  async listRowsKeyset(groupId: number, search: string | undefined, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
+    const backwards = request.beforeId !== undefined || request.fromEnd === true;
+    const conditions = ['m2."group_id" = ?'];
+    const values: unknown[] = [groupId];
+    let from = 'FROM "members" m2';
+    if (search) {
+      const p = containsPattern(search);
+      from += ' INNER JOIN "users" u2 ON u2."id" = m2."user_id"';
+      conditions.push(`(u2."username_lower" LIKE ? ESCAPE '\\' OR u2."email_lower" LIKE ? ESCAPE '\\' OR LOWER(u2."name") LIKE ? ESCAPE '\\')`);
+      values.push(p, p, p);
+    }
+    const matching = `${from} WHERE ${conditions.join(' AND ')}`;
+    const bound = request.afterId !== undefined ? ' AND m2."id" > ?' : request.beforeId !== undefined ? ' AND m2."id" < ?' : '';
+    const boundValue = request.afterId ?? request.beforeId;
+    const rows = await this.db.selectArrays(
+      [...MEMBER_ROW_EXPRESSIONS, 'm."id"'],
+      `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."id" IN (SELECT m2."id" ${matching}${bound} ORDER BY m2."id" ${backwards ? 'DESC' : 'ASC'} LIMIT ?)`,
+      'm."id"',
+      [...values, ...(boundValue === undefined ? [] : [boundValue]), request.perPage + 1],
+    );
+    // The extra row lies beyond the page: after it going forwards, before it going backwards.
+    const more = rows.length > request.perPage;
+    const page = more ? (backwards ? rows.slice(1) : rows.slice(0, request.perPage)) : rows;
+    const ids = page.map((row) => Number(row.at(-1)));
+    const total = search ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n) : (await this.positions.count(groupId)).count;
+    const hasNext = backwards ? request.beforeId !== undefined : more;
+    const hasPrev = backwards ? more : request.afterId !== undefined;
+    return {
+      items: page.map((row) => memberRowFromArray(row.slice(0, -1))),
+      total,
+      perPage: request.perPage,
+      nextCursor: hasNext && ids.length > 0 ? ids[ids.length - 1] : null,
+      prevCursor: hasPrev && ids.length > 0 ? ids[0] : null,
+    };
   }
 
   private async searchRows(groupId: number, search: string, page: PageRequest): Promise<Page<MemberRow>> {

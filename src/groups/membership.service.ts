@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { Page, PageRequest } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
 import { groupScope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
@@ -38,6 +38,10 @@ export class MembershipService {
 
   listRows(groupId: number, search: string | undefined, page: PageRequest): Promise<Page<MemberRow>> {
     return this.members.listRows(groupId, search, page);
+  }
+
+  listRowsKeyset(groupId: number, search: string | undefined, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
+    return this.members.listRowsKeyset(groupId, search, request);
   }
 
   /**

@@ -96,8 +96,21 @@ describeInBrowser('UI: the members view', () => {
     await settled(page);
     const total = Number((await ui.t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM members WHERE group_id = ?', [group.id]))[0].n);
     await page.getByText(`Showing 1–20 of ${total}`).waitFor();
+    const firstNames = await page.locator('.members-table tbody tr').allInnerTexts();
+    // The list pages by keyset: the next page continues after the last row shown, not at an offset.
+    const nextRequest = page.waitForRequest((r) => r.url().includes('/members?') && r.url().includes('pagination=keyset') && /id_after=\d+/.test(r.url()));
     await page.getByRole('button', { name: 'Next page' }).click();
+    await nextRequest;
     await page.getByText(`Showing 21–${total} of ${total}`).waitFor();
+    const secondNames = await page.locator('.members-table tbody tr').allInnerTexts();
+    expect(secondNames).toHaveLength(total - 20);
+    expect(secondNames.filter((row) => firstNames.includes(row))).toEqual([]);
+    // Back to where it was, by the cursor before the first row of this page.
+    const previousRequest = page.waitForRequest((r) => r.url().includes('/members?') && /id_before=\d+/.test(r.url()));
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await previousRequest;
+    await page.getByText(`Showing 1–20 of ${total}`).waitFor();
+    expect(await page.locator('.members-table tbody tr').allInnerTexts()).toEqual(firstNames);
 
     const searched = page.waitForRequest((r) => r.url().includes('/members?') && r.url().includes('search=entra2'));
     await page.getByLabel('Search members').fill('entra2');

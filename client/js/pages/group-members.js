@@ -94,8 +94,10 @@ export async function groupMembers(container, { group, signal }) {
     empty: 'No members match.',
     className: 'members-table',
     signal,
-    load: async ({ page, signal: s }) => {
-      const [result, tokenExists] = await Promise.all([api.get(`/groups/${group.id}/members`, { query: { page, per_page: 20, search }, signal: s }), tokenState]);
+    keyset: { perPage: 20 },
+    load: async ({ keyset, signal: s }) => {
+      const query = { pagination: 'keyset', ...keyset, search };
+      const [result, tokenExists] = await Promise.all([api.get(`/groups/${group.id}/members`, { query, signal: s }), tokenState]);
       hasScimToken = tokenExists;
       return result;
     },
