@@ -1,13 +1,13 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { parsePageRequest } from '../common/paging.js';
+import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
 import type { AuditQuery } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { queryInteger, queryString, queryTimeBound } from './admin-input.js';
 import { GroupAccessService, requireAdmin } from './group-access.service.js';
-import { sendPage } from './paged-response.js';
+import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal } from './request-actor.js';
 
 /** The filters both audit endpoints share (GitLab's audit events API). */
@@ -38,14 +38,15 @@ export class AuditEventsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    const page = await this.audit.list({ groupId: group.id, ...auditFilters(query) }, parsePageRequest(query));
-    return sendPage(request, response, page, (event) => event);
+    const filters = { groupId: group.id, ...auditFilters(query) };
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.audit.listKeyset(filters, parseKeysetRequest(query)), (event) => event);
+    return sendPage(request, response, await this.audit.list(filters, parsePageRequest(query)), (event) => event);
   }
 
   @Get('audit_events')
   async all(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
-    const page = await this.audit.list(auditFilters(query), parsePageRequest(query));
-    return sendPage(request, response, page, (event) => event);
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.audit.listKeyset(auditFilters(query), parseKeysetRequest(query)), (event) => event);
+    return sendPage(request, response, await this.audit.list(auditFilters(query), parsePageRequest(query)), (event) => event);
   }
 }

@@ -2,14 +2,14 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { parsePageRequest } from '../common/paging.js';
+import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { UsersService } from '../users/users.service.js';
 import { jsonObject, pathId, queryString } from './admin-input.js';
 import { requireAdmin } from './group-access.service.js';
-import { sendPage } from './paged-response.js';
+import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { parseNewAccount, UserAccountsService } from './user-accounts.service.js';
 import { userView } from './views.js';
@@ -42,8 +42,9 @@ export class UsersController {
   @Get('users')
   async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
-    const page = await this.users.list(queryString(query, 'search'), parsePageRequest(query));
-    return sendPage(request, response, page, userView);
+    const search = queryString(query, 'search');
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.users.listKeyset(search, parseKeysetRequest(query)), userView);
+    return sendPage(request, response, await this.users.list(search, parsePageRequest(query)), userView);
   }
 
   @Get('users/:id')

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { AuditEventEntity } from './audit-event.entity.js';
-import { Page, PageRequest, pageOffset } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest, pageOffset } from '../common/paging.js';
+import { keysetPage } from '../database/keyset.js';
 
 export interface AuditQuery {
   /** undefined = every scope (admin); null = instance only; a number = that group. */
@@ -30,7 +31,7 @@ export class AuditRepository {
     await this.db.insertAtCommit(tx, AuditEventEntity, event);
   }
 
-  async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventEntity>> {
+  private filtered(query: AuditQuery): SelectQueryBuilder<AuditEventEntity> {
     const qb = this.events.createQueryBuilder('a');
     if (query.groupId === null) qb.andWhere('a.group_id IS NULL');
     else if (query.groupId !== undefined) qb.andWhere('a.group_id = :groupId', { groupId: query.groupId });
@@ -38,7 +39,16 @@ export class AuditRepository {
     if (query.createdAfter) qb.andWhere('a.created_at > :after', { after: query.createdAfter });
     if (query.createdBefore) qb.andWhere('a.created_at < :before', { before: query.createdBefore });
     if (query.targetId !== undefined) qb.andWhere('a.target_id = :targetId', { targetId: query.targetId });
-    const [items, total] = await qb.orderBy('a.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
+    return qb;
+  }
+
+  async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventEntity>> {
+    const [items, total] = await this.filtered(query).orderBy('a.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
+  }
+
+  /** Newest first, by keyset. */
+  listKeyset(query: AuditQuery, request: KeysetRequest): Promise<KeysetPage<AuditEventEntity>> {
+    return keysetPage(this.filtered(query), 'a', request, 'DESC');
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { nowIso } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { Page, PageRequest } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import type { Tx } from '../database/database.service.js';
 import { AUDIT_EVENT_NAMES, AuditEventName } from './audit-event-names.js';
@@ -56,11 +56,21 @@ export class AuditService {
   }
 
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventView>> {
-    if (query.eventName !== undefined && !(AUDIT_EVENT_NAMES as readonly string[]).includes(query.eventName)) {
-      throw new DomainError('validation', `Unknown event_name "${query.eventName}"`, { fields: { event_name: ['is not a known event name'] } });
-    }
+    checkEventName(query);
     const result = await this.repository.list(query, page);
     return { ...result, items: result.items.map(toView) };
+  }
+
+  async listKeyset(query: AuditQuery, request: KeysetRequest): Promise<KeysetPage<AuditEventView>> {
+    checkEventName(query);
+    const result = await this.repository.listKeyset(query, request);
+    return { ...result, items: result.items.map(toView) };
+  }
+}
+
+function checkEventName(query: AuditQuery): void {
+  if (query.eventName !== undefined && !(AUDIT_EVENT_NAMES as readonly string[]).includes(query.eventName)) {
+    throw new DomainError('validation', `Unknown event_name "${query.eventName}"`, { fields: { event_name: ['is not a known event name'] } });
   }
 }
 

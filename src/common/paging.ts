@@ -32,10 +32,11 @@ export function pageOffset(request: PageRequest): number {
 }
 
 /**
- * Keyset paging (`pagination=keyset`), for lists a client may page deep: no offset is walked and
- * nothing shifts when rows are added. `id_after` continues after a row, `id_before` goes back
- * before one, `from_end=true` gives the last page; none of them gives the first page. The cursors
- * are the opaque values of the previous answer's X-Next-Cursor / X-Prev-Cursor headers.
+ * Keyset paging (`pagination=keyset`), for lists a client may page deep (members, users, audit
+ * events): no offset is walked and nothing shifts when rows are added. `id_after` continues after
+ * a row and `id_before` goes back before one, in the list's own order (newest first for audit
+ * events); `from_end=true` gives the last page; none of them gives the first page. The cursors are
+ * the values of the previous answer's X-Next-Cursor / X-Prev-Cursor headers.
  */
 export interface KeysetRequest {
   perPage: number;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
-import { Page, PageRequest, pageOffset } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest, pageOffset } from '../common/paging.js';
+import { keysetPage } from '../database/keyset.js';
 import { nowIso } from '../common/clock.js';
 import { UserEntity, UserState } from './user.entity.js';
 import { containsPattern, escapeLike } from '../common/sql-like.js';
@@ -85,7 +86,7 @@ export class UsersRepository {
     return (await (tx ? tx.count(UserEntity, { where: { isAdmin: true } }) : this.users.count({ where: { isAdmin: true } }))) > 0;
   }
 
-  async list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
+  private searched(search: string | undefined): SelectQueryBuilder<UserEntity> {
     const qb = this.users.createQueryBuilder('u');
     if (search) {
       const pattern = containsPattern(search);
@@ -95,7 +96,15 @@ export class UsersRepository {
         ),
       );
     }
-    const [items, total] = await qb.orderBy('u.id', 'ASC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
+    return qb;
+  }
+
+  async list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
+    const [items, total] = await this.searched(search).orderBy('u.id', 'ASC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
+  }
+
+  listKeyset(search: string | undefined, request: KeysetRequest): Promise<KeysetPage<UserEntity>> {
+    return keysetPage(this.searched(search), 'u', request, 'ASC');
   }
 }

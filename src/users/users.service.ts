@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
-import { Page, PageRequest } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
 import { randomBytes } from 'node:crypto';
 import { isUniqueViolation, Tx, uniqueViolationTarget } from '../database/database.service.js';
 import { UserEntity, UserState } from './user.entity.js';
@@ -118,6 +118,10 @@ export class UsersService {
 
   list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
     return this.users.list(search, page);
+  }
+
+  listKeyset(search: string | undefined, request: KeysetRequest): Promise<KeysetPage<UserEntity>> {
+    return this.users.listKeyset(search, request);
   }
 }
 

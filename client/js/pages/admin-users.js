@@ -66,7 +66,8 @@ export async function adminUsers(container, { signal }) {
     empty: 'No users match.',
     className: 'users-table',
     signal,
-    load: ({ page, signal: s }) => api.get('/users', { query: { page, per_page: 20, search }, signal: s }),
+    keyset: { perPage: 20 },
+    load: ({ keyset, signal: s }) => api.get('/users', { query: { pagination: 'keyset', ...keyset, search }, signal: s }),
     columns: [
       {
         label: 'User',

@@ -81,7 +81,8 @@ export async function auditEventsView(container, { endpoint, signal, title = 'Au
     empty: 'No audit events match these filters.',
     className: 'audit-table',
     signal,
-    load: ({ page, signal: s }) => api.get(endpoint, { query: { page, per_page: 20, ...filters }, signal: s }),
+    keyset: { perPage: 20 },
+    load: ({ keyset, signal: s }) => api.get(endpoint, { query: { pagination: 'keyset', ...keyset, ...filters }, signal: s }),
     columns: [
       { label: 'Time', render: (e) => time(e.created_at), className: 'col-time' },
       { label: 'Event', render: (e) => h('div', { class: 'stack' }, h('span', { class: 'strong', text: eventLabel(e.event_name) }), h('span', { class: 'event-code', text: e.event_name })) },
