@@ -6,98 +6,41 @@ import { dataTable } from './data-table.js';
 
 /**
  * load({ page, signal }) → { data: rows, page: {total, page, perPage, totalPages} | null }
- * Returns { el, reload(page?) }; reload() goes back to page 1 (for a new search).
+ * Returns { el, reload(), refresh() }; reload() goes back to the first page (for a new search).
  *
  * With `keyset: { perPage }` the list pages by cursor instead (pagination=keyset): load gets
  * `{ keyset: {…query parameters}, signal }` and the page's cursors come back in `page`. A deep
  * page then costs what the first does, and rows added meanwhile shift nothing.
  */
-export function listView(options) {
-  return options.keyset ? keysetListView(options) : numberedListView(options);
-}
-
-function numberedListView({ load, columns, empty, caption, rowClass, expandable, what, onLoaded, className, signal: outer }) {
+export function listView({ load, keyset, columns, empty, caption, rowClass, expandable, what, onLoaded, className, signal: outer }) {
   const status = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
   const body = h('div', { class: 'list-body' });
   const pagerSlot = h('div', { class: 'pager-slot' });
   const el = h('div', { class: 'list-view' }, status, body, pagerSlot);
+  const paging = keyset ? keysetPaging(keyset.perPage) : numberedPaging();
   let controller = null;
-  let current = 1;
+  // The page shown: its position (null before the first answer) and the request that loaded it.
+  let shown = null;
   // Leaving the page cancels whatever this list is still loading.
   outer?.addEventListener('abort', () => controller?.abort(), { once: true });
 
-  async function go(page) {
-    controller?.abort();
-    controller = new AbortController();
-    const signal = controller.signal;
-    current = page;
-    el.setAttribute('aria-busy', 'true');
-    status.textContent = 'Loading…';
-    try {
-      const result = await load({ page, signal });
-      if (signal.aborted) return;
-      const rows = result.data ?? [];
-      replace(body, dataTable({ caption, columns, rows, empty, rowClass, expandable, className }));
-      replace(pagerSlot, result.page ? pager(result.page, rows.length, go) : null);
-      status.textContent = result.page ? summary(result.page, rows.length) : '';
-      onLoaded?.(rows, result.page);
-    } catch (error) {
-      if (isAbort(error)) return;
-      status.textContent = '';
-      replace(body, errorNotice(error, what), h('button', { type: 'button', class: 'button button-secondary', text: 'Try again', onclick: () => go(current) }));
-      replace(pagerSlot);
-    } finally {
-      if (!signal.aborted) el.removeAttribute('aria-busy');
-    }
-  }
-
-  return { el, reload: (page = 1) => go(page), refresh: () => go(current) };
-}
-
-function keysetListView({ load, keyset, columns, empty, caption, rowClass, expandable, what, onLoaded, className, signal: outer }) {
-  const status = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
-  const body = h('div', { class: 'list-body' });
-  const pagerSlot = h('div', { class: 'pager-slot' });
-  const el = h('div', { class: 'list-view' }, status, body, pagerSlot);
-  const perPage = keyset.perPage;
-  let controller = null;
-  // Where the shown page is (0-based), the query that loaded it, and its answer's paging.
-  let index = 0;
-  let query = {};
-  let info = null;
-  outer?.addEventListener('abort', () => controller?.abort(), { once: true });
-
-  const totalPages = () => Math.max(1, Math.ceil((info?.total ?? 0) / perPage));
-  /** The query and position of a move: first, next, prev, last, or the current page again. */
-  function target(move) {
-    if (move === 'next') return { query: { per_page: perPage, id_after: info.nextCursor }, index: index + 1 };
-    if (move === 'prev') return { query: { per_page: perPage, id_before: info.prevCursor }, index: index - 1 };
-    if (move === 'last') {
-      // The last page holds what is left over, so its rows are the ones a numbered last page shows.
-      return { query: { per_page: info.total % perPage || perPage, from_end: 'true' }, index: totalPages() - 1 };
-    }
-    if (move === 'current') return { query, index };
-    return { query: { per_page: perPage }, index: 0 };
-  }
-
+  /** move: 'first', 'prev', 'next', 'last' or 'current'. */
   async function go(move) {
     controller?.abort();
     controller = new AbortController();
     const signal = controller.signal;
-    const next = target(move);
+    const target = paging.target(move, shown);
     el.setAttribute('aria-busy', 'true');
     status.textContent = 'Loading…';
     try {
-      const result = await load({ keyset: next.query, signal });
+      const result = await load({ ...target.request, signal });
       if (signal.aborted) return;
       const rows = result.data ?? [];
-      ({ query, index } = next);
-      info = result.page;
+      shown = paging.settle(target, result.page, rows.length);
       replace(body, dataTable({ caption, columns, rows, empty, rowClass, expandable, className }));
-      const position = { total: info?.total ?? rows.length, page: index + 1, perPage, totalPages: totalPages() };
-      replace(pagerSlot, info ? keysetPager(position, info, go) : null);
-      status.textContent = info ? summary(position, rows.length) : '';
-      onLoaded?.(rows, position);
+      replace(pagerSlot, shown.position ? pager(shown.position, go) : null);
+      status.textContent = shown.position ? summary(shown.position, rows.length) : '';
+      onLoaded?.(rows, shown.position);
     } catch (error) {
       if (isAbort(error)) return;
       status.textContent = '';
@@ -111,20 +54,52 @@ function keysetListView({ load, keyset, columns, empty, caption, rowClass, expan
   return { el, reload: () => go('first'), refresh: () => go('current') };
 }
 
-function keysetPager(position, info, go) {
-  if (position.totalPages <= 1) return null;
-  const button = (label, move, disabled, aria) => h('button', { type: 'button', class: 'button button-secondary button-small', disabled, 'aria-label': aria, text: label, onclick: () => go(move) });
-  const first = position.page <= 1 || !info.prevCursor;
-  const last = position.page >= position.totalPages || !info.nextCursor;
-  return h(
-    'nav',
-    { class: 'pager', 'aria-label': 'Pages' },
-    button('« First', 'first', first, 'First page'),
-    button('‹ Previous', 'prev', first, 'Previous page'),
-    h('span', { class: 'pager-position', text: `Page ${formatCount(position.page)} of ${formatCount(position.totalPages)}` }),
-    button('Next ›', 'next', last, 'Next page'),
-    button('Last »', 'last', position.page >= position.totalPages, 'Last page'),
-  );
+/** Numbered pages (`page`, `per_page`), positioned by the answer's X-Page headers. */
+function numberedPaging() {
+  return {
+    target(move, shown) {
+      const at = shown?.position;
+      const page = move === 'prev' ? at.page - 1 : move === 'next' ? at.page + 1 : move === 'last' ? at.totalPages : move === 'current' && at ? at.page : 1;
+      return { request: { page } };
+    },
+    settle(target, info) {
+      if (!info) return { request: target.request, position: null };
+      return { request: target.request, position: { ...info, canPrev: info.page > 1, canNext: info.page < info.totalPages } };
+    },
+  };
+}
+
+/** Keyset pages: the position is counted here, the answer gives the total and the cursors. */
+function keysetPaging(perPage) {
+  return {
+    target(move, shown) {
+      const at = shown?.position;
+      if (move === 'next') return { request: { keyset: { per_page: perPage, id_after: at.nextCursor } }, index: at.page };
+      if (move === 'prev') return { request: { keyset: { per_page: perPage, id_before: at.prevCursor } }, index: at.page - 2 };
+      // The last page holds what is left over, so its rows are the ones a numbered last page shows.
+      if (move === 'last') return { request: { keyset: { per_page: at.total % perPage || perPage, from_end: 'true' } }, index: at.totalPages - 1 };
+      if (move === 'current' && shown) return { request: shown.request, index: at ? at.page - 1 : 0 };
+      return { request: { keyset: { per_page: perPage } }, index: 0 };
+    },
+    settle(target, info, count) {
+      const total = info?.total ?? count;
+      const totalPages = Math.max(1, Math.ceil(total / perPage));
+      const page = target.index + 1;
+      const position = info
+        ? {
+            total,
+            page,
+            perPage,
+            totalPages,
+            nextCursor: info.nextCursor,
+            prevCursor: info.prevCursor,
+            canPrev: page > 1 && Boolean(info.prevCursor),
+            canNext: page < totalPages && Boolean(info.nextCursor),
+          }
+        : null;
+      return { request: target.request, position };
+    },
+  };
 }
 
 function summary(page, count) {
@@ -133,18 +108,17 @@ function summary(page, count) {
   return `Showing ${formatCount(first)}–${formatCount(first + count - 1)} of ${formatCount(page.total)}`;
 }
 
-function pager(page, count, go) {
-  if (page.totalPages <= 1) return null;
-  const button = (label, target, disabled, aria) =>
-    h('button', { type: 'button', class: 'button button-secondary button-small', disabled, 'aria-label': aria, text: label, onclick: () => go(target) });
+function pager(position, go) {
+  if (position.totalPages <= 1) return null;
+  const button = (label, move, disabled, aria) => h('button', { type: 'button', class: 'button button-secondary button-small', disabled, 'aria-label': aria, text: label, onclick: () => go(move) });
   return h(
     'nav',
     { class: 'pager', 'aria-label': 'Pages' },
-    button('« First', 1, page.page <= 1, 'First page'),
-    button('‹ Previous', page.page - 1, page.page <= 1, 'Previous page'),
-    h('span', { class: 'pager-position', text: `Page ${formatCount(page.page)} of ${formatCount(page.totalPages)}` }),
-    button('Next ›', page.page + 1, page.page >= page.totalPages, 'Next page'),
-    button('Last »', page.totalPages, page.page >= page.totalPages, 'Last page'),
+    button('« First', 'first', !position.canPrev, 'First page'),
+    button('‹ Previous', 'prev', !position.canPrev, 'Previous page'),
+    h('span', { class: 'pager-position', text: `Page ${formatCount(position.page)} of ${formatCount(position.totalPages)}` }),
+    button('Next ›', 'next', !position.canNext, 'Next page'),
+    button('Last »', 'last', position.page >= position.totalPages, 'Last page'),
   );
 }
 
