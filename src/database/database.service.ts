@@ -204,8 +204,7 @@ export class Database implements OnApplicationShutdown {
       const tx = new Tx(runner.manager, this.kind);
       try {
         const result = await work(tx);
-        await tx.flushQueued();
-        await tx.close();
+        await tx.close(true);
         await runner.commitTransaction();
         return result;
       } catch (error) {

@@ -89,15 +89,18 @@ export class Tx {
   async execute<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<WriteResult<T>> {
     if (!this.savepointSeen && /^\s*SAVEPOINT\b/i.test(sql)) {
       // Rows queued so far belong before the savepoint: a ROLLBACK TO it must not take them away.
-      await this.flushQueued();
+      for (const [text, values] of this.takeQueued()) await this.execute(text, values);
       this.savepointSeen = true;
     }
-    return this.statement(async (m) => {
-      const result = (await m.queryRunner!.query(this.text(sql), params, true)) as QueryResult;
-      const rows = Array.isArray(result.records) ? (result.records as T[]) : [];
-      const insertId = this.kind === 'sqlite' && typeof result.raw === 'number' ? result.raw : undefined;
-      return { affected: result.affected ?? 0, insertId, rows };
-    });
+    return this.statement(() => this.send<T>(sql, params));
+  }
+
+  /** Sends one write, without the guard: for execute, and for the queued rows once the handle is closed. */
+  private async send<T>(sql: string, params: unknown[]): Promise<WriteResult<T>> {
+    const result = (await this.manager.queryRunner!.query(this.text(sql), params, true)) as QueryResult;
+    const rows = Array.isArray(result.records) ? (result.records as T[]) : [];
+    const insertId = this.kind === 'sqlite' && typeof result.raw === 'number' ? result.raw : undefined;
+    return { affected: result.affected ?? 0, insertId, rows };
   }
 
   /**
@@ -105,12 +108,7 @@ export class Tx {
    * bound parameters. `columns` are database column names; each row gives values in that order.
    */
   async insertRows(table: string, columns: string[], rows: unknown[][]): Promise<void> {
-    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length));
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      await this.execute(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
-    }
+    for (const [text, values] of multiRowInserts(table, columns, rows)) await this.execute(text, values);
   }
 
   /**
@@ -128,23 +126,20 @@ export class Tx {
     else queue.rows.push(row);
   }
 
-  /** Inserts the queued rows; Database.transaction calls it when the body has finished. */
-  async flushQueued(): Promise<void> {
-    while (this.inFlight !== null) await this.inFlight.catch(() => undefined);
+  /** The INSERT statements of the queued rows, which leave the queue. */
+  private takeQueued(): [string, unknown[]][] {
     const queues = [...this.queued.values()];
     this.queued.clear();
-    for (const { table, columns, rows } of queues) await this.insertRows(table, columns, rows);
+    return queues.flatMap(({ table, columns, rows }) => multiRowInserts(table, columns, rows));
   }
 
   /**
    * Locks one row until the transaction ends, so a rule that reads and then writes (the last
    * Owner of a group, a version check) sees no concurrent change: `SELECT … FOR UPDATE` on
-   * PostgreSQL. SQLite needs none: its write transactions take turns and are serializable.
-   * Answers whether the row exists.
+   * PostgreSQL. SQLite needs nothing: its write transactions take turns and are serializable.
    */
-  async lockRow(table: string, id: number): Promise<boolean> {
-    if (this.kind === 'sqlite') return (await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ?`, [id])).length > 0;
-    return (await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? FOR UPDATE`, [id])).length > 0;
+  async lockRow(table: string, id: number): Promise<void> {
+    if (this.kind === 'postgres') await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? FOR UPDATE`, [id]);
   }
 
   /**
@@ -171,11 +166,6 @@ export class Tx {
     return this.statement((m) => m.save(entity, value));
   }
 
-  /** A new, unsaved entity instance (no statement). */
-  create<E extends ObjectLiteral>(entity: EntityTarget<E>, value: DeepPartial<E>): E {
-    return this.manager.create(entity, value);
-  }
-
   async insert<E extends ObjectLiteral>(entity: EntityTarget<E>, values: DeepPartial<E>): Promise<void> {
     await this.statement((m) => m.insert(entity, values as never));
   }
@@ -189,11 +179,20 @@ export class Tx {
   }
 
   /**
-   * Closes the handle: waits for the statement in flight, then refuses every later one. Called by
-   * Database.transaction before it sends COMMIT or ROLLBACK; safe to call twice.
+   * Closes the handle: refuses every later statement, waits for the one in flight, and — when the
+   * transaction is about to commit — sends the rows queued by insertAtCommit (otherwise drops them).
+   * Called by Database.transaction before it sends COMMIT or ROLLBACK; safe to call twice.
    */
-  async close(): Promise<void> {
+  async close(commit = false): Promise<void> {
     this.closed = true;
+    await this.settled();
+    // The queued rows go last, by the handle alone: nothing a forgotten branch sends can join them.
+    const queued = this.takeQueued();
+    if (commit) for (const [text, values] of queued) await this.send(text, values);
+  }
+
+  /** Waits until no statement of this transaction is running (whatever it answers). */
+  private async settled(): Promise<void> {
     while (this.inFlight !== null) await this.inFlight.catch(() => undefined);
   }
 
@@ -208,4 +207,19 @@ export class Tx {
  */
 export function advisoryKey(namespace: string, key: string): string {
   return createHash('sha256').update(namespace).update('\u0000').update(key).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Multi-row INSERT statements for `rows` (values in `columns` order), chunked to stay within
+ * SQLite's limit on bound parameters.
+ */
+function multiRowInserts(table: string, columns: string[], rows: unknown[][]): [string, unknown[]][] {
+  const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statements: [string, unknown[]][] = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    statements.push([`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat()]);
+  }
+  return statements;
 }

@@ -43,7 +43,7 @@ export class GroupsRepository {
    * Locks the group's row until the transaction ends: every change to who the group's Owners are
    * takes this lock first, so the last-Owner rule sees no concurrent removal (PostgreSQL).
    */
-  lock(tx: Tx, id: number): Promise<boolean> {
+  lock(tx: Tx, id: number): Promise<void> {
     return tx.lockRow('groups', id);
   }
 
