@@ -72,3 +72,22 @@ export function parseKeysetRequest(query: Record<string, unknown>, maxPerPage = 
   }
   return { perPage, afterId, beforeId, fromEnd };
 }
+
+/**
+ * The page and its cursors from rows read one past the page in the direction of travel and given
+ * in the list's order: the extra row, if read, is the last one going forwards and the first one
+ * going backwards (id_before, from_end). The cursors are the ids of the page's first and last rows.
+ */
+export function keysetWindow<T>(rows: T[], request: KeysetRequest, idOf: (row: T) => number): Omit<KeysetPage<T>, 'total'> {
+  const backwards = request.beforeId !== undefined || request.fromEnd === true;
+  const more = rows.length > request.perPage;
+  const items = more ? (backwards ? rows.slice(rows.length - request.perPage) : rows.slice(0, request.perPage)) : rows;
+  const hasNext = backwards ? request.beforeId !== undefined : more;
+  const hasPrev = backwards ? more : request.afterId !== undefined;
+  return {
+    items,
+    perPage: request.perPage,
+    nextCursor: hasNext && items.length > 0 ? idOf(items[items.length - 1]) : null,
+    prevCursor: hasPrev && items.length > 0 ? idOf(items[0]) : null,
+  };
+}

@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { KeysetPage, KeysetRequest } from '../common/paging.js';
+import { keysetWindow, type KeysetPage, type KeysetRequest } from '../common/paging.js';
 
 /**
  * One keyset page of a filtered query builder, by `alias.id`, for a list shown in `order` (`DESC`:
@@ -20,16 +20,7 @@ export async function keysetPage<T extends ObjectLiteral & { id: number }>(qb: S
     .orderBy(`${alias}.id`, scan)
     .limit(request.perPage + 1)
     .getMany();
-  const more = rows.length > request.perPage;
-  const items = rows.slice(0, request.perPage);
-  if (backwards) items.reverse();
-  const hasNext = backwards ? request.beforeId !== undefined : more;
-  const hasPrev = backwards ? more : request.afterId !== undefined;
-  return {
-    items,
-    total,
-    perPage: request.perPage,
-    nextCursor: hasNext && items.length > 0 ? items[items.length - 1].id : null,
-    prevCursor: hasPrev && items.length > 0 ? items[0].id : null,
-  };
+  // Read in the direction of travel; the window wants the list's order.
+  if (backwards) rows.reverse();
+  return { ...keysetWindow(rows, request, (row) => row.id), total };
 }

@@ -20,8 +20,9 @@ type Callback = (this: unknown, error: Error | null, rows?: unknown[]) => void;
  * Contract: preparing-sqlite3.spec.ts.
  */
 export class PreparingDatabase extends sqlite3.Database {
-  private readonly statements = new Map<string, sqlite3.Statement | null>();
-  private readonly preparing = new Map<string, Promise<sqlite3.Statement | null>>();
+  /** One per SQL text, prepared or (null) not preparable; settled once the prepare answered. */
+  private readonly statements = new Map<string, Promise<sqlite3.Statement | null>>();
+  private prepared = 0;
 
   override run(sql: string, ...args: unknown[]): this {
     const { params, callback } = split(args);
@@ -46,35 +47,31 @@ export class PreparingDatabase extends sqlite3.Database {
 
   /** Finalizes the cached statements first: SQLite refuses to close a connection that has some. */
   override close(callback?: (error: Error | null) => void): void {
-    void Promise.all(this.preparing.values()).then(async () => {
-      const statements = [...this.statements.values()].filter((s): s is sqlite3.Statement => s !== null);
-      this.statements.clear();
-      this.preparing.clear();
-      await Promise.all(statements.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+    const pending = [...this.statements.values()];
+    this.statements.clear();
+    void Promise.all(pending).then(async (statements) => {
+      await Promise.all(statements.map((s) => new Promise<void>((resolve) => (s ? s.finalize(() => resolve()) : resolve()))));
       super.close(callback);
     });
   }
 
   /** How many texts are prepared (for the contract test). */
   get preparedCount(): number {
-    return [...this.statements.values()].filter((s) => s !== null).length;
+    return this.prepared;
   }
 
   private statement(sql: string): Promise<sqlite3.Statement | null> {
-    const ready = this.statements.get(sql);
-    if (ready !== undefined) return Promise.resolve(ready);
-    let pending = this.preparing.get(sql);
+    let pending = this.statements.get(sql);
     if (pending === undefined) {
-      if (this.statements.size + this.preparing.size >= MAX_PREPARED) return Promise.resolve(null);
+      if (this.statements.size >= MAX_PREPARED) return Promise.resolve(null);
       // Awaited before use: node-sqlite3 never answers calls queued on a statement that failed to prepare.
       pending = new Promise((resolve) => {
-        const statement = this.prepare(sql, (error: Error | null) => resolve(error ? null : statement));
+        const statement = this.prepare(sql, (error: Error | null) => {
+          if (!error) this.prepared++;
+          resolve(error ? null : statement);
+        });
       });
-      this.preparing.set(sql, pending);
-      void pending.then((statement) => {
-        this.preparing.delete(sql);
-        this.statements.set(sql, statement);
-      });
+      this.statements.set(sql, pending);
     }
     return pending;
   }

@@ -5,7 +5,7 @@ import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
-import { KeysetPage, KeysetRequest, Page, PageRequest, pageOffset } from '../common/paging.js';
+import { KeysetPage, KeysetRequest, keysetWindow, Page, PageRequest, pageOffset } from '../common/paging.js';
 import { AccessLevel, MemberEntity, OWNER } from './member.entity.js';
 import { containsPattern } from '../common/sql-like.js';
 
@@ -37,6 +37,12 @@ function memberRow(r: MemberRow): MemberRow {
     accessLevel: Number(r.accessLevel) as AccessLevel,
     enterpriseGroupId: r.enterpriseGroupId === null ? null : Number(r.enterpriseGroupId),
   };
+}
+
+/** The members search: a user of alias `u` whose username, email or name contains `search`. */
+function userMatches(u: string, search: string): { sql: string; values: unknown[] } {
+  const p = containsPattern(search);
+  return { sql: `(${u}."username_lower" LIKE ? ESCAPE '\\' OR ${u}."email_lower" LIKE ? ESCAPE '\\' OR LOWER(${u}."name") LIKE ? ESCAPE '\\')`, values: [p, p, p] };
 }
 
 /** Owns members. */
@@ -111,10 +117,10 @@ export class MembersRepository {
     const values: unknown[] = [groupId];
     let from = 'FROM "members" m2';
     if (search) {
-      const p = containsPattern(search);
+      const matches = userMatches('u2', search);
       from += ' INNER JOIN "users" u2 ON u2."id" = m2."user_id"';
-      conditions.push(`(u2."username_lower" LIKE ? ESCAPE '\\' OR u2."email_lower" LIKE ? ESCAPE '\\' OR LOWER(u2."name") LIKE ? ESCAPE '\\')`);
-      values.push(p, p, p);
+      conditions.push(matches.sql);
+      values.push(...matches.values);
     }
     const matching = `${from} WHERE ${conditions.join(' AND ')}`;
     const bound = request.afterId !== undefined ? ' AND m2."id" > ?' : request.beforeId !== undefined ? ' AND m2."id" < ?' : '';
@@ -125,28 +131,15 @@ export class MembersRepository {
       'm."id"',
       [...values, ...(boundValue === undefined ? [] : [boundValue]), request.perPage + 1],
     );
-    // The extra row lies beyond the page: after it going forwards, before it going backwards.
-    const more = rows.length > request.perPage;
-    const page = more ? (backwards ? rows.slice(1) : rows.slice(0, request.perPage)) : rows;
-    const ids = page.map((row) => Number(row.at(-1)));
     const total = search ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n) : (await this.positions.count(groupId)).count;
-    const hasNext = backwards ? request.beforeId !== undefined : more;
-    const hasPrev = backwards ? more : request.afterId !== undefined;
-    return {
-      items: page.map((row) => memberRowFromArray(row.slice(0, -1))),
-      total,
-      perPage: request.perPage,
-      nextCursor: hasNext && ids.length > 0 ? ids[ids.length - 1] : null,
-      prevCursor: hasPrev && ids.length > 0 ? ids[0] : null,
-    };
+    const window = keysetWindow(rows, request, (row) => Number(row.at(-1)));
+    return { ...window, items: window.items.map((row) => memberRowFromArray(row.slice(0, -1))), total };
   }
 
   private async searchRows(groupId: number, search: string, page: PageRequest): Promise<Page<MemberRow>> {
-    const p = containsPattern(search);
-    const matching =
-      `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ` +
-      `(u."username_lower" LIKE ? ESCAPE '\\' OR u."email_lower" LIKE ? ESCAPE '\\' OR LOWER(u."name") LIKE ? ESCAPE '\\')`;
-    const values = [groupId, p, p, p];
+    const matches = userMatches('u', search);
+    const matching = `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ${matches.sql}`;
+    const values = [groupId, ...matches.values];
     const [{ n }] = await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values);
     const rows = await this.db.select<MemberRow>(`${MEMBER_ROW_COLUMNS} ${matching} ORDER BY m."id" LIMIT ? OFFSET ?`, [...values, page.perPage, pageOffset(page)]);
     return { items: rows.map(memberRow), total: Number(n), page: page.page, perPage: page.perPage };

@@ -56,12 +56,7 @@ export class ProvisioningService {
   async create(ctx: ScimContext, actor: Actor, doc: ScimUserDoc, bodyId: unknown): Promise<Provisioned> {
     const input = provisioningInput(doc, bodyId);
     try {
-      return await changeWithLogRow(
-        ctx,
-        201,
-        (work) => this.db.transaction(work),
-        (tx) => this.decide(tx, ctx, actor, input, doc),
-      );
+      return await changeWithLogRow(this.db, ctx, 201, (tx) => this.decide(tx, ctx, actor, input, doc));
     } catch (error) {
       if (error instanceof Refusal) {
         await this.recordRefusal(ctx, actor, input, error);

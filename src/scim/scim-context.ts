@@ -1,5 +1,5 @@
 import type { Scope } from '../common/scope.js';
-import type { Tx } from '../database/database.service.js';
+import type { Database, Tx } from '../database/database.service.js';
 import type { GroupEntity } from '../groups/group.entity.js';
 import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
 
@@ -32,8 +32,8 @@ export interface ChangeLogRow {
  * Runs a SCIM change in one transaction with the request's log row (answering `status`), and tells
  * the log once it committed. Outside HTTP (no row), just the transaction.
  */
-export async function changeWithLogRow<T>(ctx: ScimContext, status: number, transaction: <R>(work: (tx: Tx) => Promise<R>) => Promise<R>, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await transaction(async (tx) => {
+export async function changeWithLogRow<T>(db: Pick<Database, 'transaction'>, ctx: ScimContext, status: number, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await db.transaction(async (tx) => {
     const value = await work(tx);
     await ctx.requestLog?.write(tx, status);
     return value;

@@ -50,15 +50,10 @@ export class ScimUserChangesService {
 
   /** DELETE: deprovision; already inactive is a no-op (idempotent 204). */
   async delete(ctx: ScimContext, actor: Actor, id: string, ifMatch?: string): Promise<void> {
-    await changeWithLogRow(
-      ctx,
-      204,
-      (work) => this.db.transaction(work),
-      async (tx) => {
-        const { identity, user } = await this.load(tx, ctx, id, ifMatch);
-        await this.provisioning.deprovision(tx, ctx, actor, identity, user);
-      },
-    );
+    await changeWithLogRow(this.db, ctx, 204, async (tx) => {
+      const { identity, user } = await this.load(tx, ctx, id, ifMatch);
+      await this.provisioning.deprovision(tx, ctx, actor, identity, user);
+    });
   }
 
   /**
@@ -78,38 +73,33 @@ export class ScimUserChangesService {
   /** `status` is what the request answers when the change commits (PUT 200, PATCH 204), for its log row. */
   private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, status: number, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {
     try {
-      return await changeWithLogRow(
-        ctx,
-        status,
-        (work) => this.db.transaction(work),
-        async (tx) => {
-          const { identity, user } = await this.load(tx, ctx, id, ifMatch);
-          const stored = JSON.parse(identity.attributes) as ScimUserDoc;
-          const before: ScimUserDoc = { ...stored, externalId: identity.externUid, active: identity.active };
-          const after = compute(before);
-          const changes = describeChanges(before, after);
-          const { active: _active, ...doc } = after;
-          if (typeof doc.userName !== 'string' || doc.userName.trim() === '') throw new DomainError('invalid_value', 'userName is required');
+      return await changeWithLogRow(this.db, ctx, status, async (tx) => {
+        const { identity, user } = await this.load(tx, ctx, id, ifMatch);
+        const stored = JSON.parse(identity.attributes) as ScimUserDoc;
+        const before: ScimUserDoc = { ...stored, externalId: identity.externUid, active: identity.active };
+        const after = compute(before);
+        const changes = describeChanges(before, after);
+        const { active: _active, ...doc } = after;
+        if (typeof doc.userName !== 'string' || doc.userName.trim() === '') throw new DomainError('invalid_value', 'userName is required');
 
-          let externUid = identity.externUid;
-          if (changes.externalIdChanged) {
-            const to = changes.externalIdChanged.to;
-            if (typeof to !== 'string' || to.trim() === '') throw new DomainError('mutability', 'externalId cannot be removed: it is the identity of this user');
-            externUid = validateExternUid(to.trim());
-            doc.externalId = externUid;
-          }
-          // `active` lives in its own column, written (with the version bump) by deprovision or reactivate.
-          const documentChanged = changes.changedAttributes.some((a) => a !== 'active') || externUid !== identity.externUid;
-          let current = documentChanged ? await this.identities.update(tx, identity, { doc, externUid }) : identity;
-          if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity.externUid, externUid);
-          if (changes.profileChanged) await this.copyProfile(tx, ctx, actor, user, doc, changes.changedAttributes);
-          // The account as loaded, unless the profile copy above may have just changed it.
-          const owner = changes.profileChanged ? undefined : user;
-          if (changes.activeChanged === false) current = await this.provisioning.deprovision(tx, ctx, actor, current, owner);
-          if (changes.activeChanged === true) current = await this.provisioning.reactivate(tx, ctx, actor, current, owner);
-          return current;
-        },
-      );
+        let externUid = identity.externUid;
+        if (changes.externalIdChanged) {
+          const to = changes.externalIdChanged.to;
+          if (typeof to !== 'string' || to.trim() === '') throw new DomainError('mutability', 'externalId cannot be removed: it is the identity of this user');
+          externUid = validateExternUid(to.trim());
+          doc.externalId = externUid;
+        }
+        // `active` lives in its own column, written (with the version bump) by deprovision or reactivate.
+        const documentChanged = changes.changedAttributes.some((a) => a !== 'active') || externUid !== identity.externUid;
+        let current = documentChanged ? await this.identities.update(tx, identity, { doc, externUid }) : identity;
+        if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity.externUid, externUid);
+        if (changes.profileChanged) await this.copyProfile(tx, ctx, actor, user, doc, changes.changedAttributes);
+        // The account as loaded, unless the profile copy above may have just changed it.
+        const owner = changes.profileChanged ? undefined : user;
+        if (changes.activeChanged === false) current = await this.provisioning.deprovision(tx, ctx, actor, current, owner);
+        if (changes.activeChanged === true) current = await this.provisioning.reactivate(tx, ctx, actor, current, owner);
+        return current;
+      });
     } catch (error) {
       if (uniqueViolationTarget(error) !== undefined) throw new DomainError('uniqueness', TAKEN);
       throw error;

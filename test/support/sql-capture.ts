@@ -28,7 +28,7 @@ function record(holder: Record<string, unknown>, name: string, queries: Captured
 /**
  * Records every SQL statement the app's read connection runs, exactly as sent to the driver, so a
  * test can EXPLAIN the queries the real code path produced rather than a hand-written copy: the
- * query runner's statements, and on SQLite the hand-written reads run as prepared statements.
+ * query runner's statements (hand-written reads included: they go through it too).
  */
 export function captureReaderSql(t: TestApp): { queries: CapturedQuery[]; stop: () => void } {
   const database = t.app.get(Database) as unknown as { readerSource: DataSource };
