@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { projectRoot } from '../../src/project-root.js';
 import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
 import { rawQuery } from '../support/raw-database.js';
 import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
@@ -22,12 +19,7 @@ describe(`races (${usingPostgres() ? 'PostgreSQL, two Roster processes' : 'SQLit
   jest.setTimeout(300_000);
 
   beforeAll(async () => {
-    try {
-      ensureBuilt();
-    } catch (error) {
-      // tsc still emits when some other file has a type error; a stale or missing build is the real problem.
-      if (!existsSync(join(projectRoot(), 'dist/src/main.js'))) throw error;
-    }
+    ensureBuilt();
     database = await createTestDatabase();
     const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN };
     // One after the other: the first runs the migrations and the bootstrap, the second finds them done.
