@@ -8,6 +8,7 @@ import { loadConfig } from './config/app-config.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { projectRoot } from './project-root.js';
 import { SamlModule } from './saml/saml.module.js';
 import { SamlSsoModule } from './saml/saml-sso.module.js';
@@ -21,6 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        OpsModule,
         DatabaseModule.forRoot(),
         ScimModule,
         SamlModule,
@@ -28,7 +30,7 @@ export class AppModule {
         AdminModule,
         ServeStaticModule.forRoot({
           rootPath: join(projectRoot(), 'client'),
-          exclude: ['/api/{*path}', '/health', '/groups/{*path}'],
+          exclude: ['/api/{*path}', '/health', '/health/{*path}', '/metrics', '/groups/{*path}'],
           serveStaticOptions: { index: 'index.html', fallthrough: true },
         }),
       ],

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { BootstrapService } from './admin/bootstrap.service.js';
 import { AppModule } from './app.module.js';
-import { JsonLogger } from './common/json-logger.js';
+import { pino } from 'pino';
+import { createRootLogger, NestPinoLogger } from './ops/logging.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { isUniqueViolation } from './database/database.service.js';
 import { isEmailAddress, UsersService } from './users/users.service.js';
@@ -54,7 +55,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
   }
 
   // The application context only: modules, database and migrations, no HTTP listener.
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: new JsonLogger('warn') });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: new NestPinoLogger(createRootLogger('warn', pino.destination(2))) });
   try {
     if (await app.get(UsersService).findByEmail(email)) {
       err.write(`Error: a user with the email address ${email} already exists; choose another address.\n`);

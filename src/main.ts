@@ -5,7 +5,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app-setup.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { JsonLogger } from './common/json-logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,9 +18,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const started = Date.now();
+  // Start-up messages wait for the app's pino logger (configureApp installs it), so every line of
+  // the process is one JSON format; a failure before that is printed by Nest as it happens.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: new JsonLogger(config.logLevel),
+    bufferLogs: true,
   });
   configureApp(app);
   await app.listen(config.port, config.host);
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     logger.log(`${signal} received: shutting down`);
-    app.close().then(
+    // The signal tells the health checks a SIGTERM is draining (SHUTDOWN_GRACE_MS); Nest's
+    // implementation takes it, its interface type does not declare it.
+    (app as unknown as { close(signal?: string): Promise<void> }).close(signal).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error(`shutdown failed: ${String(error)}`);

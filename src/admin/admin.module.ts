@@ -8,7 +8,6 @@ import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { BootstrapService } from './bootstrap.service.js';
-import { HealthController, PingController } from './health.controller.js';
 import { IdentityMismatchesController } from './identity-mismatches.controller.js';
 import { ApplicationController } from './application.controller.js';
 import { GroupAccessService } from './group-access.service.js';
@@ -25,8 +24,6 @@ import { UsersController } from './users.controller.js';
 @Module({
   imports: [AuditModule, GroupsModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule],
   controllers: [
-    HealthController,
-    PingController,
     GroupsController,
     ApplicationController,
     SessionController,

@@ -17,6 +17,7 @@ function auditFilters(query: Record<string, unknown>): Omit<AuditQuery, 'groupId
     createdAfter: queryTimeBound(query, 'created_after', 'after'),
     createdBefore: queryTimeBound(query, 'created_before', 'before'),
     targetId: queryInteger(query, 'target_id', 1, 2_147_483_647),
+    requestId: queryString(query, 'request_id', 128),
   };
 }
 

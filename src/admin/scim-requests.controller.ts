@@ -18,7 +18,7 @@ function logFilters(query: Record<string, unknown>): Omit<RequestLogQuery, 'grou
   if (method !== undefined && !METHODS.includes(method)) {
     throw new DomainError('validation', `method must be one of ${METHODS.join(', ')}`, { fields: { method: [`must be one of ${METHODS.join(', ')}`] } });
   }
-  return { externalId: queryString(query, 'external_id'), status: queryInteger(query, 'status', 100, 599), method };
+  return { externalId: queryString(query, 'external_id'), status: queryInteger(query, 'status', 100, 599), method, requestId: queryString(query, 'request_id', 128) };
 }
 
 /**

@@ -42,4 +42,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'varchar', name: 'ip_address', nullable: true })
   ipAddress: string | null;
+
+  /** The HTTP request that wrote the event (its log line's `requestId`); null outside requests. */
+  @Column({ type: 'varchar', name: 'request_id', nullable: true })
+  requestId: string | null;
 }

@@ -14,6 +14,7 @@ export interface AuditQuery {
   createdAfter?: string;
   createdBefore?: string;
   targetId?: number;
+  requestId?: string;
 }
 
 type NewEvent = Omit<AuditEventEntity, 'id'>;
@@ -39,6 +40,7 @@ export class AuditRepository {
     if (query.createdAfter) qb.andWhere('a.created_at > :after', { after: query.createdAfter });
     if (query.createdBefore) qb.andWhere('a.created_at < :before', { before: query.createdBefore });
     if (query.targetId !== undefined) qb.andWhere('a.target_id = :targetId', { targetId: query.targetId });
+    if (query.requestId) qb.andWhere('a.request_id = :requestId', { requestId: query.requestId });
     return qb;
   }
 

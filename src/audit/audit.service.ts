@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error.js';
 import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import type { Tx } from '../database/database.service.js';
+import { currentRequestId } from '../ops/request-context.js';
 import { AUDIT_EVENT_NAMES, AuditEventName } from './audit-event-names.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditQuery, AuditRepository } from './audit.repository.js';
@@ -30,6 +31,7 @@ export interface AuditEventView {
   target_details: string | null;
   details: Record<string, unknown>;
   ip_address: string | null;
+  request_id: string | null;
 }
 
 /** Records audit events inside the caller's transaction, so an event exists iff its change does. */
@@ -52,6 +54,7 @@ export class AuditService {
       targetDetails: event.target?.details ?? null,
       details: JSON.stringify(event.details ?? {}),
       ipAddress: event.actor.ip,
+      requestId: currentRequestId(),
     });
   }
 
@@ -87,5 +90,6 @@ function toView(e: AuditEventEntity): AuditEventView {
     target_details: e.targetDetails,
     details: JSON.parse(e.details) as Record<string, unknown>,
     ip_address: e.ipAddress,
+    request_id: e.requestId,
   };
 }

@@ -19,6 +19,12 @@ export interface AppConfig {
   scimRateLimitBurst: number;
   /** Newest request-log rows kept per scope. */
   scimRequestLogRetention: number;
+  /** Bearer token Prometheus sends to GET /metrics; without it /metrics answers only on a loopback bind. */
+  metricsToken?: string;
+  /** Groups the per-group mismatch gauge reports (by id); bounds the `group` label's values. */
+  metricsGroupLimit: number;
+  /** After SIGTERM, how long /health/ready answers 503 while requests are still served (lets a balancer drain). */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (adminToken !== undefined && adminToken.length < 20) {
     throw new ConfigError('ADMIN_TOKEN must be at least 20 characters long');
   }
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 20) throw new ConfigError('METRICS_TOKEN must be at least 20 characters long');
   return {
     port,
     host,
@@ -82,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scimRateLimitPerSecond: integer(env, 'SCIM_RATE_LIMIT', 50, 0, 1_000_000),
     scimRateLimitBurst: integer(env, 'SCIM_RATE_LIMIT_BURST', 200, 1, 1_000_000),
     scimRequestLogRetention: integer(env, 'SCIM_REQUEST_LOG_RETENTION', 100_000, 100, 100_000_000),
+    metricsToken,
+    metricsGroupLimit: integer(env, 'METRICS_GROUP_LIMIT', 50, 0, 10_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 0, 0, 120_000),
   };
 }
 

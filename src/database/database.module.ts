@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, READER } from './data-source-options.js';
 import { Database } from './database.service.js';
 import { migrate } from './migrate.js';
+import { TRANSACTION_OBSERVER, TransactionObserver } from './transaction-observer.js';
 
 /**
  * The two TypeORM connections, registered with TypeOrmModule: the writer (default; migrations run
@@ -55,9 +56,9 @@ export class DatabaseModule {
       providers: [
         {
           provide: Database,
-          inject: [APP_CONFIG, getDataSourceToken(), getDataSourceToken(READER)],
-          useFactory: async (config: AppConfig, writer: DataSource, reader: DataSource) => {
-            const db = new Database(config, writer, reader);
+          inject: [APP_CONFIG, getDataSourceToken(), getDataSourceToken(READER), { token: TRANSACTION_OBSERVER, optional: true }],
+          useFactory: async (config: AppConfig, writer: DataSource, reader: DataSource, observer?: TransactionObserver) => {
+            const db = new Database(config, writer, reader, observer);
             await db.open();
             return db;
           },

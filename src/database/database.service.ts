@@ -6,10 +6,13 @@ import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { isTemporarySqlite, sqliteFile } from './data-source-options.js';
 import { EntitySql } from './entity-sql.js';
+import { MIGRATIONS } from './entities.js';
 import { inKeyOrder } from './key-order.js';
 import { Mutex } from './mutex.js';
 import { numberedPlaceholders } from './placeholders.js';
 import { Tx } from './transaction.js';
+import { NO_OBSERVER } from './transaction-observer.js';
+import type { TransactionObserver } from './transaction-observer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export { Tx } from './transaction.js';
@@ -36,6 +39,7 @@ export class Database implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly writer: DataSource,
     private readonly readerSource: DataSource,
+    private readonly observer: TransactionObserver = NO_OBSERVER,
   ) {}
 
   get kind(): 'sqlite' | 'postgres' {
@@ -192,12 +196,15 @@ export class Database implements OnApplicationShutdown {
         return await this.runTransaction(work);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE_PG_CODES.has(pgCode(error) ?? '')) throw error;
+        this.observer.transactionRetried();
       }
     }
   }
 
   private async runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = this.writer.createQueryRunner();
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       await runner.connect();
       await runner.startTransaction();
@@ -206,8 +213,10 @@ export class Database implements OnApplicationShutdown {
         const result = await work(tx);
         await tx.close(true);
         await runner.commitTransaction();
+        this.observer.transactionEnded(seconds(), true);
         return result;
       } catch (error) {
+        this.observer.transactionEnded(seconds(), false);
         await tx.close();
         // A failed COMMIT may already have ended the transaction (SQLite on a full disk, say): then
         // there is nothing to roll back, and TypeORM says so, which changes nothing.
@@ -217,6 +226,33 @@ export class Database implements OnApplicationShutdown {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * One statement that is a whole transaction by itself, on a PostgreSQL writer connection of its
+   * own (autocommit): for a write whose one statement does everything (the shared rate buckets).
+   * Not on SQLite, whose one writer connection may be inside another request's transaction.
+   */
+  async statement<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.kind !== 'postgres') throw new Error('Database.statement is for PostgreSQL; SQLite writes go through transaction()');
+    const runner = this.writer.createQueryRunner();
+    try {
+      // The structured result: a plain query() answers UPDATE … RETURNING as [rows, rowCount].
+      return (await runner.query(numberedPlaceholders(sql), params, true)).records as T[];
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * Migrations this build has that the database has not recorded as applied (read on the reader:
+   * the SQLite writer's one connection may be inside a transaction). Another process of a newer
+   * or older build may share the database, so readiness checks this rather than assuming it.
+   */
+  async pendingMigrations(): Promise<string[]> {
+    const rows = await this.readerSource.query('SELECT "name" FROM "migrations"');
+    const applied = new Set((rows as { name: string }[]).map((r) => r.name));
+    return MIGRATIONS.map((m) => new m().name ?? m.name).filter((name) => !applied.has(name));
   }
 
   /** True when the database answers a trivial query. */

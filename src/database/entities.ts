@@ -9,6 +9,7 @@ import { SamlSignInEntity } from '../saml/saml-sign-in.entity.js';
 import { ScimIdentityEmailEntity } from '../scim/scim-identity-email.entity.js';
 import { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
 import { ScimRequestEntity } from '../scim/scim-request.entity.js';
+import { ScimRateBucketEntity } from '../scim/scim-rate-bucket.entity.js';
 import { PersonalAccessTokenEntity } from '../tokens/personal-access-token.entity.js';
 import { ScimTokenEntity } from '../tokens/scim-token.entity.js';
 import { SessionEntity } from '../tokens/session.entity.js';
@@ -19,6 +20,7 @@ import { ScimUserNameUnique1763900000002 } from './migrations/1763900000002-scim
 import { UsernamePrefixIndex1763950000000 } from './migrations/1763950000000-username-prefix-index.js';
 import { ScopeRowCounts1764000000000 } from './migrations/1764000000000-scope-row-counts.js';
 import { ScopeRowCountSlots1764100000000 } from './migrations/1764100000000-scope-row-count-slots.js';
+import { RequestIdsAndRateBuckets1764900000000 } from './migrations/1764900000000-request-ids-and-rate-buckets.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -37,6 +39,7 @@ export const ENTITIES = [
   SamlSignInEntity,
   SamlRequestEntity,
   SamlAssertionEntity,
+  ScimRateBucketEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -47,4 +50,5 @@ export const MIGRATIONS = [
   UsernamePrefixIndex1763950000000,
   ScopeRowCounts1764000000000,
   ScopeRowCountSlots1764100000000,
+  RequestIdsAndRateBuckets1764900000000,
 ];

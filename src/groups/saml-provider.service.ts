@@ -60,6 +60,11 @@ export class SamlProviderService {
     return this.providers.find(scope, em);
   }
 
+  /** Groups with SAML SSO settings, the first `limit` by id. */
+  groupIdsWithSso(limit: number): Promise<number[]> {
+    return this.providers.groupIds(limit);
+  }
+
   /** Validates every field before anything is written; a bad field changes nothing. */
   async update(actor: Actor, scope: Scope, input: SamlProviderInput): Promise<SamlProviderEntity> {
     return this.db.transaction(async (tx) => {

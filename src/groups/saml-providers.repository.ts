@@ -19,6 +19,12 @@ export class SamlProvidersRepository {
     return provider ?? null;
   }
 
+  /** The first `limit` groups, by id, that have SAML settings. */
+  async groupIds(limit: number): Promise<number[]> {
+    const rows = await this.db.select<{ id: number | string }>('SELECT "group_id" AS "id" FROM "saml_providers" WHERE "group_id" IS NOT NULL ORDER BY "group_id" LIMIT ?', [limit]);
+    return rows.map((r) => Number(r.id));
+  }
+
   /** Serializes changes of one scope's settings until the transaction ends (PostgreSQL; SQLite's writes take turns). */
   lock(tx: Tx, scope: Scope): Promise<void> {
     return tx.lockKey('saml_provider', scopeKey(scope));

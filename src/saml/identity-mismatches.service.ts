@@ -1,4 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
+import { GroupsService } from '../groups/groups.service.js';
+import { SamlProviderService } from '../groups/saml-provider.service.js';
+import { Metrics } from '../ops/metrics.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
@@ -39,7 +44,7 @@ const HEAD_MAX_AGE_MS = 5 * 60 * 1000;
 const MAX_CACHED_GROUPS = 50;
 
 @Injectable()
-export class IdentityMismatchesService {
+export class IdentityMismatchesService implements OnModuleInit {
   private readonly heads = new Map<number, Head>();
   private readonly computing = new Map<string, Promise<Head>>();
 
@@ -50,7 +55,29 @@ export class IdentityMismatchesService {
     private readonly samlIdentities: SamlIdentitiesService,
     private readonly tokens: TokensService,
     private readonly audit: AuditService,
+    private readonly groups: GroupsService,
+    private readonly providers: SamlProviderService,
+    private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The mismatch count per group as a gauge, read at scrape time from the same cached head the
+   * report pages use (recomputed only after a change). The `group` label is bounded: only the
+   * first METRICS_GROUP_LIMIT groups with SAML SSO, by id, are reported.
+   */
+  onModuleInit(): void {
+    this.metrics.gauge('roster_identity_mismatches', 'Members in the identity-mismatch report of a group with SAML SSO', ['group'], async () => {
+      const samples = [];
+      for (const id of await this.providers.groupIdsWithSso(this.config.metricsGroupLimit)) {
+        const group = await this.groups.findById(id);
+        if (!group) continue;
+        const head = await this.head(group.id, await this.tokens.hasScimToken(groupScope(group.id)));
+        samples.push({ labels: { group: group.path }, value: head.total });
+      }
+      return samples;
+    });
+  }
 
   async list(group: GroupEntity, page: PageRequest): Promise<Page<MismatchRow>> {
     const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));

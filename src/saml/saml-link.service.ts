@@ -35,7 +35,14 @@ export class SamlLinkService {
     private readonly audit: AuditService,
   ) {}
 
-  async authorize(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, ip: string | null): Promise<UserEntity> {
+  authorize(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, ip: string | null): Promise<UserEntity> {
+    return this.signIn.counted(
+      () => this.authorizeLink(ctx, session, form, ip),
+      () => 'linked',
+    );
+  }
+
+  private async authorizeLink(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, ip: string | null): Promise<UserEntity> {
     if (!ctx.provider) throw await this.signIn.refuseAlone(ctx, ip, 'not_enabled', {});
     if (!session) throw await this.signIn.refuseAlone(ctx, ip, 'session_required', {});
     const actor: Actor = { id: session.user.id, name: session.user.name, ip };

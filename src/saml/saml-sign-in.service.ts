@@ -13,6 +13,8 @@ import { SamlAssertionsRepository } from './saml-assertions.repository.js';
 import type { SamlIdentityEntity } from './saml-identity.entity.js';
 import { SamlIdentitiesService } from './saml-identities.service.js';
 import { RefusalReason, SamlRefusal } from './saml-sign-in.errors.js';
+import { Metrics } from '../ops/metrics.js';
+import type { SamlSignInOutcome } from '../ops/metrics.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { InvalidSamlResponse, validateSamlResponse, ValidAssertion } from './saml-response-validator.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';
@@ -56,6 +58,7 @@ export class SamlSignInService {
     private readonly membership: MembershipService,
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Validates a response without using it up (the cross-site resubmit page shows only for valid ones). */
@@ -67,7 +70,26 @@ export class SamlSignInService {
    * The ACS: validate, decide, and for a sign-in replace the browser's session with one for the
    * signed-in user. Throws SamlRefusal (already audited) when refused.
    */
-  async accept(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, ip: string | null): Promise<AcsResult> {
+  accept(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, ip: string | null): Promise<AcsResult> {
+    return this.counted(
+      () => this.acceptResponse(ctx, samlResponse, session, ip),
+      (result) => result.kind,
+    );
+  }
+
+  /** Runs a sign-in step and counts its outcome in the metrics: the result's kind, or the refusal's reason. */
+  async counted<T>(work: () => Promise<T>, outcome: (result: T) => Exclude<SamlSignInOutcome, 'refused'>): Promise<T> {
+    try {
+      const result = await work();
+      this.metrics.samlSignIn(outcome(result));
+      return result;
+    } catch (error) {
+      if (error instanceof SamlRefusal) this.metrics.samlSignIn('refused', error.reason);
+      throw error;
+    }
+  }
+
+  private async acceptResponse(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, ip: string | null): Promise<AcsResult> {
     const assertion = await this.validate(ctx, samlResponse, ip);
     const actor = systemActor(ip);
     for (let attempt = 1; ; attempt++) {

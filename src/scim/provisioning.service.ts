@@ -15,6 +15,7 @@ import { changeWithLogRow, type ScimContext } from './scim-context.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import type { ScimUserDoc } from './scim-user-doc.js';
+import { Metrics } from '../ops/metrics.js';
 
 export const TAKEN = 'User has already been taken';
 export const NOT_LINKED = "The member's email address is not linked to a SAML account or has an inactive SCIM identity.";
@@ -33,6 +34,8 @@ class Refusal extends DomainError {
 export interface Provisioned {
   identity: ScimIdentityEntity;
   user: UserEntity;
+  /** Which row of the decision table answered. */
+  outcome: 'created' | 'linked' | 'reactivated';
 }
 
 /**
@@ -50,20 +53,26 @@ export class ProvisioningService {
     private readonly membership: MembershipService,
     private readonly samlIdentities: SamlIdentitiesService,
     private readonly audit: AuditService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** POST Users. `doc` is the canonicalised body; `bodyId` the body's `id`, if any. */
   async create(ctx: ScimContext, actor: Actor, doc: ScimUserDoc, bodyId: unknown): Promise<Provisioned> {
     const input = provisioningInput(doc, bodyId);
     try {
-      return await changeWithLogRow(this.db, ctx, 201, (tx) => this.decide(tx, ctx, actor, input, doc));
+      const provisioned = await changeWithLogRow(this.db, ctx, 201, (tx) => this.decide(tx, ctx, actor, input, doc));
+      this.metrics.provisioned(provisioned.outcome);
+      return provisioned;
     } catch (error) {
       if (error instanceof Refusal) {
+        this.metrics.provisioned(error.reason === 'email_domain_not_allowed' ? 'domain_not_allowed_412' : 'not_linked_412');
         await this.recordRefusal(ctx, actor, input, error);
         throw new DomainError('precondition_failed', error.message);
       }
       // A concurrent request for the same person won the race for a unique index (email or extern_uid).
-      if (uniqueViolationTarget(error) !== undefined) throw new DomainError('uniqueness', TAKEN);
+      const taken = uniqueViolationTarget(error) !== undefined;
+      if (taken || (error instanceof DomainError && error.code === 'uniqueness')) this.metrics.provisioned('taken_409');
+      if (taken) throw new DomainError('uniqueness', TAKEN);
       throw error;
     }
   }
@@ -106,7 +115,7 @@ export class ProvisioningService {
     const updated = await this.identities.update(tx, identity, { doc, active: input.active });
     if (input.active) await this.restoreAccess(tx, ctx, actor, user);
     await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });
-    return { identity: updated, user };
+    return { identity: updated, user, outcome: 'reactivated' };
   }
 
   /** Row "a platform user has this email": link the account, add it to the group if needed. */
@@ -114,7 +123,7 @@ export class ProvisioningService {
     const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
     if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
     await this.auditUser(tx, ctx, actor, 'user_linked_by_scim', user, { extern_uid: input.externUid, email: input.email });
-    return { identity, user };
+    return { identity, user, outcome: 'linked' };
   }
 
   /** Row "nobody has this email": a new (Enterprise) account with its SAML and SCIM identities. */
@@ -130,7 +139,7 @@ export class ProvisioningService {
     if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
     if (!input.active && !ctx.group) await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_provisioned_by_scim', user, { extern_uid: input.externUid, email: input.email, active: input.active });
-    return { identity, user };
+    return { identity, user, outcome: 'created' };
   }
 
   /** Group: membership back at the default role. Instance: the account unblocked. */

@@ -1,7 +1,7 @@
 /**
- * A token bucket per SCIM token: `ratePerSecond` sustained, bursts up to `burst`. Kept per process
- * (a shared limiter would cost a database write per request); behind a balancer each process
- * enforces the limit on its share. `ratePerSecond` 0 turns limiting off.
+ * A token bucket per SCIM token: `ratePerSecond` sustained, bursts up to `burst`, in this
+ * process's memory: for SQLite, where one process serves the database file. On PostgreSQL the
+ * buckets live in the database (SharedRateLimiter). `ratePerSecond` 0 turns limiting off.
  */
 export class RateLimiter {
   private readonly buckets = new Map<number, { tokens: number; at: number }>();

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { nowIso } from '../common/clock.js';
 import { scopeGroupId } from '../common/scope.js';
+import type { Metrics } from '../ops/metrics.js';
+import { requestIdOf } from '../ops/request-id.js';
 import { redactedBodyText, redactQuery } from './redaction.js';
 import type { ScimRequest } from './scim-scope.guard.js';
 import type { ChangeLogRow } from './scim-context.js';
@@ -42,12 +44,20 @@ export function concerned(path: string, query: Record<string, unknown>, body: un
   };
 }
 
+const RESOURCES = new Set(['Users', 'Groups', 'ServiceProviderConfig', 'ResourceTypes', 'Schemas', 'Bulk', 'Me']);
+
+/** The resource type a SCIM path addresses, from a fixed set (a metric label). */
+export function scimResource(path: string): string {
+  const match = /^\/api\/scim\/v2\/(?:groups\/[^/]+|application)\/([^/]+)/.exec(path);
+  return match && RESOURCES.has(match[1]) ? match[1] : 'other';
+}
+
 /**
  * Records every SCIM request once: a change that commits writes its row in its own transaction
  * (ChangeLogRow, handed to the scope guard on the request); every other request is recorded, in a
  * batch, once its response is finished, whatever the outcome.
  */
-export function scimRequestLogMiddleware(log: ScimRequestLogService) {
+export function scimRequestLogMiddleware(log: ScimRequestLogService, metrics: Metrics) {
   return (request: Request, response: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const entry = (status: number): RequestLogEntry => {
@@ -69,6 +79,7 @@ export function scimRequestLogMiddleware(log: ScimRequestLogService) {
         resourceId: who.resourceId,
         errorDetail: typeof detail === 'string' ? storable(detail.slice(0, 2048)) : null,
         body: redactedBodyText(request.body),
+        requestId: requestIdOf(request),
       };
     };
     let written = false;
@@ -79,6 +90,8 @@ export function scimRequestLogMiddleware(log: ScimRequestLogService) {
     (request as ScimRequest).scimRequestLog = changeLog;
     response.on('finish', () => {
       if (!written) log.record(entry(response.statusCode));
+      const scope = (request as ScimRequest).scimContext?.scope;
+      metrics.scimRequest(scope === undefined ? 'none' : scope.kind, request.method, scimResource(request.path), response.statusCode);
     });
     next();
   };

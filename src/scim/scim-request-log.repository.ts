@@ -12,6 +12,7 @@ export interface RequestLogQuery {
   externalId?: string;
   status?: number;
   method?: string;
+  requestId?: string;
 }
 
 type LogEntry = Omit<ScimRequestEntity, 'id'>;
@@ -31,6 +32,7 @@ const LOG_COLUMNS: [string, keyof LogEntry][] = [
   ['resource_id', 'resourceId'],
   ['error_detail', 'errorDetail'],
   ['body', 'body'],
+  ['request_id', 'requestId'],
 ];
 
 /** Owns scim_requests. */
@@ -57,6 +59,7 @@ export class ScimRequestLogRepository {
     if (query.externalId) qb.andWhere('r.external_id_lower = :ext', { ext: query.externalId.toLowerCase() });
     if (query.status !== undefined) qb.andWhere('r.status = :status', { status: query.status });
     if (query.method) qb.andWhere('r.method = :method', { method: query.method.toUpperCase() });
+    if (query.requestId) qb.andWhere('r.request_id = :requestId', { requestId: query.requestId });
     // By time: a change's row is written when it commits, the rows of reads a moment after they answer.
     const [items, total] = await qb.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };

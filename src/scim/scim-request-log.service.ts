@@ -5,6 +5,7 @@ import { Page, PageRequest } from '../common/paging.js';
 import { Database, Tx } from '../database/database.service.js';
 import { RequestLogQuery, ScimRequestLogRepository } from './scim-request-log.repository.js';
 import type { ScimRequestEntity } from './scim-request.entity.js';
+import { Metrics } from '../ops/metrics.js';
 
 const FLUSH_INTERVAL_MS = 100;
 const FLUSH_BATCH = 500;
@@ -25,6 +26,7 @@ export interface RequestLogView {
   resource_id: string | null;
   error_detail: string | null;
   body: unknown;
+  request_id: string | null;
 }
 
 /**
@@ -44,9 +46,11 @@ export class ScimRequestLogService implements OnModuleInit, BeforeApplicationShu
     private readonly db: Database,
     private readonly repository: ScimRequestLogRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
+    this.metrics.gauge('roster_scim_request_log_backlog', 'SCIM request-log rows buffered in this process, not yet written', [], () => [{ labels: {}, value: this.buffer.length }]);
     this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
     this.flushTimer.unref();
@@ -107,6 +111,7 @@ export class ScimRequestLogService implements OnModuleInit, BeforeApplicationShu
         resource_id: r.resourceId,
         error_detail: r.errorDetail,
         body: r.body === null ? null : safeParse(r.body),
+        request_id: r.requestId,
       })),
     };
   }

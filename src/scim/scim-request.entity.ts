@@ -45,4 +45,8 @@ export class ScimRequestEntity {
   /** Redacted request body (JSON text), truncated to a bounded size. */
   @Column({ type: 'text', nullable: true })
   body: string | null;
+
+  /** The HTTP request's id, as its log line and the audit events it wrote carry it. */
+  @Column({ type: 'varchar', name: 'request_id', nullable: true })
+  requestId: string | null;
 }

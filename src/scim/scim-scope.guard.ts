@@ -8,6 +8,8 @@ import { GroupsService } from '../groups/groups.service.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { ScimPrincipal } from '../tokens/tokens.service.js';
 import { RateLimiter } from './rate-limiter.js';
+import { ScimRateBucketsRepository } from './scim-rate-buckets.repository.js';
+import { SharedRateLimiter } from './shared-rate-limiter.js';
 import type { ChangeLogRow, ScimContext } from './scim-context.js';
 
 /** Made only when refusing: an error captures a stack trace, which costs more than the check. */
@@ -22,14 +24,19 @@ export type ScimRequest = Request & { user?: ScimPrincipal; scimContext?: ScimCo
  */
 @Injectable()
 export class ScimScopeGuard implements CanActivate {
-  private readonly limiter: RateLimiter;
+  /** In memory on SQLite (one process per file); in the database on PostgreSQL, shared by every process. */
+  private readonly limiter: { take(tokenId: number): number | Promise<number> };
 
   constructor(
     private readonly groups: GroupsService,
     private readonly providers: SamlProviderService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    buckets: ScimRateBucketsRepository,
   ) {
-    this.limiter = new RateLimiter(config.scimRateLimitPerSecond, config.scimRateLimitBurst);
+    this.limiter =
+      config.databaseKind === 'postgres'
+        ? new SharedRateLimiter(buckets, config.scimRateLimitPerSecond, config.scimRateLimitBurst)
+        : new RateLimiter(config.scimRateLimitPerSecond, config.scimRateLimitBurst);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,7 +67,7 @@ export class ScimScopeGuard implements CanActivate {
     }
     scimContext.requestLog = request.scimRequestLog;
     request.scimContext = scimContext;
-    const wait = this.limiter.take(principal.tokenId);
+    const wait = await this.limiter.take(principal.tokenId);
     if (wait > 0) throw new DomainError('rate_limited', 'Too many requests for this SCIM token; retry later', { retryAfterSeconds: wait });
     return true;
   }

@@ -4,6 +4,8 @@ import { READER } from '../database/data-source-options.js';
 import { ScimIdentityEntity } from './scim-identity.entity.js';
 import { ScimIdentityEmailEntity } from './scim-identity-email.entity.js';
 import { ScimRequestEntity } from './scim-request.entity.js';
+import { ScimRateBucketEntity } from './scim-rate-bucket.entity.js';
+import { ScimRateBucketsRepository } from './scim-rate-buckets.repository.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
@@ -21,9 +23,26 @@ import { ScimUsersController } from './scim-users.controller.js';
 import { ScimUsersService } from './scim-users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity], READER), AuditModule, GroupsModule, SamlModule, TokensModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity, ScimRateBucketEntity], READER),
+    AuditModule,
+    GroupsModule,
+    SamlModule,
+    TokensModule,
+    UsersModule,
+  ],
   controllers: [ScimUsersController, ScimDiscoveryController],
-  providers: [ScimIdentitiesRepository, ScimRequestLogRepository, ScimRequestLogService, ProvisioningService, ScimUsersService, ScimUserChangesService, ScimIdentitiesService, ScimScopeGuard],
+  providers: [
+    ScimIdentitiesRepository,
+    ScimRequestLogRepository,
+    ScimRequestLogService,
+    ProvisioningService,
+    ScimUsersService,
+    ScimUserChangesService,
+    ScimIdentitiesService,
+    ScimScopeGuard,
+    ScimRateBucketsRepository,
+  ],
   exports: [ScimRequestLogService, ScimIdentitiesService],
 })
 /** The request log is recorded by an app-level middleware (app-setup.ts), ahead of body parsing. */

@@ -2,7 +2,7 @@ import { adminAuth, GroupSetup, setUpGroup } from '../support/fixtures.js';
 import { createPerson, provision } from '../support/admin-people.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
-const ROW_KEYS = ['author', 'created_at', 'details', 'entity_id', 'entity_type', 'event_name', 'id', 'ip_address', 'target_details', 'target_id', 'target_type'];
+const ROW_KEYS = ['author', 'created_at', 'details', 'entity_id', 'entity_type', 'event_name', 'id', 'ip_address', 'request_id', 'target_details', 'target_id', 'target_type'];
 
 describe('admin API audit events', () => {
   let t: TestApp;
@@ -38,8 +38,11 @@ describe('admin API audit events', () => {
         target_details: e.target_details,
         details: JSON.parse(e.details as string),
         ip_address: e.ip_address,
+        request_id: e.request_id,
       })),
     );
+    // Every event here was written by a request: each carries that request's id.
+    for (const row of res.body) expect(row.request_id).toMatch(/^[0-9a-f-]{36}$/);
     for (const row of res.body) expect(Object.keys(row).sort()).toEqual(ROW_KEYS);
     // Newest first; the provisioning pair is recorded in one transaction, in either order.
     expect(names(res.body).slice(2)).toEqual(['scim_token_created', 'saml_provider_updated', 'member_added', 'group_created']);

@@ -2,7 +2,7 @@ import { adminAuth, auth, GroupSetup, oktaUser, SCIM_JSON, setUpGroup, setUpInst
 import { addMember, createPerson } from '../support/admin-people.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
-const ROW_KEYS = ['body', 'created_at', 'duration_ms', 'error_detail', 'external_id', 'id', 'method', 'path', 'query', 'resource_id', 'status', 'user_name'];
+const ROW_KEYS = ['body', 'created_at', 'duration_ms', 'error_detail', 'external_id', 'id', 'method', 'path', 'query', 'request_id', 'resource_id', 'status', 'user_name'];
 
 describe('admin API SCIM request log', () => {
   let t: TestApp;
