@@ -20,7 +20,10 @@ import { killAllChildren, RosterServer, track } from './server-process.js';
  * Environment: BENCH_DATABASE_URL (postgres://… to run on PostgreSQL), BENCH_DURATION (seconds per
  * scenario, 10), BENCH_CONNECTIONS (32), BENCH_MEMBERS (100000), BENCH_SCENARIOS (comma-separated
  * subset), BENCH_SMALL_RUN=0 (skip the 1,000-member comparison), BENCH_CPU_PROF=<dir> (profile the
- * large run's server with --cpu-prof; summarise with dist/bench/cpu-profile-top.js).
+ * large run's server with --cpu-prof; summarise with dist/bench/cpu-profile-top.js),
+ * BENCH_LOG_LEVEL (the server's LOG_LEVEL, info as in production: a log line per request),
+ * BENCH_SCIM_RATE_LIMIT (per-token limit and burst, off by default; set it high to measure what the
+ * limiter costs without refusing anything).
  */
 const root = projectRoot();
 const env = process.env;

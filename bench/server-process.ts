@@ -76,8 +76,11 @@ export class RosterServer {
           DATABASE_URL: options.databaseUrl,
           PORT: String(port),
           ADMIN_TOKEN: options.adminToken,
-          SCIM_RATE_LIMIT: '0',
-          LOG_LEVEL: 'warn',
+          // Off unless a run measures the limiter's own cost (BENCH_SCIM_RATE_LIMIT, high enough never to refuse).
+          SCIM_RATE_LIMIT: process.env.BENCH_SCIM_RATE_LIMIT ?? '0',
+          SCIM_RATE_LIMIT_BURST: process.env.BENCH_SCIM_RATE_LIMIT ?? '200',
+          // As in production: one log line per request (to a pipe the bench drains), metrics counted.
+          LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
