@@ -36,6 +36,9 @@ export function renderForPath(path: string, error: unknown, logger: Logger): Ren
 
 export function sendError(request: Request, response: Response, error: unknown, logger: Logger): void {
   const rendered = renderForPath(request.path, error, logger);
+  // A server error's request log line (pino-http, which reads `err`) carries the exception with
+  // its stack, next to the request's id.
+  if (rendered.status === 500 && error instanceof Error) (response as Response & { err?: Error }).err = error;
   const body = rendered.body as { detail?: string; message?: unknown };
   response.locals.errorDetail = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
   if (response.headersSent) return;

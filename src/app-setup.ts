@@ -11,7 +11,6 @@ import { httpLogging, NestPinoLogger } from './ops/logging.js';
 import { measureRequests } from './ops/measure-requests.js';
 import { Metrics } from './ops/metrics.js';
 import { ROOT_LOGGER } from './ops/ops.module.js';
-import { requestContext } from './ops/request-context.js';
 import { SCIM_CONTENT_TYPE } from './scim/scim-content-type.js';
 import { scimRequestLogMiddleware } from './scim/scim-request-log.middleware.js';
 import { ScimRequestLogService } from './scim/scim-request-log.service.js';
@@ -63,5 +62,4 @@ export function configureApp(app: NestExpressApplication): void {
     logScimRequest(request, response, next);
   });
   app.use(bodyParsing((request, response, error) => sendError(request, response, error, logger)));
-  app.use(requestContext);
 }

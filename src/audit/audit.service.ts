@@ -5,7 +5,6 @@ import { DomainError } from '../common/domain-error.js';
 import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
 import type { Tx } from '../database/database.service.js';
-import { currentRequestId } from '../ops/request-context.js';
 import { AUDIT_EVENT_NAMES, AuditEventName } from './audit-event-names.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditQuery, AuditRepository } from './audit.repository.js';
@@ -54,7 +53,7 @@ export class AuditService {
       targetDetails: event.target?.details ?? null,
       details: JSON.stringify(event.details ?? {}),
       ipAddress: event.actor.ip,
-      requestId: currentRequestId(),
+      requestId: event.actor.requestId,
     });
   }
 

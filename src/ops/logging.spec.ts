@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import { createRootLogger, httpLogging, NestPinoLogger } from './logging.js';
-import { withRequestId } from './request-context.js';
 import { requestIdFrom } from './request-id.js';
 
 /** A pino destination that keeps the lines it is given. */
@@ -48,6 +47,10 @@ describe('httpLogging', () => {
     app.post('/api/v4/things/:id', (_request, response) => void response.status(201).json({ ok: true }));
     app.get('/health/live', (_request, response) => void response.json({ status: 'ok' }));
     app.get('/boom', (_request, response) => void response.status(503).end());
+    app.get('/crash', (_request, response) => {
+      (response as typeof response & { err?: Error }).err = new Error('database went away');
+      response.status(500).end();
+    });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -113,6 +116,18 @@ describe('httpLogging', () => {
     await verbose.close();
     expect(verbose.out.lines.map((l) => l.level)).toEqual(['debug']);
   });
+
+  it('keeps the exception the error filter handed over, with its stack, and makes none up', async () => {
+    const { out, base, close } = await serve();
+    await fetch(`${base}/crash`);
+    await fetch(`${base}/boom`);
+    await close();
+    const [crash, boom] = out.lines;
+    expect(crash).toEqual(expect.objectContaining({ level: 'error', msg: 'request failed', res: { statusCode: 500 } }));
+    expect((crash.err as { message: string; stack: string }).message).toBe('database went away');
+    expect((crash.err as { stack: string }).stack).toContain('logging.spec');
+    expect(boom).not.toHaveProperty('err');
+  });
 });
 
 describe('NestPinoLogger', () => {
@@ -129,13 +144,5 @@ describe('NestPinoLogger', () => {
       { level: 'error', msg: 'plain', context: 'SomeContext', stack: undefined },
       { level: 'warn', msg: 'careful', context: 'Bootstrap', stack: undefined },
     ]);
-    expect(out.lines.every((line) => !('requestId' in line))).toBe(true);
-  });
-
-  it('names the request a line was written for', () => {
-    const out = capture();
-    const logger = new NestPinoLogger(createRootLogger('info', out.stream));
-    withRequestId('req-42', () => logger.error('Error: boom\n    at x (y.js:1:1)', 'HTTP'));
-    expect(out.lines).toEqual([expect.objectContaining({ level: 'error', requestId: 'req-42', context: 'HTTP' })]);
   });
 });

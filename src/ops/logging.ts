@@ -8,7 +8,6 @@ import { scopeKey } from '../common/scope.js';
 import { redactQuery } from '../scim/redaction.js';
 import { concerned } from '../scim/scim-request-log.middleware.js';
 import type { ScimRequest } from '../scim/scim-scope.guard.js';
-import { currentRequestId } from './request-context.js';
 import { requestIdFrom } from './request-id.js';
 import { routeOf } from './route-label.js';
 
@@ -84,8 +83,8 @@ export function httpLogging(logger: Logger) {
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     customSuccessObject: (request: IncomingMessage, _response: ServerResponse, value: Record<string, unknown>) => ({ ...value, ...requestFacts(request) }),
-    // pino-http makes up an Error for a 5xx status; its stack points into pino-http. The exception
-    // itself is logged, with its stack, by the error filter, so the request line keeps the status.
+    // pino-http makes up an Error for a 5xx status, whose stack points into pino-http: the line keeps
+    // only a real exception (the error filter hands it over as `response.err`, stack included).
     customErrorObject: (request: IncomingMessage, _response: ServerResponse, _error: Error, value: Record<string, unknown>) => {
       const { err, ...rest } = value;
       const invented = err instanceof Error && err.message.startsWith('failed with status code');
@@ -140,9 +139,6 @@ export class NestPinoLogger implements LoggerService {
 
   private write(level: 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, context: unknown, stack?: string): void {
     const fields: Record<string, unknown> = {};
-    // Inside a request (an exception the error filter logs, say): the line carries the request's id.
-    const requestId = currentRequestId();
-    if (requestId !== null) fields.requestId = requestId;
     if (typeof context === 'string') fields.context = context;
     if (message instanceof Error) fields.err = message;
     else if (stack !== undefined) fields.stack = stack;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { RequestOrigin } from '../common/actor.js';
 
 /**
  * An id a proxy set is kept so its log and Roster's line up; anything that is not a short run of
@@ -14,4 +15,9 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 export function requestIdOf(request: IncomingMessage): string | null {
   const id = (request as IncomingMessage & { id?: unknown }).id;
   return typeof id === 'string' ? id : null;
+}
+
+/** The request's client address and id, for the audit events it writes. */
+export function originOf(request: IncomingMessage & { ip?: string }): RequestOrigin {
+  return { ip: request.ip ?? null, requestId: requestIdOf(request) };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor } from '../common/actor.js';
+import type { Actor, RequestOrigin } from '../common/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { safeEqual } from '../tokens/secret.js';
@@ -35,22 +35,22 @@ export class SamlLinkService {
     private readonly audit: AuditService,
   ) {}
 
-  authorize(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, ip: string | null): Promise<UserEntity> {
+  authorize(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, origin: RequestOrigin): Promise<UserEntity> {
     return this.signIn.counted(
-      () => this.authorizeLink(ctx, session, form, ip),
+      () => this.authorizeLink(ctx, session, form, origin),
       () => 'linked',
     );
   }
 
-  private async authorizeLink(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, ip: string | null): Promise<UserEntity> {
-    if (!ctx.provider) throw await this.signIn.refuseAlone(ctx, ip, 'not_enabled', {});
-    if (!session) throw await this.signIn.refuseAlone(ctx, ip, 'session_required', {});
-    const actor: Actor = { id: session.user.id, name: session.user.name, ip };
+  private async authorizeLink(ctx: SpContext, session: ResolvedSession | null, form: AuthorizeForm, origin: RequestOrigin): Promise<UserEntity> {
+    if (!ctx.provider) throw await this.signIn.refuseAlone(ctx, origin, 'not_enabled', {});
+    if (!session) throw await this.signIn.refuseAlone(ctx, origin, 'session_required', {});
+    const actor: Actor = { id: session.user.id, name: session.user.name, ...origin };
     if (typeof form.csrfToken !== 'string' || !safeEqual(form.csrfToken, session.csrfToken)) {
-      throw await this.signIn.refuseAlone(ctx, ip, 'invalid_csrf_token', {}, actor);
+      throw await this.signIn.refuseAlone(ctx, origin, 'invalid_csrf_token', {}, actor);
     }
     const offer = await this.pendingOffer(ctx, session.user, form.pending);
-    if (!offer) throw await this.signIn.refuseAlone(ctx, ip, 'link_expired', {}, actor);
+    if (!offer) throw await this.signIn.refuseAlone(ctx, origin, 'link_expired', {}, actor);
     const subject = { nameId: offer.nameId, email: offer.email };
     try {
       const decision = await this.db.transaction((tx) => this.link(tx, ctx, actor, session.user, subject));

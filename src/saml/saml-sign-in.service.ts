@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, systemActor } from '../common/actor.js';
+import { Actor, RequestOrigin, systemActor } from '../common/actor.js';
 import { nowIso } from '../common/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
@@ -62,17 +62,17 @@ export class SamlSignInService {
   ) {}
 
   /** Validates a response without using it up (the cross-site resubmit page shows only for valid ones). */
-  async check(ctx: SpContext, samlResponse: unknown, ip: string | null): Promise<void> {
-    await this.validate(ctx, samlResponse, ip);
+  async check(ctx: SpContext, samlResponse: unknown, origin: RequestOrigin): Promise<void> {
+    await this.validate(ctx, samlResponse, origin);
   }
 
   /**
    * The ACS: validate, decide, and for a sign-in replace the browser's session with one for the
    * signed-in user. Throws SamlRefusal (already audited) when refused.
    */
-  accept(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, ip: string | null): Promise<AcsResult> {
+  accept(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, origin: RequestOrigin): Promise<AcsResult> {
     return this.counted(
-      () => this.acceptResponse(ctx, samlResponse, session, ip),
+      () => this.acceptResponse(ctx, samlResponse, session, origin),
       (result) => result.kind,
     );
   }
@@ -89,9 +89,9 @@ export class SamlSignInService {
     }
   }
 
-  private async acceptResponse(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, ip: string | null): Promise<AcsResult> {
-    const assertion = await this.validate(ctx, samlResponse, ip);
-    const actor = systemActor(ip);
+  private async acceptResponse(ctx: SpContext, samlResponse: unknown, session: ResolvedSession | null, origin: RequestOrigin): Promise<AcsResult> {
+    const assertion = await this.validate(ctx, samlResponse, origin);
+    const actor = systemActor(origin);
     for (let attempt = 1; ; attempt++) {
       try {
         const decision = await this.db.transaction((tx) => this.decide(tx, ctx, actor, assertion, session));
@@ -109,13 +109,13 @@ export class SamlSignInService {
     }
   }
 
-  private async validate(ctx: SpContext, samlResponse: unknown, ip: string | null): Promise<ValidAssertion> {
-    if (!ctx.provider) throw await this.refuseAlone(ctx, ip, 'not_enabled', {});
-    if (typeof samlResponse !== 'string' || samlResponse === '') throw await this.refuseAlone(ctx, ip, 'missing_response', {});
+  private async validate(ctx: SpContext, samlResponse: unknown, origin: RequestOrigin): Promise<ValidAssertion> {
+    if (!ctx.provider) throw await this.refuseAlone(ctx, origin, 'not_enabled', {});
+    if (typeof samlResponse !== 'string' || samlResponse === '') throw await this.refuseAlone(ctx, origin, 'missing_response', {});
     try {
       return await validateSamlResponse(ctx.sp, ctx.provider.certificate, samlResponse);
     } catch (error) {
-      if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, ip, error.reason, { detail: error.detail });
+      if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, origin, error.reason, { detail: error.detail });
       throw error;
     }
   }
@@ -221,7 +221,7 @@ export class SamlSignInService {
   }
 
   /** Refusals before anything is decided: the audit event is the only write. */
-  async refuseAlone(ctx: SpContext, ip: string | null, reason: RefusalReason, details: Record<string, unknown>, actor: Actor = systemActor(ip)): Promise<SamlRefusal> {
+  async refuseAlone(ctx: SpContext, origin: RequestOrigin, reason: RefusalReason, details: Record<string, unknown>, actor: Actor = systemActor(origin)): Promise<SamlRefusal> {
     try {
       await this.db.transaction((tx) => this.audit.record(tx, { name: 'saml_sign_in_refused', actor, scope: ctx.scope, details: { reason, ...details } }));
     } catch (error) {

@@ -10,6 +10,7 @@ import { linkOfferPage, RESUBMIT_SCRIPT, resubmitPage } from './saml-pages.js';
 import { SamlServiceProviderService } from './saml-service-provider.service.js';
 import { SamlSignInService } from './saml-sign-in.service.js';
 import { safeRelayPath } from './service-provider.js';
+import { originOf } from '../ops/request-id.js';
 
 /** The form fields of a POST, strings only (a repeated field is not a value we accept). */
 function formFields(body: unknown): Record<string, string> {
@@ -54,7 +55,7 @@ export class SamlSsoController {
     // A real IdP's POST is cross-site, so a SameSite=Lax session cookie is not sent with it: post
     // the (valid) response once more from this origin before deciding the person is signed out.
     if (!session && request.headers['sec-fetch-site'] === 'cross-site' && form.resubmit !== '1') {
-      await this.signIn.check(ctx, form.SAMLResponse, request.ip ?? null);
+      await this.signIn.check(ctx, form.SAMLResponse, originOf(request));
       const fields = { SAMLResponse: form.SAMLResponse, ...(form.RelayState !== undefined ? { RelayState: form.RelayState } : {}), resubmit: '1' };
       response
         .status(200)
@@ -62,7 +63,7 @@ export class SamlSsoController {
         .send(resubmitPage(`${ctx.sp.pathPrefix}/callback`, `${ctx.sp.pathPrefix}/resubmit.js`, fields));
       return;
     }
-    const result = await this.signIn.accept(ctx, form.SAMLResponse, session, request.ip ?? null);
+    const result = await this.signIn.accept(ctx, form.SAMLResponse, session, originOf(request));
     if (result.kind === 'signed_in') {
       response.cookie(SESSION_COOKIE, result.sessionSecret, sessionCookieOptions(this.config));
       response.redirect(303, relayPath);
@@ -86,7 +87,7 @@ export class SamlSsoController {
   async authorize(@Param('group') ref: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const ctx = await this.provider.context(ref);
     const form = formFields(request.body);
-    await this.linking.authorize(ctx, await this.session(request), { csrfToken: form.csrf_token, pending: form.pending }, request.ip ?? null);
+    await this.linking.authorize(ctx, await this.session(request), { csrfToken: form.csrf_token, pending: form.pending }, originOf(request));
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(303, safeRelayPath(form.RelayState, this.config.baseUrl));
   }

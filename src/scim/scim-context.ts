@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../common/actor.js';
 import type { Scope } from '../common/scope.js';
 import type { Database, Tx } from '../database/database.service.js';
 import type { GroupEntity } from '../groups/group.entity.js';
@@ -11,7 +12,8 @@ export interface ScimContext {
   provider: SamlProviderEntity;
   /** The SCIM base URL of this scope, for meta.location. */
   baseUrl: string;
-  ip: string | null;
+  /** The request's client address and id, for the audit events a change writes. */
+  origin: RequestOrigin;
   /** The request's own log row, written by a change inside its transaction (absent outside HTTP). */
   requestLog?: ChangeLogRow;
 }

@@ -7,6 +7,7 @@ import { INSTANCE } from '../common/scope.js';
 import { GroupsService } from '../groups/groups.service.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { ScimPrincipal } from '../tokens/tokens.service.js';
+import { originOf } from '../ops/request-id.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ScimRateBucketsRepository } from './scim-rate-buckets.repository.js';
 import { SharedRateLimiter } from './shared-rate-limiter.js';
@@ -49,7 +50,7 @@ export class ScimScopeGuard implements CanActivate {
       if (principal.scope.kind !== 'instance') throw wrongScope();
       const provider = await this.providers.find(INSTANCE);
       if (!provider) throw new DomainError('not_configured', 'Instance SAML SSO is not configured');
-      scimContext = { scope: INSTANCE, group: null, provider, baseUrl: `${this.config.baseUrl}/api/scim/v2/application`, ip: request.ip ?? null };
+      scimContext = { scope: INSTANCE, group: null, provider, baseUrl: `${this.config.baseUrl}/api/scim/v2/application`, origin: originOf(request) };
     } else {
       if (principal.scope.kind !== 'group') throw wrongScope();
       // The token names its group; the URL must name the same one, by id or by path. Both reads
@@ -62,7 +63,7 @@ export class ScimScopeGuard implements CanActivate {
         group,
         provider,
         baseUrl: `${this.config.baseUrl}/api/scim/v2/groups/${encodeURIComponent(group.path)}`,
-        ip: request.ip ?? null,
+        origin: originOf(request),
       };
     }
     scimContext.requestLog = request.scimRequestLog;

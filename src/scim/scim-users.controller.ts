@@ -83,7 +83,7 @@ export class ScimUsersController {
   async create(@Req() request: ScimRequest, @Body() body: unknown, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
     const ctx = context(request);
     const raw = objectBody(body);
-    const { identity } = await this.provisioning.create(ctx, systemActor(ctx.ip), canonicalizeUserDoc(raw), raw.id);
+    const { identity } = await this.provisioning.create(ctx, systemActor(ctx.origin), canonicalizeUserDoc(raw), raw.id);
     const resource = this.reads.render(ctx, identity, query);
     response.status(201).setHeader('ETag', versionTag(identity));
     response.setHeader('Location', (resource.meta as { location: string } | undefined)?.location ?? `${ctx.baseUrl}/Users/${encodeURIComponent(identity.externUid)}`);
@@ -100,7 +100,7 @@ export class ScimUsersController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const ctx = context(request);
-    const identity = await this.changes.put(ctx, systemActor(ctx.ip), resourceId(id), objectBody(body), ifMatch);
+    const identity = await this.changes.put(ctx, systemActor(ctx.origin), resourceId(id), objectBody(body), ifMatch);
     response.setHeader('ETag', versionTag(identity));
     return this.reads.render(ctx, identity, query);
   }
@@ -109,7 +109,7 @@ export class ScimUsersController {
   @HttpCode(204)
   async patch(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) response: Response) {
     const ctx = context(request);
-    const identity = await this.changes.patch(ctx, systemActor(ctx.ip), resourceId(id), objectBody(body), ifMatch);
+    const identity = await this.changes.patch(ctx, systemActor(ctx.origin), resourceId(id), objectBody(body), ifMatch);
     response.setHeader('ETag', versionTag(identity));
   }
 
@@ -117,6 +117,6 @@ export class ScimUsersController {
   @HttpCode(204)
   async remove(@Req() request: ScimRequest, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
     const ctx = context(request);
-    await this.changes.delete(ctx, systemActor(ctx.ip), resourceId(id), ifMatch);
+    await this.changes.delete(ctx, systemActor(ctx.origin), resourceId(id), ifMatch);
   }
 }

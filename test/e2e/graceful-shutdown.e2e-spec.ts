@@ -45,4 +45,26 @@ describe('graceful shutdown', () => {
     expect(Number(rows[0].n)).toBeGreaterThanOrEqual(answered.length);
     server = undefined;
   });
+
+  it('keeps serving for SHUTDOWN_GRACE_MS after SIGTERM while /health/ready says 503 shutting_down, then exits 0', async () => {
+    server = await startServer({ DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN, SHUTDOWN_GRACE_MS: '1500' });
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    const exitCode = server.kill('SIGTERM');
+    let ready: Response | undefined;
+    for (let i = 0; i < 50; i++) {
+      ready = await fetch(`${server.url}/health/ready`, { headers: { Connection: 'close' } });
+      if (ready.status !== 200) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(ready!.status).toBe(503);
+    expect(((await ready!.json()) as { status: string }).status).toBe('shutting_down');
+    // Still draining: the process is alive and ordinary requests are answered.
+    const live = await fetch(`${server.url}/health/live`, { headers: { Connection: 'close' } });
+    expect([live.status, await live.json()]).toEqual([200, { status: 'ok', info: {}, error: {}, details: {} }]);
+    const api = await fetch(`${server.url}/api/v4/groups`, { headers: { Authorization: `Bearer ${ADMIN}`, Connection: 'close' } });
+    expect(api.status).toBe(200);
+    expect(await exitCode).toBe(0);
+    await expect(fetch(`${server.url}/health/live`)).rejects.toThrow();
+    server = undefined;
+  });
 });
