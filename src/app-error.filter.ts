@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { renderAdminError, RenderedError } from './admin/admin-error.renderer.js';
+import { GITLAB_JSON } from './admin/gitlab-json.middleware.js';
 import { renderScimError } from './scim/scim-error.renderer.js';
 
 export type ErrorRenderer = (error: unknown, logger: Logger) => RenderedError & { contentType?: string };
@@ -31,7 +32,8 @@ export function renderForPath(path: string, error: unknown, logger: Logger): Ren
       return { ...rendered, contentType: rendered.contentType ?? 'text/html; charset=utf-8' };
     }
   }
-  return { ...renderAdminError(error, logger), contentType: 'application/json; charset=utf-8' };
+  // GitLab's exact media type, as for every other /api/v4 answer (gitlab-json.middleware.ts).
+  return { ...renderAdminError(error, logger), contentType: GITLAB_JSON };
 }
 
 export function sendError(request: Request, response: Response, error: unknown, logger: Logger): void {
@@ -42,11 +44,10 @@ export function sendError(request: Request, response: Response, error: unknown, 
   const body = rendered.body as { detail?: string; message?: unknown };
   response.locals.errorDetail = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
   if (response.headersSent) return;
-  response
-    .status(rendered.status)
-    .set(rendered.headers)
-    .type(rendered.contentType)
-    .send(typeof rendered.body === 'string' ? rendered.body : JSON.stringify(rendered.body));
+  // setHeader, not type(): Express's type() appends a charset to application/json.
+  // A Buffer body, so send() keeps that type instead of appending a charset too.
+  response.status(rendered.status).set(rendered.headers).setHeader('Content-Type', rendered.contentType);
+  response.send(Buffer.from(typeof rendered.body === 'string' ? rendered.body : JSON.stringify(rendered.body), 'utf8'));
 }
 
 @Catch()

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
@@ -11,6 +11,7 @@ import { BootstrapService } from './bootstrap.service.js';
 import { IdentityMismatchesController } from './identity-mismatches.controller.js';
 import { ApplicationController } from './application.controller.js';
 import { GroupAccessService } from './group-access.service.js';
+import { gitlabJsonResponses } from './gitlab-json.middleware.js';
 import { GroupsController } from './groups.controller.js';
 import { IdentitiesController } from './identities.controller.js';
 import { MembersController } from './members.controller.js';
@@ -37,4 +38,8 @@ import { UsersController } from './users.controller.js';
   providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService],
   exports: [BootstrapService],
 })
-export class AdminModule {}
+export class AdminModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(gitlabJsonResponses).forRoutes('api/v4/{*rest}');
+  }
+}

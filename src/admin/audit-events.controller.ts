@@ -1,5 +1,7 @@
-import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
 import type { AuditQuery } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -28,6 +30,7 @@ export class AuditEventsController {
   constructor(
     private readonly access: GroupAccessService,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('groups/:group/audit_events')
@@ -40,14 +43,14 @@ export class AuditEventsController {
   ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const filters = { groupId: group.id, ...auditFilters(query) };
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.audit.listKeyset(filters, parseKeysetRequest(query)), (event) => event);
-    return sendPage(request, response, await this.audit.list(filters, parsePageRequest(query)), (event) => event);
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.audit.listKeyset(filters, parseKeysetRequest(query)), (event) => event);
+    return sendPage(request, response, this.config.baseUrl, await this.audit.list(filters, parsePageRequest(query)), (event) => event);
   }
 
   @Get('audit_events')
   async all(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.audit.listKeyset(auditFilters(query), parseKeysetRequest(query)), (event) => event);
-    return sendPage(request, response, await this.audit.list(auditFilters(query), parsePageRequest(query)), (event) => event);
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.audit.listKeyset(auditFilters(query), parseKeysetRequest(query)), (event) => event);
+    return sendPage(request, response, this.config.baseUrl, await this.audit.list(auditFilters(query), parsePageRequest(query)), (event) => event);
   }
 }

@@ -46,7 +46,7 @@ export class GroupsController {
   @Get()
   async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const page = await this.groups.list(principal.user.isAdmin ? null : principal.user.id, parsePageRequest(query));
-    return sendPage(request, response, page, (g) => groupView(g, this.config.baseUrl));
+    return sendPage(request, response, this.config.baseUrl, page, (g) => groupView(g, this.config.baseUrl));
   }
 
   @Get(':group')

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { pageOffset, parsePageRequest } from '../common/paging.js';
@@ -40,6 +42,7 @@ export class IdentitiesController {
     private readonly providers: SamlProviderService,
     private readonly saml: SamlIdentitiesService,
     private readonly scim: ScimIdentitiesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('saml/identities')
@@ -54,7 +57,7 @@ export class IdentitiesController {
     const pageRequest = parsePageRequest(query);
     // GitLab answers 400 when the group has no SAML provider to hold identities.
     if (!(await this.providers.find(groupScope(group.id)))) throw new DomainError('invalid_value', '400 Bad request');
-    return sendPage(request, response, await this.saml.list(groupScope(group.id), pageRequest), samlIdentityView);
+    return sendPage(request, response, this.config.baseUrl, await this.saml.list(groupScope(group.id), pageRequest), samlIdentityView);
   }
 
   @Get('saml/:uid')
@@ -87,7 +90,7 @@ export class IdentitiesController {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const pageRequest = parsePageRequest(query);
     const { items, total } = await this.scim.list(groupScope(group.id), pageOffset(pageRequest), pageRequest.perPage);
-    return sendPage(request, response, { items, total, ...pageRequest }, scimIdentityView);
+    return sendPage(request, response, this.config.baseUrl, { items, total, ...pageRequest }, scimIdentityView);
   }
 
   @Get('scim/:uid')

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { parsePageRequest } from '../common/paging.js';
@@ -40,12 +42,13 @@ export class IdentityMismatchesController {
   constructor(
     private readonly access: GroupAccessService,
     private readonly mismatches: IdentityMismatchesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
   async list(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    return sendPage(request, response, await this.mismatches.list(group, parsePageRequest(query)), mismatchView);
+    return sendPage(request, response, this.config.baseUrl, await this.mismatches.list(group, parsePageRequest(query)), mismatchView);
   }
 
   /** 200 with `{user_id, resolved, mismatch}`: the row that remains (another kind, or null when fixed). */

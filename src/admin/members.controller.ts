@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
 import { parseAccessLevel } from '../groups/membership.service.js';
@@ -20,14 +22,15 @@ export class MembersController {
   constructor(
     private readonly access: GroupAccessService,
     private readonly members: MembersViewService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
   async list(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { group } = await this.access.resolve(principal, ref, 'read');
     const search = queryString(query, 'search');
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.members.listKeyset(group, search, parseKeysetRequest(query)), (row) => row);
-    return sendPage(request, response, await this.members.list(group, search, parsePageRequest(query)), (row) => row);
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.members.listKeyset(group, search, parseKeysetRequest(query)), (row) => row);
+    return sendPage(request, response, this.config.baseUrl, await this.members.list(group, search, parsePageRequest(query)), (row) => row);
   }
 
   @Post()

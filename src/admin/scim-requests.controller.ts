@@ -1,5 +1,7 @@
-import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/domain-error.js';
 import { parsePageRequest } from '../common/paging.js';
 import type { RequestLogQuery } from '../scim/scim-request-log.repository.js';
@@ -31,6 +33,7 @@ export class ScimRequestsController {
   constructor(
     private readonly access: GroupAccessService,
     private readonly log: ScimRequestLogService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('groups/:group/scim_requests')
@@ -43,13 +46,13 @@ export class ScimRequestsController {
   ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const page = await this.log.list({ groupId: group.id, ...logFilters(query) }, parsePageRequest(query));
-    return sendPage(request, response, page, (entry) => entry);
+    return sendPage(request, response, this.config.baseUrl, page, (entry) => entry);
   }
 
   @Get('application/scim_requests')
   async forInstance(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
     const page = await this.log.list({ groupId: null, ...logFilters(query) }, parsePageRequest(query));
-    return sendPage(request, response, page, (entry) => entry);
+    return sendPage(request, response, this.config.baseUrl, page, (entry) => entry);
   }
 }

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
@@ -24,6 +26,7 @@ export class UsersController {
     private readonly users: UsersService,
     private readonly accounts: UserAccountsService,
     private readonly tokens: TokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('user')
@@ -43,8 +46,8 @@ export class UsersController {
   async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
     const search = queryString(query, 'search');
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, await this.users.listKeyset(search, parseKeysetRequest(query)), userView);
-    return sendPage(request, response, await this.users.list(search, parsePageRequest(query)), userView);
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.users.listKeyset(search, parseKeysetRequest(query)), userView);
+    return sendPage(request, response, this.config.baseUrl, await this.users.list(search, parsePageRequest(query)), userView);
   }
 
   @Get('users/:id')

@@ -115,10 +115,10 @@ describe('admin API group members', () => {
       expect(page2.headers).toEqual(expect.objectContaining({ 'x-total': '3', 'x-page': '2', 'x-per-page': '1', 'x-next-page': '3', 'x-prev-page': '1' }));
       expect(page2.headers.link).toBe(
         [
-          '</api/v4/groups/view-acme/members?search=needle&per_page=1&page=1>; rel="prev"',
-          '</api/v4/groups/view-acme/members?search=needle&per_page=1&page=3>; rel="next"',
-          '</api/v4/groups/view-acme/members?search=needle&per_page=1&page=1>; rel="first"',
-          '</api/v4/groups/view-acme/members?search=needle&per_page=1&page=3>; rel="last"',
+          '<http://roster.test/api/v4/groups/view-acme/members?search=needle&per_page=1&page=1>; rel="prev"',
+          '<http://roster.test/api/v4/groups/view-acme/members?search=needle&per_page=1&page=3>; rel="next"',
+          '<http://roster.test/api/v4/groups/view-acme/members?search=needle&per_page=1&page=1>; rel="first"',
+          '<http://roster.test/api/v4/groups/view-acme/members?search=needle&per_page=1&page=3>; rel="last"',
         ].join(', '),
       );
       const none = await t.http().get(`/api/v4/groups/${g.id}/members`).query({ search: '%' }).set(adminAuth).expect(200);

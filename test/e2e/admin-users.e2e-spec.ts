@@ -95,7 +95,7 @@ describe('admin API users', () => {
     const paged = await t.http().get('/api/v4/users').query({ search: 'zebra', per_page: '2' }).set(adminAuth).expect(200);
     expect(paged.body.map((u: { username: string }) => u.username)).toEqual(['searchable1', 'searchable2']);
     expect(paged.headers).toEqual(expect.objectContaining({ 'x-total': '3', 'x-page': '1', 'x-per-page': '2', 'x-next-page': '2', 'x-total-pages': '2' }));
-    expect(paged.headers.link).toContain('</api/v4/users?search=zebra&per_page=2&page=2>; rel="next"');
+    expect(paged.headers.link).toContain('<http://roster.test/api/v4/users?search=zebra&per_page=2&page=2>; rel="next"');
     const last = await t.http().get('/api/v4/users').query({ search: 'zebra', per_page: '2', page: '2' }).set(adminAuth).expect(200);
     expect(last.body.map((u: { username: string }) => u.username)).toEqual(['zebra_unique3']);
     expect(last.headers['x-next-page']).toBe('');

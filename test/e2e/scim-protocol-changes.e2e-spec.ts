@@ -184,6 +184,16 @@ describe.each(SCOPES)('SCIM PATCH and PUT at %s', (_scope, setUp) => {
       expect((await read(p.externalId)).active).toBe(true);
     });
 
+    it("applies GitLab's documented PATCH bodies, which carry no schemas", async () => {
+      const p = await fresh();
+      await scim.patch(userPath(p.externalId), { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }).expect(204);
+      expect((await read(p.externalId)).active).toBe(false);
+      await scim.patch(userPath(p.externalId), { Operations: [{ op: 'Replace', path: 'active', value: 'True' }] }).expect(204);
+      expect((await read(p.externalId)).active).toBe(true);
+      await scim.patch(userPath(p.externalId), { Operations: [{ op: 'Replace', path: 'name.formatted', value: 'New Name' }] }).expect(204);
+      expect((await read(p.externalId)).name.formatted).toBe('New Name');
+    });
+
     it('tolerates the id inside a pathless value when it is the resource’s own', async () => {
       const p = await fresh();
       await patch(p.externalId, { op: 'replace', value: { id: p.externalId, displayName: 'With id' } }).expect(204);
@@ -242,7 +252,8 @@ describe.each(SCOPES)('SCIM PATCH and PUT at %s', (_scope, setUp) => {
 
     it.each([
       [{ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] }, 'invalidSyntax', /"Operations" must be a non-empty array/],
-      [{ Operations: [{ op: 'replace', path: 'title', value: 'x' }] }, 'invalidSyntax', /"schemas" must contain/],
+      [{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }, 'invalidSyntax', /"schemas" must contain/],
+      [{ Operations: [{ op: 'frobnicate', path: 'title', value: 'x' }] }, 'invalidSyntax', /Operation 1 \(frobnicate "title"\): "op" must be/],
       [patchOp({ op: 'frobnicate', path: 'title', value: 'x' }), 'invalidSyntax', /Operation 1 \(frobnicate "title"\): "op" must be/],
       [patchOp({ op: 'replace', path: 'title' }), 'invalidSyntax', /"replace" needs a "value"/],
       [patchOp({ op: 'remove' }), 'noTarget', /"remove" needs a "path"/],

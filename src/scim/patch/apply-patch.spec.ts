@@ -6,7 +6,9 @@ describe('applyPatch: the request body', () => {
 
   it.each([
     ['a non-object body', []],
-    ['a body without schemas', { Operations: [{ op: 'add', path: 'title', value: 'x' }] }],
+    ['schemas that is not an array', { schemas: PATCH_OP, Operations: [{ op: 'add', path: 'title', value: 'x' }] }],
+    ['a body without schemas or Operations', {}],
+    ['a body without schemas whose Operations is empty', { Operations: [] }],
     ['a body without the PatchOp schema', { schemas: [CORE], Operations: [{ op: 'add', path: 'title', value: 'x' }] }],
     ['a body without Operations', { schemas: [PATCH_OP] }],
     ['Operations that is not an array', { schemas: [PATCH_OP], Operations: { op: 'add' } }],
@@ -21,6 +23,12 @@ describe('applyPatch: the request body', () => {
     const e = errorOf(() => applyPatch(doc, { schemas: [PATCH_OP], Operations: Array(101).fill(op) }));
     expect(e.code).toBe('too_many');
     expect(e.message).toContain('100');
+  });
+
+  it('accepts a body without schemas as GitLab documents it, validating its Operations as usual', () => {
+    expect(applyPatch(doc, { Operations: [{ op: 'Replace', path: 'title', value: 'Boss' }] }).doc.title).toBe('Boss');
+    expect(applyPatch(doc, { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }).doc.active).toBe(false);
+    expect(errorOf(() => applyPatch(doc, { Operations: [{ op: 'frobnicate', path: 'title', value: 'x' }] })).code).toBe('invalid_syntax');
   });
 
   it('matches the PatchOp URN and member names ignoring case', () => {

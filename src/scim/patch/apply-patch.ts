@@ -30,7 +30,9 @@ export function applyPatch(doc: ScimUserDoc, body: unknown): { doc: ScimUserDoc 
   const request = body as JsonObject;
   const schemas = member(request, 'schemas');
   const patchOp = PATCH_OP_SCHEMA.toLowerCase();
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === patchOp)) {
+  // Every PATCH example in GitLab's SCIM documentation omits `schemas`, and GitLab accepts them:
+  // an absent member is read as the PatchOp message; one that names something else is refused.
+  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === patchOp))) {
     syntax(`"schemas" must contain "${PATCH_OP_SCHEMA}"`);
   }
   const operations = member(request, 'Operations');
