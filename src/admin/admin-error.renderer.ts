@@ -15,6 +15,7 @@ export function renderAdminError(error: unknown, logger: Logger): RenderedError 
     const status = DOMAIN_ERROR_STATUS[error.code];
     const headers: Record<string, string> = {};
     if (error.options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.options.retryAfterSeconds);
+    if (error.options.shape === 'error') return { status, body: { error: error.message }, headers };
     const message = error.code === 'validation' && error.options.fields ? error.options.fields : error.message;
     return { status, body: { message }, headers };
   }

@@ -19,6 +19,7 @@ import { MembersViewService } from './members-view.service.js';
 import { ScimRequestsController } from './scim-requests.controller.js';
 import { SessionController } from './session.controller.js';
 import { UserAccountsService } from './user-accounts.service.js';
+import { UserFiltersService } from './user-filters.service.js';
 import { UsersController } from './users.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
@@ -35,7 +36,7 @@ import { UsersController } from './users.controller.js';
     ScimRequestsController,
     IdentityMismatchesController,
   ],
-  providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService],
+  providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService, UserFiltersService],
   exports: [BootstrapService],
 })
 export class AdminModule implements NestModule {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
@@ -6,7 +6,10 @@ import { parsePageRequest } from '../common/paging.js';
 import { groupScope } from '../common/scope.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
-import { GroupsService, GroupSettings, parseDomains } from '../groups/groups.service.js';
+import { GroupFilter, GroupsService, GroupSettings, parseDomains } from '../groups/groups.service.js';
+import { OWNER } from '../groups/member.entity.js';
+import { GroupsQueryDto } from './dto/groups-query.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { SamlProviderInput } from '../groups/saml-provider.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
@@ -25,6 +28,7 @@ function body(value: unknown): Record<string, unknown> {
 /** Groups, their SAML SSO settings and their SCIM token. */
 @Controller('api/v4/groups')
 @UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
 export class GroupsController {
   constructor(
     private readonly groups: GroupsService,
@@ -43,9 +47,22 @@ export class GroupsController {
     return groupView(group, this.config.baseUrl);
   }
 
+  /**
+   * Admins: every group; others: the groups they belong to. `owned` and `min_access_level` are about
+   * the caller's own memberships, for admins too (as in GitLab).
+   */
   @Get()
-  async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const page = await this.groups.list(principal.user.isAdmin ? null : principal.user.id, parsePageRequest(query));
+  async list(
+    @Principal() principal: PersonPrincipal,
+    @GitlabParams() filters: GroupsQueryDto,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const minAccessLevel = filters.owned ? OWNER : filters.min_access_level;
+    const onlyOwn = !principal.user.isAdmin || minAccessLevel !== undefined;
+    const filter: GroupFilter = { search: filters.search, skipIds: filters.skip_groups, ...(onlyOwn ? { memberUserId: principal.user.id, minAccessLevel } : {}) };
+    const page = await this.groups.list(filter, parsePageRequest(query));
     return sendPage(request, response, this.config.baseUrl, page, (g) => groupView(g, this.config.baseUrl));
   }
 

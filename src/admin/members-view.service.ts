@@ -7,6 +7,7 @@ import type { GroupEntity } from '../groups/group.entity.js';
 import { groupDomains } from '../groups/groups.service.js';
 import type { AccessLevel } from '../groups/member.entity.js';
 import type { MemberRow } from '../groups/members.repository.js';
+import type { MemberFilter } from '../groups/membership.service.js';
 import { MembershipService } from '../groups/membership.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
 import { SamlSignInsService } from '../saml/saml-sign-ins.service.js';
@@ -43,14 +44,14 @@ export class MembersViewService {
     private readonly signIns: SamlSignInsService,
   ) {}
 
-  async list(group: GroupEntity, search: string | undefined, page: PageRequest): Promise<Page<MemberView>> {
-    const rows = await this.membership.listRows(group.id, search, page);
+  async list(group: GroupEntity, filter: MemberFilter, page: PageRequest): Promise<Page<MemberView>> {
+    const rows = await this.membership.listRows(group.id, filter, page);
     return { ...rows, items: await this.withIdentities(group, rows.items) };
   }
 
   /** The same view, paged by keyset (the admin UI's way; `pagination=keyset`). */
-  async listKeyset(group: GroupEntity, search: string | undefined, request: KeysetRequest): Promise<KeysetPage<MemberView>> {
-    const rows = await this.membership.listRowsKeyset(group.id, search, request);
+  async listKeyset(group: GroupEntity, filter: MemberFilter, request: KeysetRequest): Promise<KeysetPage<MemberView>> {
+    const rows = await this.membership.listRowsKeyset(group.id, filter, request);
     return { ...rows, items: await this.withIdentities(group, rows.items) };
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -7,8 +7,12 @@ import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common
 import { parseAccessLevel } from '../groups/membership.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
-import { bodyId, jsonObject, pathId, queryString } from './admin-input.js';
+import { bodyId, jsonObject, pathId } from './admin-input.js';
 import { GroupAccessService } from './group-access.service.js';
+import { MembersQueryDto } from './dto/members-query.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
+import type { MemberFilter } from '../groups/membership.service.js';
+import { DomainError } from '../common/domain-error.js';
 import { MembersViewService } from './members-view.service.js';
 import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
@@ -18,6 +22,7 @@ const MEMBER_NOT_FOUND = '404 Member Not Found';
 /** A group's members: every member may read the list; only Owners (and admins) change it. */
 @Controller('api/v4/groups/:group/members')
 @UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
 export class MembersController {
   constructor(
     private readonly access: GroupAccessService,
@@ -26,11 +31,25 @@ export class MembersController {
   ) {}
 
   @Get()
-  async list(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async list(
+    @Principal() principal: PersonPrincipal,
+    @Param('group') ref: string,
+    @GitlabParams() filters: MembersQueryDto,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { group } = await this.access.resolve(principal, ref, 'read');
-    const search = queryString(query, 'search');
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.members.listKeyset(group, search, parseKeysetRequest(query)), (row) => row);
-    return sendPage(request, response, this.config.baseUrl, await this.members.list(group, search, parsePageRequest(query)), (row) => row);
+    if (filters.query !== undefined && filters.search !== undefined && filters.query !== filters.search) {
+      throw new DomainError('validation', 'query, search are mutually exclusive', { shape: 'error' });
+    }
+    const filter: MemberFilter = {
+      search: filters.query ?? filters.search,
+      userIds: filters.state === 'awaiting' ? [] : filters.user_ids,
+      skipUserIds: filters.skip_users,
+    };
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.members.listKeyset(group, filter, parseKeysetRequest(query)), (row) => row);
+    return sendPage(request, response, this.config.baseUrl, await this.members.list(group, filter, parsePageRequest(query)), (row) => row);
   }
 
   @Post()

@@ -38,7 +38,7 @@ export class SessionController {
     const { secret, csrfToken } = await this.sessions.create(user);
     response.status(201).setHeader('Cache-Control', 'no-store');
     response.cookie(SESSION_COOKIE, secret, sessionCookieOptions(this.config));
-    return { user: userView(user), csrf_token: csrfToken };
+    return { user: userView(user, this.config.baseUrl), csrf_token: csrfToken };
   }
 
   /**
@@ -56,7 +56,7 @@ export class SessionController {
     }
     // The server extends the session while it is used; the cookie's lifetime follows.
     response.cookie(SESSION_COOKIE, secret, sessionCookieOptions(this.config));
-    return { user: userView(session.user), csrf_token: session.csrfToken };
+    return { user: userView(session.user, this.config.baseUrl), csrf_token: session.csrfToken };
   }
 
   @Delete()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -9,29 +9,35 @@ import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { UsersService } from '../users/users.service.js';
-import { jsonObject, pathId, queryString } from './admin-input.js';
+import { jsonObject, pathId } from './admin-input.js';
 import { requireAdmin } from './group-access.service.js';
 import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { parseNewAccount, UserAccountsService } from './user-accounts.service.js';
-import { userView } from './views.js';
+import { UserFiltersService } from './user-filters.service.js';
+import { publicUserView, userView } from './views.js';
+import { UsersQueryDto } from './dto/users-query.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
+import type { UserEntity } from '../users/user.entity.js';
 
 const USER_NOT_FOUND = '404 User Not Found';
 
 /** Platform accounts: the caller, the admin's user list, and personal access tokens. */
 @Controller('api/v4')
 @UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
 export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly accounts: UserAccountsService,
     private readonly tokens: TokensService,
+    private readonly filters: UserFiltersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('user')
   me(@Principal() principal: PersonPrincipal) {
-    return userView(principal.user);
+    return userView(principal.user, this.config.baseUrl);
   }
 
   @Post('users')
@@ -39,22 +45,36 @@ export class UsersController {
     requireAdmin(principal);
     const user = await this.accounts.create(actor, parseNewAccount(jsonObject(raw)));
     response.status(201);
-    return userView(user);
+    return userView(user, this.config.baseUrl);
   }
 
+  /** Admins see accounts in full; everyone else GitLab's public fields, searched without emails. */
   @Get('users')
-  async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    requireAdmin(principal);
-    const search = queryString(query, 'search');
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.users.listKeyset(search, parseKeysetRequest(query)), userView);
-    return sendPage(request, response, this.config.baseUrl, await this.users.list(search, parsePageRequest(query)), userView);
+  async list(
+    @Principal() principal: PersonPrincipal,
+    @GitlabParams() filters: UsersQueryDto,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const admin = principal.user.isAdmin;
+    const view = admin ? (u: UserEntity) => userView(u, this.config.baseUrl) : (u: UserEntity) => publicUserView(u, this.config.baseUrl);
+    const filter = await this.filters.resolve(filters, admin);
+    if (isKeysetRequest(query)) {
+      const keyset = parseKeysetRequest(query);
+      const page = filter ? await this.users.listKeyset(filter, keyset) : { items: [], total: 0, perPage: keyset.perPage, nextCursor: null, prevCursor: null };
+      return sendKeysetPage(request, response, this.config.baseUrl, page, view);
+    }
+    const pageRequest = parsePageRequest(query);
+    const page = filter ? await this.users.list(filter, pageRequest) : { items: [], total: 0, ...pageRequest };
+    return sendPage(request, response, this.config.baseUrl, page, view);
   }
 
   @Get('users/:id')
   async get(@Principal() principal: PersonPrincipal, @Param('id') rawId: string) {
     requireAdmin(principal);
     const user = await this.users.getById(pathId(rawId, 'id', USER_NOT_FOUND));
-    return { ...userView(user), ...(await this.accounts.identities(user)) };
+    return { ...userView(user, this.config.baseUrl), ...(await this.accounts.identities(user)) };
   }
 
   /** Admins for anyone; everyone else only for themself (a 403 that says nothing about other ids). */

@@ -3,14 +3,27 @@ import { groupDomains } from '../groups/groups.service.js';
 import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
 import type { UserEntity } from '../users/user.entity.js';
 
-/** Explicit response mappers: what the admin API returns is decided here, never by an entity. */
-export function userView(user: UserEntity) {
+/**
+ * GitLab's UserBasic: what anyone signed in may see of an account (no email, no identities).
+ * Roster has no avatars and no lockouts: `avatar_url` is null and `locked` false, as GitLab sends them.
+ */
+export function publicUserView(user: UserEntity, baseUrl: string) {
   return {
     id: user.id,
     username: user.username,
     name: user.name,
-    email: user.email,
     state: user.state,
+    locked: false,
+    avatar_url: null,
+    web_url: `${baseUrl}/${encodeURIComponent(user.username)}`,
+  };
+}
+
+/** Explicit response mappers: what the admin API returns is decided here, never by an entity. */
+export function userView(user: UserEntity, baseUrl: string) {
+  return {
+    ...publicUserView(user, baseUrl),
+    email: user.email,
     is_admin: user.isAdmin,
     enterprise_group_id: user.enterpriseGroupId,
     created_at: user.createdAt,

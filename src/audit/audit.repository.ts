@@ -15,6 +15,8 @@ export interface AuditQuery {
   createdBefore?: string;
   targetId?: number;
   requestId?: string;
+  entityType?: string;
+  entityId?: number;
 }
 
 type NewEvent = Omit<AuditEventEntity, 'id'>;
@@ -41,6 +43,8 @@ export class AuditRepository {
     if (query.createdBefore) qb.andWhere('a.created_at < :before', { before: query.createdBefore });
     if (query.targetId !== undefined) qb.andWhere('a.target_id = :targetId', { targetId: query.targetId });
     if (query.requestId) qb.andWhere('a.request_id = :requestId', { requestId: query.requestId });
+    if (query.entityType !== undefined) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
+    if (query.entityId !== undefined) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
     return qb;
   }
 

@@ -35,6 +35,8 @@ export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 export interface DomainErrorOptions {
   /** Per-field validation problems, rendered by the admin API as `{"message": {field: [...]}}`. */
   fields?: Record<string, string[]>;
+  /** 'error': the admin API renders `{"error": message}` (Grape's shape for missing parameters). */
+  shape?: 'error';
   /** Seconds until a rate-limited caller may retry. */
   retryAfterSeconds?: number;
   /** Zero-based index of the failing SCIM PATCH operation. */

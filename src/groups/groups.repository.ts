@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Brackets, Repository } from 'typeorm';
+import { containsPattern } from '../common/sql-like.js';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { nowIso } from '../common/clock.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { GroupEntity } from './group.entity.js';
+
+export interface GroupFilter {
+  memberUserId?: number;
+  minAccessLevel?: number;
+  search?: string;
+  skipIds?: number[];
+}
 
 /** Owns groups. */
 @Injectable()
@@ -51,12 +59,22 @@ export class GroupsRepository {
     await tx.update(GroupEntity, { id }, { ...patch, updatedAt: nowIso() });
   }
 
-  /** All groups (admin), or the groups `userId` is a member of. */
-  async list(userId: number | null, page: PageRequest): Promise<Page<GroupEntity>> {
+  /**
+   * All groups, narrowed by GitLab's filters: `memberUserId` to the groups that user belongs to
+   * (with at least `minAccessLevel` when given), `search` to a name or path containing it.
+   */
+  async list(filter: GroupFilter, page: PageRequest): Promise<Page<GroupEntity>> {
     const qb = this.groups.createQueryBuilder('g');
-    if (userId !== null) {
-      qb.where('g.id IN (SELECT m.group_id FROM members m WHERE m.user_id = :userId)', { userId });
+    if (filter.memberUserId !== undefined) {
+      qb.andWhere('g.id IN (SELECT m.group_id FROM members m WHERE m.user_id = :userId AND m.access_level >= :level)', {
+        userId: filter.memberUserId,
+        level: filter.minAccessLevel ?? 0,
+      });
     }
+    if (filter.search) {
+      qb.andWhere(new Brackets((w) => w.where(`g.path_lower LIKE :p ESCAPE '\\'`, { p: containsPattern(filter.search!) }).orWhere(`LOWER(g.name) LIKE :p ESCAPE '\\'`)));
+    }
+    if (filter.skipIds && filter.skipIds.length > 0) qb.andWhere('g.id NOT IN (:...skip)', { skip: filter.skipIds });
     const [items, total] = await qb.orderBy('g.id', 'ASC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
   }

@@ -6,7 +6,8 @@ import { groupScope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation } from '../database/database.service.js';
 import { GroupEntity } from './group.entity.js';
-import { GroupsRepository } from './groups.repository.js';
+import { GroupFilter, GroupsRepository } from './groups.repository.js';
+export type { GroupFilter } from './groups.repository.js';
 import { MembersRepository } from './members.repository.js';
 import { OWNER } from './member.entity.js';
 
@@ -100,7 +101,7 @@ export class GroupsService {
     });
   }
 
-  list(userId: number | null, page: PageRequest): Promise<Page<GroupEntity>> {
-    return this.groups.list(userId, page);
+  list(filter: GroupFilter, page: PageRequest): Promise<Page<GroupEntity>> {
+    return this.groups.list(filter, page);
   }
 }

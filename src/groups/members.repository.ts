@@ -39,10 +39,38 @@ function memberRow(r: MemberRow): MemberRow {
   };
 }
 
-/** The members search: a user of alias `u` whose username, email or name contains `search`. */
-function userMatches(u: string, search: string): { sql: string; values: unknown[] } {
-  const p = containsPattern(search);
-  return { sql: `(${u}."username_lower" LIKE ? ESCAPE '\\' OR ${u}."email_lower" LIKE ? ESCAPE '\\' OR LOWER(${u}."name") LIKE ? ESCAPE '\\')`, values: [p, p, p] };
+/** GitLab's member filters: `query` (search), `user_ids`, `skip_users`. Each one given narrows. */
+export interface MemberFilter {
+  search?: string;
+  userIds?: number[];
+  skipUserIds?: number[];
+}
+
+const isUnfiltered = (filter: MemberFilter) => !filter.search && filter.userIds === undefined && (filter.skipUserIds ?? []).length === 0;
+
+/**
+ * The filter as conditions on a membership of alias `m` joined to its user `u`: a user whose
+ * username, email or name contains `search`, among `userIds`, not among `skipUserIds`.
+ */
+function memberMatches(db: Database, m: string, u: string, filter: MemberFilter): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  if (filter.search) {
+    const p = containsPattern(filter.search);
+    parts.push(`(${u}."username_lower" LIKE ? ESCAPE '\\' OR ${u}."email_lower" LIKE ? ESCAPE '\\' OR LOWER(${u}."name") LIKE ? ESCAPE '\\')`);
+    values.push(p, p, p);
+  }
+  if (filter.userIds !== undefined) {
+    const ids = db.inIds(`${m}."user_id"`, filter.userIds);
+    parts.push(ids.sql);
+    values.push(...ids.values);
+  }
+  if (filter.skipUserIds && filter.skipUserIds.length > 0) {
+    const ids = db.inIds(`${m}."user_id"`, filter.skipUserIds);
+    parts.push(`NOT (${ids.sql})`);
+    values.push(...ids.values);
+  }
+  return { sql: parts.join(' AND '), values };
 }
 
 /** Owns members. */
@@ -93,8 +121,8 @@ export class MembersRepository {
    * maintained member count, so a deep page of a 100,000-member group neither counts nor walks the
    * rows it skips.
    */
-  async listRows(groupId: number, search: string | undefined, page: PageRequest): Promise<Page<MemberRow>> {
-    if (search) return this.searchRows(groupId, search, page);
+  async listRows(groupId: number, filter: MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
+    if (!isUnfiltered(filter)) return this.filteredRows(groupId, filter, page);
     const located = await this.positions.locate(groupId, pageOffset(page));
     const from = located.fromId === null ? '' : ' AND m2."id" >= ?';
     const rows = await this.db.selectArrays(
@@ -111,13 +139,14 @@ export class MembersRepository {
    * the last one, or the first. One row past the page is read in the direction of travel, so the
    * answer knows whether another page lies beyond; the cursors are membership ids.
    */
-  async listRowsKeyset(groupId: number, search: string | undefined, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
+  async listRowsKeyset(groupId: number, filter: MemberFilter, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
     const backwards = request.beforeId !== undefined || request.fromEnd === true;
     const conditions = ['m2."group_id" = ?'];
     const values: unknown[] = [groupId];
     let from = 'FROM "members" m2';
-    if (search) {
-      const matches = userMatches('u2', search);
+    const filtered = !isUnfiltered(filter);
+    if (filtered) {
+      const matches = memberMatches(this.db, 'm2', 'u2', filter);
       from += ' INNER JOIN "users" u2 ON u2."id" = m2."user_id"';
       conditions.push(matches.sql);
       values.push(...matches.values);
@@ -131,13 +160,13 @@ export class MembersRepository {
       'm."id"',
       [...values, ...(boundValue === undefined ? [] : [boundValue]), request.perPage + 1],
     );
-    const total = search ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n) : (await this.positions.count(groupId)).count;
+    const total = filtered ? Number((await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values))[0].n) : (await this.positions.count(groupId)).count;
     const window = keysetWindow(rows, request, (row) => Number(row.at(-1)));
     return { ...window, items: window.items.map((row) => memberRowFromArray(row.slice(0, -1))), total };
   }
 
-  private async searchRows(groupId: number, search: string, page: PageRequest): Promise<Page<MemberRow>> {
-    const matches = userMatches('u', search);
+  private async filteredRows(groupId: number, filter: MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
+    const matches = memberMatches(this.db, 'm', 'u', filter);
     const matching = `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ${matches.sql}`;
     const values = [groupId, ...matches.values];
     const [{ n }] = await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values);

@@ -9,7 +9,9 @@ import type { UserEntity } from '../users/user.entity.js';
 import type { GroupEntity } from './group.entity.js';
 import { ACCESS_LEVELS, AccessLevel, MemberEntity, OWNER } from './member.entity.js';
 import { GroupsRepository } from './groups.repository.js';
-import { MemberRow, MembersRepository } from './members.repository.js';
+import { MemberFilter, MemberRow, MembersRepository } from './members.repository.js';
+
+export type { MemberFilter } from './members.repository.js';
 
 export function parseAccessLevel(value: unknown): AccessLevel {
   if (typeof value === 'number' && (ACCESS_LEVELS as readonly number[]).includes(value)) return value as AccessLevel;
@@ -36,12 +38,12 @@ export class MembershipService {
     return this.members.findMany(groupId, userIds);
   }
 
-  listRows(groupId: number, search: string | undefined, page: PageRequest): Promise<Page<MemberRow>> {
-    return this.members.listRows(groupId, search, page);
+  listRows(groupId: number, filter: MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
+    return this.members.listRows(groupId, filter, page);
   }
 
-  listRowsKeyset(groupId: number, search: string | undefined, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
-    return this.members.listRowsKeyset(groupId, search, request);
+  listRowsKeyset(groupId: number, filter: MemberFilter, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
+    return this.members.listRowsKeyset(groupId, filter, request);
   }
 
   /**

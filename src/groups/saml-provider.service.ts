@@ -65,6 +65,11 @@ export class SamlProviderService {
     return this.providers.groupIds(limit);
   }
 
+  /** By GitLab's `saml_provider_id` (the provider's own id, not its group's). */
+  findById(id: number): Promise<SamlProviderEntity | null> {
+    return this.providers.findById(id);
+  }
+
   /** Validates every field before anything is written; a bad field changes nothing. */
   async update(actor: Actor, scope: Scope, input: SamlProviderInput): Promise<SamlProviderEntity> {
     return this.db.transaction(async (tx) => {

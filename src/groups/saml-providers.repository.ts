@@ -25,6 +25,11 @@ export class SamlProvidersRepository {
     return rows.map((r) => Number(r.id));
   }
 
+  async findById(id: number): Promise<SamlProviderEntity | null> {
+    const [provider] = await this.db.findWhereShared(SamlProviderEntity, '"id" = ?', [id]);
+    return provider ?? null;
+  }
+
   /** Serializes changes of one scope's settings until the transaction ends (PostgreSQL; SQLite's writes take turns). */
   lock(tx: Tx, scope: Scope): Promise<void> {
     return tx.lockKey('saml_provider', scopeKey(scope));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { scopeCondition } from '../database/named-params.js';
@@ -39,6 +39,12 @@ export class SamlIdentitiesRepository {
     const users = this.db.inIds('s."user_id"', userIds);
     const rows = await this.db.selectArrays(['s."user_id"', 's."extern_uid"'], `FROM "saml_identities" s WHERE ${inScope.sql} AND ${users.sql}`, 's."id"', [...inScope.values, ...users.values]);
     return rows.map(([userId, externUid]) => ({ userId: Number(userId), externUid: externUid as string }));
+  }
+
+  /** The users holding `externUid` (exactly) in any group's provider, or in the instance's. */
+  async userIdsWithExternUid(provider: 'group' | 'instance', externUid: string): Promise<number[]> {
+    const rows = await this.identities.find({ select: { userId: true }, where: { externUid, groupId: provider === 'group' ? Not(IsNull()) : IsNull() }, order: { userId: 'ASC' } });
+    return [...new Set(rows.map((r) => Number(r.userId)))];
   }
 
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {

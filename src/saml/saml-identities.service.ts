@@ -37,6 +37,10 @@ export class SamlIdentitiesService {
     return this.identities.findByUsers(scope, userIds);
   }
 
+  userIdsWithExternUid(provider: 'group' | 'instance', externUid: string): Promise<number[]> {
+    return this.identities.userIdsWithExternUid(provider, externUid);
+  }
+
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {
     return this.identities.findAllForUser(userId);
   }

@@ -9,6 +9,24 @@ import { nowIso } from '../common/clock.js';
 import { UserEntity, UserState } from './user.entity.js';
 import { containsPattern, escapeLike } from '../common/sql-like.js';
 
+/**
+ * The filters of GET /users (GitLab's documented ones). Every one given narrows the list; `ids`
+ * carries the result of a look-up done elsewhere (extern_uid), an empty array matching nobody.
+ */
+export interface UserFilter {
+  search?: string;
+  username?: string;
+  state?: UserState;
+  admins?: boolean;
+  ids?: number[];
+  /** Only users with a SAML identity in this scope's provider (group id, or null for the instance). */
+  samlIdentityInGroup?: number | null;
+  /** False for callers who may not search by email (non-admins). */
+  searchEmails?: boolean;
+  createdAfter?: string;
+  createdBefore?: string;
+}
+
 export interface NewUser {
   username: string;
   name: string;
@@ -86,25 +104,44 @@ export class UsersRepository {
     return (await (tx ? tx.count(UserEntity, { where: { isAdmin: true } }) : this.users.count({ where: { isAdmin: true } }))) > 0;
   }
 
-  private searched(search: string | undefined): SelectQueryBuilder<UserEntity> {
+  private filtered(filter: UserFilter): SelectQueryBuilder<UserEntity> {
     const qb = this.users.createQueryBuilder('u');
-    if (search) {
-      const pattern = containsPattern(search);
-      qb.where(
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      qb.andWhere(
         new Brackets((w) =>
-          w.where(`u.username_lower LIKE :p ESCAPE '\\'`, { p: pattern }).orWhere(`u.email_lower LIKE :p ESCAPE '\\'`, { p: pattern }).orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p: pattern }),
+          w
+            .where(`u.username_lower LIKE :p ESCAPE '\\'`, { p: pattern })
+            .orWhere(`LOWER(u.name) LIKE :p ESCAPE '\\'`, { p: pattern })
+            .orWhere(filter.searchEmails === false ? '1 = 0' : `u.email_lower LIKE :p ESCAPE '\\'`, { p: pattern }),
         ),
       );
     }
+    // A subquery rather than a list of ids: a provider may hold 100,000 identities.
+    if (filter.samlIdentityInGroup !== undefined) {
+      qb.andWhere(
+        filter.samlIdentityInGroup === null
+          ? 'u.id IN (SELECT s.user_id FROM saml_identities s WHERE s.group_id IS NULL)'
+          : 'u.id IN (SELECT s.user_id FROM saml_identities s WHERE s.group_id = :samlGroup)',
+        { samlGroup: filter.samlIdentityInGroup },
+      );
+    }
+    // GitLab matches `username` exactly but without regard to case, as usernames are unique that way.
+    if (filter.username !== undefined) qb.andWhere('u.username_lower = :username', { username: filter.username.toLowerCase() });
+    if (filter.state !== undefined) qb.andWhere('u.state = :state', { state: filter.state });
+    if (filter.admins) qb.andWhere('u.is_admin = :admin', { admin: true });
+    if (filter.ids !== undefined) qb.andWhere(filter.ids.length === 0 ? '1 = 0' : 'u.id IN (:...ids)', { ids: filter.ids });
+    if (filter.createdAfter) qb.andWhere('u.created_at > :after', { after: filter.createdAfter });
+    if (filter.createdBefore) qb.andWhere('u.created_at < :before', { before: filter.createdBefore });
     return qb;
   }
 
-  async list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
-    const [items, total] = await this.searched(search).orderBy('u.id', 'ASC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
+  async list(filter: UserFilter, page: PageRequest): Promise<Page<UserEntity>> {
+    const [items, total] = await this.filtered(filter).orderBy('u.id', 'ASC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };
   }
 
-  listKeyset(search: string | undefined, request: KeysetRequest): Promise<KeysetPage<UserEntity>> {
-    return keysetPage(this.searched(search), 'u', request, 'ASC');
+  listKeyset(filter: UserFilter, request: KeysetRequest): Promise<KeysetPage<UserEntity>> {
+    return keysetPage(this.filtered(filter), 'u', request, 'ASC');
   }
 }

@@ -4,7 +4,9 @@ import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.j
 import { randomBytes } from 'node:crypto';
 import { isUniqueViolation, Tx, uniqueViolationTarget } from '../database/database.service.js';
 import { UserEntity, UserState } from './user.entity.js';
-import { UsersRepository } from './users.repository.js';
+import { UserFilter, UsersRepository } from './users.repository.js';
+
+export type { UserFilter } from './users.repository.js';
 import { firstFreeUsername, sanitizeUsername } from './username.js';
 
 export interface CreateUserInput {
@@ -116,12 +118,12 @@ export class UsersService {
     return this.users.anyAdmin();
   }
 
-  list(search: string | undefined, page: PageRequest): Promise<Page<UserEntity>> {
-    return this.users.list(search, page);
+  list(filter: UserFilter, page: PageRequest): Promise<Page<UserEntity>> {
+    return this.users.list(filter, page);
   }
 
-  listKeyset(search: string | undefined, request: KeysetRequest): Promise<KeysetPage<UserEntity>> {
-    return this.users.listKeyset(search, request);
+  listKeyset(filter: UserFilter, request: KeysetRequest): Promise<KeysetPage<UserEntity>> {
+    return this.users.listKeyset(filter, request);
   }
 }
 

@@ -21,6 +21,9 @@ describe('admin API users', () => {
       name: `Person ${person.username}`,
       email: person.email,
       state: 'active',
+      locked: false,
+      avatar_url: null,
+      web_url: `http://roster.test/${person.username}`,
       is_admin: false,
       enterprise_group_id: null,
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
@@ -75,11 +78,17 @@ describe('admin API users', () => {
     expect(broken.body).toEqual({ message: 'The request body is not valid JSON' });
   });
 
-  it('only admins may create, list or read users', async () => {
+  it('only admins may create or read users in full; others list public fields, searched without emails', async () => {
     const person = await createPerson(t, 'plain');
     await t.http().post('/api/v4/users').set(auth(person.token)).send({ username: 'sneaky', name: 'S', email: 's@x.test' }).expect(403);
     expect(await t.sql("SELECT id FROM users WHERE username = 'sneaky'")).toEqual([]);
-    expect((await t.http().get('/api/v4/users').set(auth(person.token)).expect(403)).body).toEqual({ message: '403 Forbidden' });
+    const listed = await t.http().get('/api/v4/users').query({ username: person.username }).set(auth(person.token)).expect(200);
+    expect(listed.body).toEqual([
+      { id: person.id, username: person.username, name: `Person ${person.username}`, state: 'active', locked: false, avatar_url: null, web_url: `http://roster.test/${person.username}` },
+    ]);
+    const byEmail = await t.http().get('/api/v4/users').query({ search: person.email }).set(auth(person.token)).expect(200);
+    expect(byEmail.body).toEqual([]);
+    await t.http().get('/api/v4/users').query({ extern_uid: 'x', provider: 'group_saml' }).set(auth(person.token)).expect(403);
     await t.http().get(`/api/v4/users/${person.id}`).set(auth(person.token)).expect(403);
     await t.http().get('/api/v4/users').expect(401);
   });
