@@ -1,22 +1,23 @@
-import { Body, Controller, Get, Inject, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor.js';
-import { DomainError } from '../common/domain-error.js';
 import { INSTANCE } from '../common/scope.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
-import type { SamlProviderInput } from '../groups/saml-provider.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { requireAdmin } from './group-access.service.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { samlProviderView, scimApiUrl } from './views.js';
+import { SamlProviderDto } from './dto/groups.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 
 /** Instance-level SAML settings and SCIM token (self-managed style); admins only. */
 @Controller('api/v4/application')
 @UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
 export class ApplicationController {
   constructor(
     private readonly providers: SamlProviderService,
@@ -31,10 +32,9 @@ export class ApplicationController {
   }
 
   @Put('saml_provider')
-  async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Body() raw: unknown) {
+  async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: SamlProviderDto) {
     requireAdmin(principal);
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DomainError('validation', 'The request body must be a JSON object');
-    return samlProviderView(await this.providers.update(actor, INSTANCE, raw as SamlProviderInput), this.config.baseUrl, null);
+    return samlProviderView(await this.providers.update(actor, INSTANCE, input), this.config.baseUrl, null);
   }
 
   @Get('scim_token')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
@@ -9,9 +9,9 @@ import type { AppConfig } from '../config/app-config.js';
 import { GroupFilter, GroupsService, GroupSettings, parseDomains } from '../groups/groups.service.js';
 import { OWNER } from '../groups/member.entity.js';
 import { GroupsQueryDto } from './dto/groups-query.dto.js';
+import { CreateGroupDto, SamlProviderDto, UpdateGroupDto } from './dto/groups.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
-import type { SamlProviderInput } from '../groups/saml-provider.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
@@ -19,11 +19,6 @@ import { GroupAccessService, requireAdmin } from './group-access.service.js';
 import { sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { groupView, samlProviderView, scimApiUrl } from './views.js';
-
-function body(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DomainError('validation', 'The request body must be a JSON object');
-  return value as Record<string, unknown>;
-}
 
 /** Groups, their SAML SSO settings and their SCIM token. */
 @Controller('api/v4/groups')
@@ -39,9 +34,8 @@ export class GroupsController {
   ) {}
 
   @Post()
-  async create(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+  async create(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: CreateGroupDto, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
-    const input = body(raw);
     const group = await this.groups.create(actor, { name: input.name, path: input.path });
     response.status(201);
     return groupView(group, this.config.baseUrl);
@@ -73,12 +67,11 @@ export class GroupsController {
   }
 
   @Put(':group')
-  async update(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Body() raw: unknown) {
+  async update(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @GitlabParams() input: UpdateGroupDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    const input = body(raw);
     const settings: GroupSettings = {};
     if (input.name !== undefined) {
-      if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 255) {
+      if (input.name.trim() === '') {
         throw new DomainError('validation', 'Invalid name', { fields: { name: ['must be a non-empty string of at most 255 characters'] } });
       }
       settings.name = input.name.trim();
@@ -95,9 +88,9 @@ export class GroupsController {
   }
 
   @Put(':group/saml_provider')
-  async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Body() raw: unknown) {
+  async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @GitlabParams() input: SamlProviderDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    const saved = await this.providers.update(actor, groupScope(group.id), body(raw) as SamlProviderInput);
+    const saved = await this.providers.update(actor, groupScope(group.id), input);
     return samlProviderView(saved, this.config.baseUrl, group);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -13,7 +13,8 @@ import type { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
 import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
-import { jsonObject } from './admin-input.js';
+import { ExternUidDto } from './dto/identities.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { GroupAccessService } from './group-access.service.js';
 import { sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
@@ -36,6 +37,7 @@ export function scimIdentityView(identity: Pick<ScimIdentityEntity, 'externUid' 
  */
 @Controller('api/v4/groups/:group')
 @UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
 export class IdentitiesController {
   constructor(
     private readonly access: GroupAccessService,
@@ -67,9 +69,9 @@ export class IdentitiesController {
   }
 
   @Patch('saml/:uid')
-  async samlUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @Body() raw: unknown) {
+  async samlUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @GitlabParams() input: ExternUidDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    return samlIdentityView(await this.saml.updateExternUid(actor, groupScope(group.id), uid, jsonObject(raw).extern_uid));
+    return samlIdentityView(await this.saml.updateExternUid(actor, groupScope(group.id), uid, input.extern_uid));
   }
 
   @Delete('saml/:uid')
@@ -100,9 +102,9 @@ export class IdentitiesController {
   }
 
   @Patch('scim/:uid')
-  async scimUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @Body() raw: unknown) {
+  async scimUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @GitlabParams() input: ExternUidDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    return scimIdentityView(await this.scim.update(actor, groupScope(group.id), uid, jsonObject(raw).extern_uid));
+    return scimIdentityView(await this.scim.update(actor, groupScope(group.id), uid, input.extern_uid));
   }
 
   @Delete('scim/:uid')

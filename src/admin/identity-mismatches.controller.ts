@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -12,6 +12,8 @@ import type { PersonPrincipal } from '../tokens/principal.js';
 import { GroupAccessService } from './group-access.service.js';
 import { sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
+import { ExternUidDto } from './dto/identities.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 
 /** A report row as admin-api.md shows it. */
 export function mismatchView(row: MismatchRow) {
@@ -38,6 +40,7 @@ function userIdParam(raw: string): number {
 /** The identity-mismatch report of a group and its one-click fix (owners and admins). */
 @Controller('api/v4/groups/:group/identity_mismatches')
 @UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
 export class IdentityMismatchesController {
   constructor(
     private readonly access: GroupAccessService,
@@ -58,13 +61,12 @@ export class IdentityMismatchesController {
     @RequestActor() actor: Actor,
     @Param('group') ref: string,
     @Param('userId') rawUserId: string,
-    @Body() raw: unknown,
+    @GitlabParams() input: ExternUidDto,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DomainError('validation', 'The request body must be a JSON object');
     const userId = userIdParam(rawUserId);
-    const remaining = await this.mismatches.resolve(actor, group, userId, (raw as Record<string, unknown>).extern_uid);
+    const remaining = await this.mismatches.resolve(actor, group, userId, input.extern_uid);
     response.status(200);
     return { user_id: userId, resolved: remaining === null, mismatch: remaining ? mismatchView(remaining) : null };
   }

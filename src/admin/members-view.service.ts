@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
+import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.js';
@@ -15,19 +18,35 @@ import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { emailDomain, UsersService } from '../users/users.service.js';
 
-/** One row of the members view (admin-api.md): the account, its role and its identities in this group. */
-export interface MemberView {
+/** What every member of a group may see of another: GitLab's public member fields. */
+export interface PublicMemberView {
   id: number;
   username: string;
   name: string;
-  email: string;
   state: string;
+  locked: false;
+  avatar_url: null;
+  web_url: string;
   access_level: AccessLevel;
+  created_at: string;
+  expires_at: string | null;
+}
+
+/**
+ * One row of the members view as Owners and admins see it (admin-api.md): the public fields, the
+ * email, the Enterprise flag, and the identities and sign-in observations of this group. GitLab
+ * shows `group_saml_identity` to owners only; identity data is for Owners and admins.
+ */
+export interface MemberView extends PublicMemberView {
+  email: string;
   enterprise: boolean;
+  group_saml_identity: { extern_uid: string; provider: 'group_saml'; saml_provider_id: number | null } | null;
   scim_identity: { extern_uid: string; active: boolean } | null;
-  saml_identity: { extern_uid: string } | null;
   last_saml_sign_in: { name_id: string; at: string; outcome: string } | null;
 }
+
+/** Whether the caller sees identity data: Owners and admins do, other members do not. */
+export type MemberAudience = 'owner' | 'member';
 
 /**
  * The members view and the owner's membership changes. The page is chosen in SQL (search, order,
@@ -42,21 +61,23 @@ export class MembersViewService {
     private readonly scimIdentities: ScimIdentitiesService,
     private readonly samlIdentities: SamlIdentitiesService,
     private readonly signIns: SamlSignInsService,
+    private readonly providers: SamlProviderService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(group: GroupEntity, filter: MemberFilter, page: PageRequest): Promise<Page<MemberView>> {
+  async list(group: GroupEntity, filter: MemberFilter, page: PageRequest, audience: MemberAudience): Promise<Page<PublicMemberView>> {
     const rows = await this.membership.listRows(group.id, filter, page);
-    return { ...rows, items: await this.withIdentities(group, rows.items) };
+    return { ...rows, items: await this.view(group, rows.items, audience) };
   }
 
   /** The same view, paged by keyset (the admin UI's way; `pagination=keyset`). */
-  async listKeyset(group: GroupEntity, filter: MemberFilter, request: KeysetRequest): Promise<KeysetPage<MemberView>> {
+  async listKeyset(group: GroupEntity, filter: MemberFilter, request: KeysetRequest, audience: MemberAudience): Promise<KeysetPage<PublicMemberView>> {
     const rows = await this.membership.listRowsKeyset(group.id, filter, request);
-    return { ...rows, items: await this.withIdentities(group, rows.items) };
+    return { ...rows, items: await this.view(group, rows.items, audience) };
   }
 
   /** The row of one member, after a change (404 when not a member). */
-  async one(group: GroupEntity, userId: number): Promise<MemberView> {
+  async one(group: GroupEntity, userId: number, audience: MemberAudience = 'owner'): Promise<PublicMemberView> {
     const [member, user] = await Promise.all([this.membership.find(group.id, userId), this.users.findById(userId)]);
     if (!member || !user) throw new DomainError('not_found', '404 Member Not Found');
     const row: MemberRow = {
@@ -67,15 +88,17 @@ export class MembersViewService {
       state: user.state,
       enterpriseGroupId: user.enterpriseGroupId,
       accessLevel: member.accessLevel,
+      memberSince: member.createdAt,
+      expiresAt: member.expiresAt ?? null,
     };
-    return (await this.withIdentities(group, [row]))[0];
+    return (await this.view(group, [row], audience))[0];
   }
 
   /**
    * Adds an account as a member. The group's allowed email domains bind owners as they bind SCIM
    * provisioning: an account outside them cannot be added by hand either.
    */
-  async add(actor: Actor, group: GroupEntity, userId: number, level: AccessLevel): Promise<MemberView> {
+  async add(actor: Actor, group: GroupEntity, userId: number, level: AccessLevel, expiresAt: string | null = null): Promise<PublicMemberView> {
     const user = await this.users.getById(userId);
     const { allowed } = groupDomains(group);
     if (allowed.length > 0 && !allowed.includes(emailDomain(user.email))) {
@@ -83,12 +106,43 @@ export class MembersViewService {
         fields: { user_id: [`the email domain "${emailDomain(user.email)}" is not one of the group's allowed email domains`] },
       });
     }
-    await this.membership.add(actor, group, user, level);
+    await this.membership.add(actor, group, user, level, expiresAt);
     return this.one(group, user.id);
   }
 
-  async changeRole(actor: Actor, group: GroupEntity, userId: number, level: AccessLevel): Promise<MemberView> {
-    await this.membership.changeRole(actor, group, await this.member(group, userId), level);
+  /**
+   * GitLab's several-at-once form (`user_id=1,2,3`): each is added on its own, and the answer names
+   * the ones that could not be, by username (or id when there is no such user).
+   */
+  async addMany(
+    actor: Actor,
+    group: GroupEntity,
+    userIds: number[],
+    level: AccessLevel,
+    expiresAt: string | null,
+  ): Promise<{ status: 'success' } | { status: 'error'; message: Record<string, string> }> {
+    const problems: Record<string, string> = {};
+    for (const userId of userIds) {
+      try {
+        await this.add(actor, group, userId, level, expiresAt);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const user = await this.users.findById(userId);
+        problems[user?.username ?? String(userId)] = error.message;
+      }
+    }
+    return Object.keys(problems).length === 0 ? { status: 'success' } : { status: 'error', message: problems };
+  }
+
+  /** GitLab's `username` alternative to `user_id` (any case); 404 when there is no such user. */
+  async userIdByUsername(username: string): Promise<number> {
+    const user = await this.users.findByUsername(username);
+    if (!user) throw new DomainError('not_found', '404 User Not Found');
+    return user.id;
+  }
+
+  async changeRole(actor: Actor, group: GroupEntity, userId: number, level: AccessLevel, expiresAt?: string | null): Promise<PublicMemberView> {
+    await this.membership.changeRole(actor, group, await this.member(group, userId), level, expiresAt);
     return this.one(group, userId);
   }
 
@@ -102,10 +156,34 @@ export class MembersViewService {
     return user;
   }
 
+  private view(group: GroupEntity, rows: MemberRow[], audience: MemberAudience): Promise<PublicMemberView[]> | PublicMemberView[] {
+    return audience === 'owner' ? this.withIdentities(group, rows) : rows.map((row) => this.publicView(row));
+  }
+
+  private publicView(row: MemberRow): PublicMemberView {
+    return {
+      id: row.userId,
+      username: row.username,
+      name: row.name,
+      state: row.state,
+      locked: false,
+      avatar_url: null,
+      web_url: `${this.config.baseUrl}/${encodeURIComponent(row.username)}`,
+      access_level: row.accessLevel,
+      created_at: row.memberSince,
+      expires_at: row.expiresAt,
+    };
+  }
+
   private async withIdentities(group: GroupEntity, rows: MemberRow[]): Promise<MemberView[]> {
     const scope = groupScope(group.id);
     const userIds = rows.map((r) => r.userId);
-    const [scim, saml, signIns] = await Promise.all([this.scimIdentities.findByUsers(scope, userIds), this.samlIdentities.findByUsers(scope, userIds), this.signIns.latestForUsers(scope, userIds)]);
+    const [scim, saml, signIns, provider] = await Promise.all([
+      this.scimIdentities.findByUsers(scope, userIds),
+      this.samlIdentities.findByUsers(scope, userIds),
+      this.signIns.latestForUsers(scope, userIds),
+      this.providers.find(scope),
+    ]);
     const scimByUser = new Map(scim.map((i) => [i.userId, i]));
     const samlByUser = new Map(saml.map((i) => [i.userId, i]));
     const verified = new Set(groupDomains(group).verified);
@@ -114,15 +192,11 @@ export class MembersViewService {
       const samlIdentity = samlByUser.get(row.userId);
       const signIn = signIns.get(row.userId);
       return {
-        id: row.userId,
-        username: row.username,
-        name: row.name,
+        ...this.publicView(row),
         email: row.email,
-        state: row.state,
-        access_level: row.accessLevel,
         enterprise: (row.enterpriseGroupId !== null && Number(row.enterpriseGroupId) === group.id) || verified.has(emailDomain(row.email)),
+        group_saml_identity: samlIdentity ? { extern_uid: samlIdentity.externUid, provider: 'group_saml', saml_provider_id: provider?.id ?? null } : null,
         scim_identity: scimIdentity ? { extern_uid: scimIdentity.externUid, active: Boolean(scimIdentity.active) } : null,
-        saml_identity: samlIdentity ? { extern_uid: samlIdentity.externUid } : null,
         last_saml_sign_in: signIn ? { name_id: signIn.nameId, at: signIn.createdAt, outcome: signIn.outcome } : null,
       };
     });

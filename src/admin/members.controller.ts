@@ -1,13 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
-import { parseAccessLevel } from '../groups/membership.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
-import { bodyId, jsonObject, pathId } from './admin-input.js';
+import { pathId } from './admin-input.js';
+import { AddMemberDto, ChangeMemberDto } from './dto/members.dto.js';
 import { GroupAccessService } from './group-access.service.js';
 import { MembersQueryDto } from './dto/members-query.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
@@ -39,7 +39,8 @@ export class MembersController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { group } = await this.access.resolve(principal, ref, 'read');
+    const { group, role } = await this.access.resolve(principal, ref, 'read');
+    const audience = role === 'member' ? 'member' : 'owner';
     if (filters.query !== undefined && filters.search !== undefined && filters.query !== filters.search) {
       throw new DomainError('validation', 'query, search are mutually exclusive', { shape: 'error' });
     }
@@ -48,30 +49,35 @@ export class MembersController {
       userIds: filters.state === 'awaiting' ? [] : filters.user_ids,
       skipUserIds: filters.skip_users,
     };
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.members.listKeyset(group, filter, parseKeysetRequest(query)), (row) => row);
-    return sendPage(request, response, this.config.baseUrl, await this.members.list(group, filter, parsePageRequest(query)), (row) => row);
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.members.listKeyset(group, filter, parseKeysetRequest(query), audience), (row) => row);
+    return sendPage(request, response, this.config.baseUrl, await this.members.list(group, filter, parsePageRequest(query), audience), (row) => row);
   }
 
   @Post()
-  async add(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+  /**
+   * One user (by `user_id` or `username`) → 201 and the member, as GitLab; several comma-separated
+   * ids → 201 `{"status": "success"}` or `{"status": "error", "message": {<user>: <problem>}}`.
+   */
+  async add(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @GitlabParams() input: AddMemberDto, @Res({ passthrough: true }) response: Response) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    const input = jsonObject(raw);
-    const row = await this.members.add(actor, group, bodyId(input.user_id, 'user_id'), parseAccessLevel(input.access_level));
+    const expiresAt = input.expires_at ?? null;
     response.status(201);
-    return row;
+    if (input.user_id !== undefined && input.user_id.length > 1) return this.members.addMany(actor, group, input.user_id, input.access_level, expiresAt);
+    const userId = input.user_id !== undefined ? input.user_id[0] : await this.members.userIdByUsername(input.username!);
+    return this.members.add(actor, group, userId, input.access_level, expiresAt);
   }
 
   @Get(':user_id')
   async get(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('user_id') rawUserId: string) {
-    const { group } = await this.access.resolve(principal, ref, 'read');
-    return this.members.one(group, pathId(rawUserId, 'user_id', MEMBER_NOT_FOUND));
+    const { group, role } = await this.access.resolve(principal, ref, 'read');
+    return this.members.one(group, pathId(rawUserId, 'user_id', MEMBER_NOT_FOUND), role === 'member' ? 'member' : 'owner');
   }
 
   @Put(':user_id')
-  async change(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('user_id') rawUserId: string, @Body() raw: unknown) {
+  async change(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('user_id') rawUserId: string, @GitlabParams() input: ChangeMemberDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const userId = pathId(rawUserId, 'user_id', MEMBER_NOT_FOUND);
-    return this.members.changeRole(actor, group, userId, parseAccessLevel(jsonObject(raw).access_level));
+    return this.members.changeRole(actor, group, userId, input.access_level, input.expires_at);
   }
 
   @Delete(':user_id')

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/app-config.js';
@@ -8,9 +8,10 @@ import type { PersonPrincipal } from '../tokens/principal.js';
 import { SESSION_COOKIE, SessionsService } from '../tokens/sessions.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { sessionCookieOptions } from '../tokens/session-cookie.js';
-import { jsonObject } from './admin-input.js';
 import { Principal } from './request-actor.js';
 import { userView } from './views.js';
+import { SignInDto } from './dto/session.dto.js';
+import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 
 /** The UI's sign-in with a personal access token, and sign-out. */
 @Controller('api/v4/session')
@@ -22,9 +23,9 @@ export class SessionController {
   ) {}
 
   @Post()
-  async signIn(@Req() request: Request, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
-    const { token } = jsonObject(raw);
-    if (typeof token !== 'string' || token.trim() === '') {
+  @UsePipes(GITLAB_VALIDATION)
+  async signIn(@Req() request: Request, @GitlabParams() { token }: SignInDto, @Res({ passthrough: true }) response: Response) {
+    if (token.trim() === '') {
       throw new DomainError('validation', 'token is missing', { fields: { token: ['must be a personal access token'] } });
     }
     const user = await this.tokens.authenticatePat(token.trim());

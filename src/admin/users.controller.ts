@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -9,7 +9,8 @@ import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { UsersService } from '../users/users.service.js';
-import { jsonObject, pathId } from './admin-input.js';
+import { pathId } from './admin-input.js';
+import { CreateTokenDto, CreateUserDto } from './dto/users.dto.js';
 import { requireAdmin } from './group-access.service.js';
 import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
@@ -41,9 +42,9 @@ export class UsersController {
   }
 
   @Post('users')
-  async create(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+  async create(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: CreateUserDto, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
-    const user = await this.accounts.create(actor, parseNewAccount(jsonObject(raw)));
+    const user = await this.accounts.create(actor, parseNewAccount({ username: input.username, name: input.name, email: input.email, is_admin: input.is_admin ?? input.admin }));
     response.status(201);
     return userView(user, this.config.baseUrl);
   }
@@ -79,12 +80,17 @@ export class UsersController {
 
   /** Admins for anyone; everyone else only for themself (a 403 that says nothing about other ids). */
   @Post('users/:id/personal_access_tokens')
-  async createToken(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('id') rawId: string, @Body() raw: unknown, @Res({ passthrough: true }) response: Response) {
+  async createToken(
+    @Principal() principal: PersonPrincipal,
+    @RequestActor() actor: Actor,
+    @Param('id') rawId: string,
+    @GitlabParams() input: CreateTokenDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const id = pathId(rawId, 'id', USER_NOT_FOUND);
     if (!principal.user.isAdmin && principal.user.id !== id) throw new DomainError('forbidden', '403 Forbidden');
-    const { name } = jsonObject(raw);
     const user = await this.users.getById(id);
-    const created = await this.tokens.createPat(actor, user, name);
+    const created = await this.tokens.createPat(actor, user, input.name);
     response.status(201).setHeader('Cache-Control', 'no-store');
     return { id: created.id, name: created.name, token: created.token };
   }

@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
 import { DomainError } from './domain-error.js';
+import { foldBracketedKeys } from './query-string.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -87,6 +89,35 @@ export function findUnstorableText(body: unknown): string | undefined {
 
 type ErrorSender = (request: Request, response: Response, error: unknown) => void;
 
+const FORM = /^application\/x-www-form-urlencoded(\s*;|$)/i;
+const MULTIPART = /^multipart\/form-data(\s*;|$)/i;
+
+/** GitLab's API takes form-urlencoded and multipart bodies (`curl --data`, `curl --form`) as well as JSON. */
+const isGitlabApi = (path: string) => path === '/api/v4' || path.startsWith('/api/v4/');
+
+/**
+ * Multipart text fields only: Roster's API takes no files, so a file part is refused rather than
+ * buffered. Field limits keep a multipart body within the JSON body's size.
+ */
+const multipartFields = multer({ limits: { fieldSize: MAX_BODY_BYTES, fields: 1000, files: 0, parts: 1000 } }).none();
+
+/** Form values become what a JSON body would hold: text, `a[]` folded into a list named `a`. */
+function afterForm(request: Request, sendError: (error: unknown) => void, next: NextFunction) {
+  const body = request.body as Record<string, unknown> | undefined;
+  request.body = foldBracketedKeys(Object.assign(Object.create(null) as Record<string, unknown>, body ?? {}));
+  const where = findUnstorableText(request.body);
+  if (where !== undefined) return sendError(new DomainError('invalid_value', `The request body contains a NUL character or an unpaired surrogate (${where.slice(0, 100)})`));
+  next();
+}
+
+/** A multer failure is the client's: too many or too large fields, a file, a broken boundary. */
+function multipartProblem(error: unknown): DomainError {
+  const code = (error as { code?: string }).code;
+  if (code === 'LIMIT_FIELD_VALUE') return new DomainError('payload_too_large', 'The request body is larger than 1 MiB');
+  if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') return new DomainError('validation', 'File uploads are not accepted here');
+  return new DomainError('validation', 'The multipart body could not be read');
+}
+
 /**
  * Body parsing per surface, done here rather than by Nest's default parser so that every failure
  * (bad JSON, invalid UTF-8, too large, wrong media type) is answered in the surface's own error format.
@@ -98,8 +129,17 @@ export function bodyParsing(sendError: ErrorSender): RequestHandler {
     if (!hasBody(request) || request.method === 'GET' || request.method === 'HEAD' || SCIM_BODYLESS.test(request.path)) return next();
     const isForm = /^\/groups\/[^/]+\/-\/saml\//.test(request.path) || request.path.startsWith('/-/saml/');
     const contentType = request.headers['content-type'];
+    if (isGitlabApi(request.path) && FORM.test(contentType ?? '')) {
+      return form(request, response, (error?: unknown) => (error ? sendError(request, response, error) : afterForm(request, (e) => sendError(request, response, e), next)));
+    }
+    if (isGitlabApi(request.path) && MULTIPART.test(contentType ?? '')) {
+      return multipartFields(request, response, (error?: unknown) =>
+        error ? sendError(request, response, multipartProblem(error)) : afterForm(request, (e) => sendError(request, response, e), next),
+      );
+    }
     if (!isForm && !acceptableJsonType(contentType)) {
-      return sendError(request, response, new DomainError('unsupported_media_type', 'Send the request body as application/scim+json or application/json'));
+      const accepted = isGitlabApi(request.path) ? 'application/json, application/x-www-form-urlencoded or multipart/form-data' : 'application/scim+json or application/json';
+      return sendError(request, response, new DomainError('unsupported_media_type', `Send the request body as ${accepted}`));
     }
     if (isForm && !/^application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
       return sendError(request, response, new DomainError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded'));

@@ -19,15 +19,23 @@ let lastText: string | undefined;
 let lastParsed: Record<string, string | string[]> | undefined;
 
 function parseFresh(text: string): Record<string, string | string[]> {
-  const parsed = parse(text) as Record<string, string | string[]>;
+  return foldBracketedKeys(parse(text) as Record<string, string | string[]>);
+}
+
+/**
+ * Folds `name[…]` keys into `name` as repeated values (see parseQueryString); form bodies are
+ * folded the same way, so `user_ids[]=1&user_ids[]=2` reads alike in a query and in a form.
+ */
+export function foldBracketedKeys<T extends Record<string, unknown>>(parsed: T): T {
+  const target = parsed as Record<string, unknown>;
   for (const key of Object.keys(parsed)) {
     const bracket = key.indexOf('[');
     if (bracket <= 0) continue;
     const base = key.slice(0, bracket);
-    const values = [parsed[base] ?? [], parsed[key]].flat();
-    delete parsed[key];
+    const values = [target[base] ?? [], target[key]].flat();
+    delete target[key];
     // At least two entries, so the base reads as repeated even when it was sent only bracketed.
-    parsed[base] = values.length > 1 ? values : [values[0], values[0]];
+    target[base] = values.length > 1 ? values : [values[0], values[0]];
   }
   return parsed;
 }

@@ -21,6 +21,7 @@ import { UsernamePrefixIndex1763950000000 } from './migrations/1763950000000-use
 import { ScopeRowCounts1764000000000 } from './migrations/1764000000000-scope-row-counts.js';
 import { ScopeRowCountSlots1764100000000 } from './migrations/1764100000000-scope-row-count-slots.js';
 import { RequestIdsAndRateBuckets1764900000000 } from './migrations/1764900000000-request-ids-and-rate-buckets.js';
+import { MemberExpiresAt1765000000000 } from './migrations/1765000000000-member-expires-at.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ScopeRowCounts1764000000000,
   ScopeRowCountSlots1764100000000,
   RequestIdsAndRateBuckets1764900000000,
+  MemberExpiresAt1765000000000,
 ];

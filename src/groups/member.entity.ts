@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** GitLab's access levels: 10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
-export const ACCESS_LEVELS = [10, 20, 30, 40, 50] as const;
+/** GitLab's access levels: 5 Minimal Access, 10 Guest, 15 Planner, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
+export const ACCESS_LEVELS = [5, 10, 15, 20, 30, 40, 50] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 export const OWNER: AccessLevel = 50;
 export const GUEST: AccessLevel = 10;
@@ -19,6 +19,10 @@ export class MemberEntity {
 
   @Column({ type: 'integer', name: 'access_level' })
   accessLevel: AccessLevel;
+
+  /** A calendar date (`YYYY-MM-DD`), or null for a membership without end. */
+  @Column({ type: 'varchar', name: 'expires_at', nullable: true })
+  expiresAt: string | null;
 
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;

@@ -18,16 +18,18 @@ export interface MemberRow {
   state: string;
   enterpriseGroupId: number | null;
   accessLevel: AccessLevel;
+  memberSince: string;
+  expiresAt: string | null;
 }
 
 const MEMBER_ROW_COLUMNS =
   'SELECT u."id" AS "userId", u."username" AS "username", u."name" AS "name", u."email" AS "email", u."state" AS "state", ' +
-  'u."enterprise_group_id" AS "enterpriseGroupId", m."access_level" AS "accessLevel"';
+  'u."enterprise_group_id" AS "enterpriseGroupId", m."access_level" AS "accessLevel", m."created_at" AS "memberSince", m."expires_at" AS "expiresAt"';
 /** The same columns for Database.selectArrays, in MemberRow order. */
-const MEMBER_ROW_EXPRESSIONS = ['u."id"', 'u."username"', 'u."name"', 'u."email"', 'u."state"', 'u."enterprise_group_id"', 'm."access_level"'];
+const MEMBER_ROW_EXPRESSIONS = ['u."id"', 'u."username"', 'u."name"', 'u."email"', 'u."state"', 'u."enterprise_group_id"', 'm."access_level"', 'm."created_at"', 'm."expires_at"'];
 
-function memberRowFromArray([userId, username, name, email, state, enterpriseGroupId, accessLevel]: unknown[]): MemberRow {
-  return memberRow({ userId, username, name, email, state, enterpriseGroupId, accessLevel } as MemberRow);
+function memberRowFromArray([userId, username, name, email, state, enterpriseGroupId, accessLevel, memberSince, expiresAt]: unknown[]): MemberRow {
+  return memberRow({ userId, username, name, email, state, enterpriseGroupId, accessLevel, memberSince, expiresAt } as MemberRow);
 }
 
 function memberRow(r: MemberRow): MemberRow {
@@ -96,13 +98,14 @@ export class MembersRepository {
   }
 
   /** Adds the membership unless the user already is a member; answers whether it did. */
-  async insertIfAbsent(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel): Promise<boolean> {
+  async insertIfAbsent(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel, expiresAt: string | null = null): Promise<boolean> {
     const now = nowIso();
-    return (await this.db.insertEntityIfFree(tx, MemberEntity, { groupId, userId, accessLevel, createdAt: now, updatedAt: now })) !== null;
+    return (await this.db.insertEntityIfFree(tx, MemberEntity, { groupId, userId, accessLevel, expiresAt, createdAt: now, updatedAt: now })) !== null;
   }
 
-  async setAccessLevel(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel): Promise<void> {
-    await tx.update(MemberEntity, { groupId, userId }, { accessLevel, updatedAt: nowIso() });
+  /** The role, and the expiry date unless `expiresAt` is undefined. */
+  async setAccessLevel(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel, expiresAt?: string | null): Promise<void> {
+    await tx.update(MemberEntity, { groupId, userId }, { accessLevel, ...(expiresAt === undefined ? {} : { expiresAt }), updatedAt: nowIso() });
   }
 
   /** Answers whether a membership was removed. */

@@ -15,8 +15,8 @@ export type { MemberFilter } from './members.repository.js';
 
 export function parseAccessLevel(value: unknown): AccessLevel {
   if (typeof value === 'number' && (ACCESS_LEVELS as readonly number[]).includes(value)) return value as AccessLevel;
-  throw new DomainError('validation', 'access_level must be one of 10, 20, 30, 40, 50', {
-    fields: { access_level: ['must be one of 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner)'] },
+  throw new DomainError('validation', 'access_level must be one of 5, 10, 15, 20, 30, 40, 50', {
+    fields: { access_level: ['must be one of 5 (Minimal Access), 10 (Guest), 15 (Planner), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner)'] },
   });
 }
 
@@ -50,14 +50,14 @@ export class MembershipService {
    * Makes `user` a member at `level` unless already a member (an existing role, higher or lower,
    * is kept: provisioning never demotes). Returns whether a membership was created.
    */
-  async ensureMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<boolean> {
-    if (!(await this.members.insertIfAbsent(tx, group.id, user.id, level))) return false;
+  async ensureMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt: string | null = null): Promise<boolean> {
+    if (!(await this.members.insertIfAbsent(tx, group.id, user.id, level, expiresAt))) return false;
     await this.audit.record(tx, {
       name: 'member_added',
       actor,
       scope: groupScope(group.id),
       target: { type: 'User', id: user.id, details: user.username },
-      details: { access_level: level },
+      details: expiresAt === null ? { access_level: level } : { access_level: level, expires_at: expiresAt },
     });
     return true;
   }
@@ -95,11 +95,11 @@ export class MembershipService {
   }
 
   /** Admin API: add a member explicitly (409 when already a member). */
-  async add(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<void> {
+  async add(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt: string | null = null): Promise<void> {
     try {
       await this.db.transaction(async (tx) => {
         if (await this.members.find(group.id, user.id, tx)) throw new DomainError('conflict', 'Member already exists');
-        await this.ensureMember(tx, actor, group, user, level);
+        await this.ensureMember(tx, actor, group, user, level, expiresAt);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('conflict', 'Member already exists');
@@ -107,22 +107,26 @@ export class MembershipService {
     }
   }
 
-  /** Admin API: change a member's role; demoting the last Owner is refused. */
-  async changeRole(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel): Promise<void> {
+  /**
+   * Admin API: change a member's role and, when given, its expiry date (null clears it); demoting
+   * the last Owner is refused.
+   */
+  async changeRole(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt?: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
       let member = await this.members.find(group.id, user.id, tx);
       if (member?.accessLevel === OWNER && level !== OWNER) {
         member = await this.refuseIfLastOwner(tx, group, user, `Could not change the role of ${user.name} in ${group.name}. Cannot demote last group owner.`);
       }
       if (!member) throw new DomainError('not_found', '404 Member Not Found');
-      if (member.accessLevel === level) return;
-      await this.members.setAccessLevel(tx, group.id, user.id, level);
+      const expiryChanges = expiresAt !== undefined && expiresAt !== (member.expiresAt ?? null);
+      if (member.accessLevel === level && !expiryChanges) return;
+      await this.members.setAccessLevel(tx, group.id, user.id, level, expiryChanges ? expiresAt : undefined);
       await this.audit.record(tx, {
         name: 'member_role_changed',
         actor,
         scope: groupScope(group.id),
         target: { type: 'User', id: user.id, details: user.username },
-        details: { from: member.accessLevel, to: level },
+        details: { from: member.accessLevel, to: level, ...(expiryChanges ? { expires_at: { from: member.expiresAt ?? null, to: expiresAt } } : {}) },
       });
     });
   }

@@ -67,6 +67,12 @@ export class UsersRepository {
     return user ?? null;
   }
 
+  /** GitLab finds users by username without regard to case (usernames are unique that way). */
+  async findByUsername(username: string): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, '"username_lower" = ?', [username.toLowerCase()]);
+    return user ?? null;
+  }
+
   /** Lower-cased usernames equal to `base` or `base` followed by digits, to pick a free one. */
   async usernamesLike(base: string, tx: Tx): Promise<Set<string>> {
     const rows = await tx.select<{ name: string }>(`SELECT "username_lower" AS "name" FROM "users" WHERE "username_lower" LIKE ? ESCAPE '\\'`, [`${escapeLike(base.toLowerCase())}%`]);

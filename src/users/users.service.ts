@@ -47,6 +47,10 @@ export class UsersService {
     return this.users.findByEmail(email, em);
   }
 
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.users.findByUsername(username);
+  }
+
   async getById(id: number, em?: Tx): Promise<UserEntity> {
     return userFound(await this.users.findById(id, em));
   }

@@ -116,9 +116,17 @@ describe('admin API SAML and SCIM identities (GitLab paths and shapes)', () => {
     });
 
     it('PATCH without a usable extern_uid is 400', async () => {
-      for (const body of [{}, { extern_uid: '' }, { extern_uid: '   ' }, { extern_uid: 5 }, { extern_uid: ['a'] }]) {
+      expect((await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).send({}).expect(400)).body).toEqual({ error: 'extern_uid is missing' });
+      for (const body of [{ extern_uid: '' }, { extern_uid: '   ' }]) {
         expect((await t.http().patch(`/api/v4/groups/${g.id}/saml/holder`).set(adminAuth).send(body).expect(400)).body).toEqual({ message: { extern_uid: ['is missing'] } });
       }
+      const listed = await t
+        .http()
+        .patch(`/api/v4/groups/${g.id}/saml/holder`)
+        .set(adminAuth)
+        .send({ extern_uid: ['a'] })
+        .expect(400);
+      expect(listed.body).toEqual({ message: { extern_uid: ['must be given once, as text'] } });
       const long = await t
         .http()
         .patch(`/api/v4/groups/${g.id}/saml/holder`)

@@ -2,7 +2,9 @@ import { adminAuth, auth, setUpGroup, GroupSetup } from '../support/fixtures.js'
 import { addMember, createPerson, provision } from '../support/admin-people.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
-const ROW_KEYS = ['access_level', 'email', 'enterprise', 'id', 'last_saml_sign_in', 'name', 'saml_identity', 'scim_identity', 'state', 'username'];
+const PUBLIC_KEYS = ['access_level', 'avatar_url', 'created_at', 'expires_at', 'id', 'locked', 'name', 'state', 'username', 'web_url'];
+const ROW_KEYS = [...PUBLIC_KEYS, 'email', 'enterprise', 'group_saml_identity', 'last_saml_sign_in', 'scim_identity'].sort();
+const memberFields = (username: string) => ({ locked: false, avatar_url: null, web_url: `http://roster.test/${username}`, created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
 
 describe('admin API group members', () => {
   let t: TestApp;
@@ -60,6 +62,7 @@ describe('admin API group members', () => {
       ]);
 
       const res = await t.http().get(`/api/v4/groups/${g.id}/members`).set(adminAuth).expect(200);
+      const [provider] = await t.sql<{ id: number }>('SELECT id FROM saml_providers WHERE group_id = ?', [g.id]);
       expect(res.headers['x-total']).toBe('4');
       for (const row of res.body) expect(Object.keys(row).sort()).toEqual(ROW_KEYS);
       const [root, provisioned, verifiedRow, outsiderRow] = res.body;
@@ -70,9 +73,11 @@ describe('admin API group members', () => {
         email: 'root@roster.invalid',
         state: 'active',
         access_level: 50,
+        ...memberFields('root'),
+        expires_at: null,
         enterprise: false,
         scim_identity: null,
-        saml_identity: null,
+        group_saml_identity: null,
         last_saml_sign_in: null,
       });
       expect(provisioned).toEqual({
@@ -82,12 +87,14 @@ describe('admin API group members', () => {
         email: 'scim.person@view.test',
         state: 'active',
         access_level: 10,
+        ...memberFields('scim.person'),
+        expires_at: null,
         enterprise: true,
         scim_identity: { extern_uid: 'scim.person@view.test', active: true },
-        saml_identity: { extern_uid: 'scim.person@view.test' },
+        group_saml_identity: { extern_uid: 'scim.person@view.test', provider: 'group_saml', saml_provider_id: provider.id },
         last_saml_sign_in: { name_id: 'Other-NameID', at: '2025-01-02T00:00:00.000Z', outcome: 'refused' },
       });
-      expect(verifiedRow).toEqual(expect.objectContaining({ id: verified.id, access_level: 30, enterprise: true, scim_identity: null, saml_identity: null }));
+      expect(verifiedRow).toEqual(expect.objectContaining({ id: verified.id, access_level: 30, enterprise: true, scim_identity: null, group_saml_identity: null }));
       expect(outsiderRow).toEqual(expect.objectContaining({ id: outsider.id, access_level: 10, enterprise: false }));
     });
 
@@ -185,9 +192,11 @@ describe('admin API group members', () => {
         email: person.email,
         state: 'active',
         access_level: 30,
+        ...memberFields(person.username),
+        expires_at: null,
         enterprise: false,
         scim_identity: null,
-        saml_identity: null,
+        group_saml_identity: null,
         last_saml_sign_in: null,
       });
       expect(await memberRow(g.id, person.id)).toBe(30);
@@ -202,15 +211,20 @@ describe('admin API group members', () => {
       expect((await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: 999999, access_level: 10 }).expect(404)).body).toEqual({ message: '404 User Not Found' });
 
       const other = await createPerson(t, 'badinput');
-      const levelProblem = { access_level: ['must be one of 10 (Guest), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner)'] };
-      for (const level of [35, '30', null, 60, 0]) {
+      const levelProblem = { access_level: ['must be one of 5 (Minimal Access), 10 (Guest), 15 (Planner), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner)'] };
+      for (const level of [35, 'x', 60, 0]) {
         const res = await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: other.id, access_level: level }).expect(400);
         expect(res.body).toEqual({ message: levelProblem });
       }
-      expect((await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ access_level: 10 }).expect(400)).body).toEqual({ message: { user_id: ['is missing'] } });
-      for (const userId of [String(other.id), 1.5, -1, 99999999999]) {
+      expect((await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: other.id, access_level: null }).expect(400)).body).toEqual({ error: 'access_level is missing' });
+      expect((await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ access_level: 10 }).expect(400)).body).toEqual({ error: 'user_id is missing' });
+      for (const userId of ['abc', 1.5, -1, 99999999999, `${other.id},x`]) {
         const res = await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: userId, access_level: 10 }).expect(400);
-        expect(res.body).toEqual({ message: { user_id: ['must be a positive whole number'] } });
+        expect(res.body).toEqual({ message: { user_id: ['must be whole numbers from 1 to 2147483647, separated by commas'] } });
+      }
+      for (const expiresAt of ['2025-02-30', 'tomorrow']) {
+        const res = await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).send({ user_id: other.id, access_level: 10, expires_at: expiresAt }).expect(400);
+        expect(Object.keys(res.body.message)).toEqual(['expires_at']);
       }
       await t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth).set('Content-Type', 'application/json').send('[1,2]').expect(400);
       expect(await memberRow(g.id, other.id)).toBeNull();

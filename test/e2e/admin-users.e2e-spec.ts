@@ -57,7 +57,7 @@ describe('admin API users', () => {
   });
 
   it('answers invalid user bodies with 400 per field', async () => {
-    const res = await t.http().post('/api/v4/users').set(adminAuth).send({ username: '-bad name-', name: '', email: 'not-an-email', is_admin: 'yes' }).expect(400);
+    const res = await t.http().post('/api/v4/users').set(adminAuth).send({ username: '-bad name-', name: '', email: 'not-an-email', is_admin: 'perhaps' }).expect(400);
     expect(res.body).toEqual({
       message: {
         username: ['must be 1 to 60 letters, digits, "_", "-" or ".", starting and ending with a letter or digit'],
@@ -197,10 +197,18 @@ describe('admin API users', () => {
 
   it('answers a token request without a usable name with 400, and for an unknown user with 404', async () => {
     const person = await createPerson(t, 'noname');
-    for (const body of [{}, { name: '' }, { name: 7 }, { name: 'x'.repeat(256) }]) {
+    expect((await t.http().post(`/api/v4/users/${person.id}/personal_access_tokens`).set(adminAuth).send({}).expect(400)).body).toEqual({ error: 'name is missing' });
+    for (const body of [{ name: '' }, { name: '   ' }]) {
       const res = await t.http().post(`/api/v4/users/${person.id}/personal_access_tokens`).set(adminAuth).send(body).expect(400);
       expect(res.body).toEqual({ message: { name: ['must be a non-empty string of at most 255 characters'] } });
     }
+    const long = await t
+      .http()
+      .post(`/api/v4/users/${person.id}/personal_access_tokens`)
+      .set(adminAuth)
+      .send({ name: 'x'.repeat(256) })
+      .expect(400);
+    expect(long.body).toEqual({ message: { name: ['must be at most 255 characters'] } });
     await t.http().post('/api/v4/users/999999/personal_access_tokens').set(adminAuth).send({ name: 'x' }).expect(404);
   });
 });

@@ -155,8 +155,12 @@ describe('SAML account linking (outcome 2: an unknown NameID in a signed-in brow
     const offer = await signInWithSaml(t, verified, { nameId: 'idp-enterprise', email: 'enterprise@verified.test', cookie: browser.cookie }).expect(200);
     await postForm(t, '/groups/linking-verified/-/saml/authorize', authorizeForm(offer.text), browser.cookie).expect(303);
     const members = await t.http().get(`/api/v4/groups/${verified.id}/members`).set(adminAuth).expect(200);
-    const row = (members.body as { id: number; enterprise: boolean; saml_identity: unknown; last_saml_sign_in: unknown }[]).find((m) => m.id === userId);
-    expect(row).toMatchObject({ enterprise: true, saml_identity: { extern_uid: 'idp-enterprise' }, last_saml_sign_in: { name_id: 'idp-enterprise', outcome: 'linked' } });
+    const row = (members.body as { id: number; enterprise: boolean; group_saml_identity: unknown; last_saml_sign_in: unknown }[]).find((m) => m.id === userId);
+    expect(row).toMatchObject({
+      enterprise: true,
+      group_saml_identity: { extern_uid: 'idp-enterprise', provider: 'group_saml' },
+      last_saml_sign_in: { name_id: 'idp-enterprise', outcome: 'linked' },
+    });
   });
 
   it('refuses an invalid cross-site response at once instead of re-posting it', async () => {

@@ -82,7 +82,9 @@ export function showFieldErrors(fields, error) {
 }
 
 export const ACCESS_LEVELS = [
+  { value: 5, label: 'Minimal Access' },
   { value: 10, label: 'Guest' },
+  { value: 15, label: 'Planner' },
   { value: 20, label: 'Reporter' },
   { value: 30, label: 'Developer' },
   { value: 40, label: 'Maintainer' },

@@ -11,8 +11,10 @@ import { section } from '../components/layout.js';
  * (the first that applies is the row's kind there), so a flag here always has a report row.
  */
 export function identityProblem(member, hasScimToken) {
+  // Identity data is shown to Owners and admins only; other members get no flags.
+  if (!identityVisible(member)) return null;
   const scim = member.scim_identity;
-  const saml = member.saml_identity;
+  const saml = member.group_saml_identity;
   const observed = member.last_saml_sign_in?.name_id ?? null;
   const stored = saml?.extern_uid ?? scim?.extern_uid ?? null;
   if (scim && saml && scim.extern_uid !== saml.extern_uid) return 'SCIM externalId and SAML extern_uid differ';
@@ -21,6 +23,10 @@ export function identityProblem(member, hasScimToken) {
   if (!scim && hasScimToken) return 'no SCIM identity';
   if (scim && !scim.active) return 'SCIM identity is inactive';
   return null;
+}
+
+function identityVisible(member) {
+  return 'group_saml_identity' in member;
 }
 
 function personCell(m, problem, groupId) {
@@ -33,7 +39,13 @@ function personCell(m, problem, groupId) {
       h('span', { class: 'strong', text: m.name }),
       m.enterprise ? badge('Enterprise', 'info', 'Created by this group’s SCIM provisioning or in a verified domain') : null,
     ),
-    h('div', { class: 'person-meta' }, h('span', { text: `@${m.username}` }), h('span', { class: 'sep', 'aria-hidden': 'true', text: '·' }), h('span', { text: m.email })),
+    h(
+      'div',
+      { class: 'person-meta' },
+      h('span', { text: `@${m.username}` }),
+      m.email ? h('span', { class: 'sep', 'aria-hidden': 'true', text: '·' }) : null,
+      m.email ? h('span', { text: m.email }) : null,
+    ),
     problem
       ? h(
           'a',
@@ -46,6 +58,7 @@ function personCell(m, problem, groupId) {
 }
 
 function scimCell(m) {
+  if (!identityVisible(m)) return dash();
   if (!m.scim_identity) return h('span', { class: 'muted', text: 'None' });
   return h(
     'div',
@@ -56,8 +69,9 @@ function scimCell(m) {
 }
 
 function samlCell(m) {
-  if (!m.saml_identity) return h('span', { class: 'muted', text: 'Not linked' });
-  return code(m.saml_identity.extern_uid);
+  if (!identityVisible(m)) return dash();
+  if (!m.group_saml_identity) return h('span', { class: 'muted', text: 'Not linked' });
+  return code(m.group_saml_identity.extern_uid);
 }
 
 function signInCell(m) {

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 
 /** The largest id an integer column holds on PostgreSQL: larger ones are refused, never overflowed. */
 export const MAX_DB_INTEGER = 2_147_483_647;
@@ -61,10 +61,16 @@ export function OptionalIdList(): PropertyDecorator {
   return applyDecorators(IsOptional(), ToIntegerList(), IsInt(each), Min(1, each), Max(MAX_DB_INTEGER, each));
 }
 
+/** Grape's String: a JSON number is taken as its text (`"name": 7` is the name "7"). */
+function NumberAsText(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value));
+}
+
 /** Optional text given once (a repeated parameter arrives as an array and is refused). */
 export function OptionalText(maxLength: number, emptyIsAbsent = true): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
+    NumberAsText(),
     ...(emptyIsAbsent ? [EmptyAsAbsent()] : []),
     IsString({ message: 'must be given once, as text' }),
     MaxLength(maxLength, { message: `must be at most ${maxLength} characters` }),
@@ -79,4 +85,53 @@ export function OptionalBoolean(): PropertyDecorator {
 /** An optional value from a fixed list. */
 export function OptionalOneOf(values: readonly unknown[], coerce?: PropertyDecorator): PropertyDecorator {
   return applyDecorators(IsOptional(), ...(coerce ? [coerce] : []), IsIn(values as unknown[], { message: `must be one of ${values.join(', ')}` }));
+}
+
+/** A required parameter: absent is Grape's `{"error": "<name> is missing"}` (gitlabValidationError). */
+export function Required(): PropertyDecorator {
+  return IsDefined({ message: 'is missing' });
+}
+
+/** Required text given once; its content rules stay with the service that owns them. */
+export function RequiredText(maxLength: number): PropertyDecorator {
+  return applyDecorators(Required(), NumberAsText(), IsString({ message: 'must be given once, as text' }), MaxLength(maxLength, { message: `must be at most ${maxLength} characters` }));
+}
+
+/**
+ * A list of text values: a JSON array, repeated or bracketed form fields (`a[]=x&a[]=y`), or one
+ * comma-separated value. An empty value is the empty list.
+ */
+export function OptionalTextList(): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }) => {
+      if (value === '') return [];
+      if (typeof value === 'string') return value.split(',').map((item) => item.trim());
+      return Array.isArray(value) ? [...new Set(value)] : value;
+    }),
+    IsString({ each: true, message: 'must be a list of text values' }),
+  );
+}
+
+/** GitLab's dates (`expires_at`): YYYY-MM-DD, a real calendar day; empty or null clears the value. */
+export function OptionalDate(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => (value === '' ? null : value)),
+    IsOptional(),
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' }),
+    Validate(RealCalendarDay),
+  );
+}
+
+@ValidatorConstraint({ name: 'realCalendarDay' })
+class RealCalendarDay implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const time = Date.parse(`${value}T00:00:00.000Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+  }
+
+  defaultMessage(): string {
+    return 'must be a real calendar day';
+  }
 }

@@ -1,0 +1,24 @@
+import { OptionalBoolean, OptionalText, OptionalTextList, RequiredText, ToInteger } from './coercion.js';
+import { IsOptional } from 'class-validator';
+
+/** POST /groups. */
+export class CreateGroupDto {
+  @RequiredText(255) name: string;
+  @RequiredText(255) path: string;
+}
+
+/** PUT /groups/:id: what is given changes; domain lists as arrays, repeated fields or comma-separated. */
+export class UpdateGroupDto {
+  @OptionalText(255, false) name?: string;
+  @OptionalTextList() allowed_email_domains?: string[];
+  @OptionalTextList() verified_domains?: string[];
+}
+
+/** PUT …/saml_provider: types coerced here, values checked by SamlProviderService. */
+export class SamlProviderDto {
+  @OptionalBoolean() enabled?: boolean;
+  @OptionalBoolean() enforced_sso?: boolean;
+  @IsOptional() @ToInteger() default_membership_role?: unknown;
+  @OptionalText(2048, false) sso_url?: string;
+  @OptionalText(100_000, false) certificate?: string;
+}
