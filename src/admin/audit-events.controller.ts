@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { isKeysetRequest, parseKeysetRequest, parsePageRequest } from '../common/paging.js';
 import type { AuditQuery } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
+import type { AuditEventView } from '../audit/audit.service.js';
+import { GroupsService } from '../groups/groups.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { queryTimeBound } from './admin-input.js';
@@ -27,6 +29,12 @@ function auditFilters(query: AuditEventsQueryDto): Omit<AuditQuery, 'groupId'> {
   };
 }
 
+/** GitLab's `details.entity_path`: the group's path, or "Instance" for instance-wide events. */
+function withEntityPath(event: AuditEventView, paths: Map<number, string>): AuditEventView {
+  const path = event.entity_type === 'Group' && event.entity_id !== null ? (paths.get(event.entity_id) ?? null) : event.entity_type;
+  return { ...event, details: { ...event.details, entity_path: path } };
+}
+
 /** Audit events, newest first: a group's for its Owners, every scope's for admins. */
 @Controller('api/v4')
 @UseGuards(PersonAuthGuard)
@@ -35,6 +43,7 @@ export class AuditEventsController {
   constructor(
     private readonly access: GroupAccessService,
     private readonly audit: AuditService,
+    private readonly groups: GroupsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,8 +58,9 @@ export class AuditEventsController {
   ) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const scoped = { groupId: group.id, ...auditFilters(filters) };
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.audit.listKeyset(scoped, parseKeysetRequest(query)), (event) => event);
-    return sendPage(request, response, this.config.baseUrl, await this.audit.list(scoped, parsePageRequest(query)), (event) => event);
+    const view = (event: AuditEventView) => withEntityPath(event, new Map([[group.id, group.path]]));
+    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.audit.listKeyset(scoped, parseKeysetRequest(query)), view);
+    return sendPage(request, response, this.config.baseUrl, await this.audit.list(scoped, parsePageRequest(query)), view);
   }
 
   @Get('audit_events')
@@ -62,7 +72,20 @@ export class AuditEventsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     requireAdmin(principal);
-    if (isKeysetRequest(query)) return sendKeysetPage(request, response, this.config.baseUrl, await this.audit.listKeyset(auditFilters(filters), parseKeysetRequest(query)), (event) => event);
-    return sendPage(request, response, this.config.baseUrl, await this.audit.list(auditFilters(filters), parsePageRequest(query)), (event) => event);
+    if (isKeysetRequest(query)) {
+      const page = await this.audit.listKeyset(auditFilters(filters), parseKeysetRequest(query));
+      const paths = await this.groupPaths(page.items);
+      return sendKeysetPage(request, response, this.config.baseUrl, page, (event) => withEntityPath(event, paths));
+    }
+    const page = await this.audit.list(auditFilters(filters), parsePageRequest(query));
+    const paths = await this.groupPaths(page.items);
+    return sendPage(request, response, this.config.baseUrl, page, (event) => withEntityPath(event, paths));
+  }
+
+  /** The paths of the groups a page of events is about (a page holds at most 100, usually a few groups). */
+  private async groupPaths(events: AuditEventView[]): Promise<Map<number, string>> {
+    const ids = [...new Set(events.filter((e) => e.entity_type === 'Group' && e.entity_id !== null).map((e) => e.entity_id!))];
+    const groups = await Promise.all(ids.map((id) => this.groups.findById(id)));
+    return new Map(groups.filter((g) => g !== null).map((g) => [g.id, g.path]));
   }
 }

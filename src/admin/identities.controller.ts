@@ -1,10 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, StreamableFile, UseGuards, UsePipes } from '@nestjs/common';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { pageOffset, parsePageRequest } from '../common/paging.js';
 import { groupScope } from '../common/scope.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import type { SamlIdentityEntity } from '../saml/saml-identity.entity.js';
@@ -16,11 +14,11 @@ import type { PersonPrincipal } from '../tokens/principal.js';
 import { ExternUidDto } from './dto/identities.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { GroupAccessService } from './group-access.service.js';
-import { sendPage } from './paged-response.js';
+import { streamJsonArray, STREAM_CHUNK } from './json-array-stream.js';
 import { Principal, RequestActor } from './request-actor.js';
 
 /** GitLab's IdentityDetail entity: `user_id` is a number; `active` exists only for SCIM identities. */
-export function samlIdentityView(identity: SamlIdentityEntity) {
+export function samlIdentityView(identity: Pick<SamlIdentityEntity, 'externUid' | 'userId'>) {
   return { extern_uid: identity.externUid, user_id: identity.userId };
 }
 
@@ -47,19 +45,14 @@ export class IdentitiesController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Every identity of the group in one answer, as GitLab (not paged), streamed as it is read. */
   @Get('saml/identities')
-  async samlList(
-    @Principal() principal: PersonPrincipal,
-    @Param('group') ref: string,
-    @Query() query: Record<string, unknown>,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async samlList(@Principal() principal: PersonPrincipal, @Param('group') ref: string): Promise<StreamableFile> {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    const pageRequest = parsePageRequest(query);
+    const scope = groupScope(group.id);
     // GitLab answers 400 when the group has no SAML provider to hold identities.
-    if (!(await this.providers.find(groupScope(group.id)))) throw new DomainError('invalid_value', '400 Bad request');
-    return sendPage(request, response, this.config.baseUrl, await this.saml.list(groupScope(group.id), pageRequest), samlIdentityView);
+    if (!(await this.providers.find(scope))) throw new DomainError('invalid_value', '400 Bad request');
+    return streamJsonArray((afterId: number) => this.saml.chunkAfter(scope, afterId, STREAM_CHUNK), samlIdentityView);
   }
 
   @Get('saml/:uid')
@@ -81,18 +74,12 @@ export class IdentitiesController {
     await this.saml.delete(actor, groupScope(group.id), uid);
   }
 
+  /** Every SCIM identity of the group, inactive ones too, in one streamed answer (as GitLab). */
   @Get('scim/identities')
-  async scimList(
-    @Principal() principal: PersonPrincipal,
-    @Param('group') ref: string,
-    @Query() query: Record<string, unknown>,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async scimList(@Principal() principal: PersonPrincipal, @Param('group') ref: string): Promise<StreamableFile> {
     const { group } = await this.access.resolve(principal, ref, 'manage');
-    const pageRequest = parsePageRequest(query);
-    const { items, total } = await this.scim.list(groupScope(group.id), pageOffset(pageRequest), pageRequest.perPage);
-    return sendPage(request, response, this.config.baseUrl, { items, total, ...pageRequest }, scimIdentityView);
+    const scope = groupScope(group.id);
+    return streamJsonArray((afterId: number) => this.scim.chunkAfter(scope, afterId, STREAM_CHUNK), scimIdentityView);
   }
 
   @Get('scim/:uid')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { INSTANCE } from '../common/scope.js';
+import { INSTANCE, scopeFromGroupId } from '../common/scope.js';
+import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, uniqueViolationTarget } from '../database/database.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
@@ -18,7 +19,7 @@ export interface NewAccountInput {
 }
 
 export interface UserIdentities {
-  identities: { provider: 'group_saml' | 'saml'; group_id: number | null; extern_uid: string }[];
+  identities: { provider: 'group_saml' | 'saml'; extern_uid: string; saml_provider_id: number | null; group_id: number | null }[];
   scim_identities: { group_id: number | null; extern_uid: string; active: boolean }[];
 }
 
@@ -49,6 +50,7 @@ export class UserAccountsService {
     private readonly audit: AuditService,
     private readonly scimIdentities: ScimIdentitiesService,
     private readonly samlIdentities: SamlIdentitiesService,
+    private readonly providers: SamlProviderService,
   ) {}
 
   /** 409 when the email or the exact username is taken (never a silently renamed account). */
@@ -76,8 +78,10 @@ export class UserAccountsService {
 
   async identities(user: UserEntity): Promise<UserIdentities> {
     const [saml, scim] = await Promise.all([this.samlIdentities.findAllForUser(user.id), this.scimIdentities.findAllForUser(user.id)]);
+    // GitLab's saml_provider_id is the provider's own id; a person has a handful of identities at most.
+    const providers = await Promise.all(saml.map((i) => this.providers.find(scopeFromGroupId(i.groupId))));
     return {
-      identities: saml.map((i) => ({ provider: i.groupId === null ? 'saml' : 'group_saml', group_id: i.groupId, extern_uid: i.externUid })),
+      identities: saml.map((i, n) => ({ provider: i.groupId === null ? 'saml' : 'group_saml', extern_uid: i.externUid, saml_provider_id: providers[n]?.id ?? null, group_id: i.groupId })),
       scim_identities: scim.map((i) => ({ group_id: i.groupId, extern_uid: i.externUid, active: Boolean(i.active) })),
     };
   }

@@ -22,6 +22,8 @@ export interface AuditEventView {
   id: number;
   created_at: string;
   event_name: string;
+  /** GitLab's field; `author` is Roster's, with the name. */
+  author_id: number | null;
   author: { id: number | null; name: string };
   entity_type: string;
   entity_id: number | null;
@@ -81,13 +83,23 @@ function toView(e: AuditEventEntity): AuditEventView {
     id: e.id,
     created_at: e.createdAt,
     event_name: e.eventName,
+    author_id: e.authorId,
     author: { id: e.authorId, name: e.authorName },
     entity_type: e.entityType,
     entity_id: e.entityId,
     target_type: e.targetType,
     target_id: e.targetId,
     target_details: e.targetDetails,
-    details: JSON.parse(e.details) as Record<string, unknown>,
+    // GitLab scripts read these from `details` (its audit events keep them there); Roster keeps
+    // them as columns and repeats them here. entity_path is added by the admin API, which knows paths.
+    details: {
+      ...(JSON.parse(e.details) as Record<string, unknown>),
+      author_name: e.authorName,
+      target_id: e.targetId,
+      target_type: e.targetType,
+      target_details: e.targetDetails,
+      ip_address: e.ipAddress,
+    },
     ip_address: e.ipAddress,
     request_id: e.requestId,
   };

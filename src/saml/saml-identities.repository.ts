@@ -47,6 +47,21 @@ export class SamlIdentitiesRepository {
     return [...new Set(rows.map((r) => Number(r.userId)))];
   }
 
+  /**
+   * The scope's identities after `afterId` in id order, `limit` at most: the unpaged list GitLab
+   * returns is streamed in such chunks, so 100,000 identities are never held at once.
+   */
+  async chunkAfter(scope: Scope, afterId: number, limit: number): Promise<{ id: number; userId: number; externUid: string }[]> {
+    const inScope = scopeCondition('s2', scopeGroupId(scope));
+    const rows = await this.db.selectArrays(
+      ['s."user_id"', 's."extern_uid"', 's."id"'],
+      `FROM "saml_identities" s WHERE s."id" IN (SELECT s2."id" FROM "saml_identities" s2 WHERE ${inScope.sql} AND s2."id" > ? ORDER BY s2."id" LIMIT ?)`,
+      's."id"',
+      [...inScope.values, afterId, limit],
+    );
+    return rows.map(([userId, externUid, id]) => ({ id: Number(id), userId: Number(userId), externUid: externUid as string }));
+  }
+
   findAllForUser(userId: number): Promise<SamlIdentityEntity[]> {
     return this.identities.find({ where: { userId }, order: { id: 'ASC' } });
   }

@@ -68,6 +68,10 @@ export class SamlIdentitiesService {
     return true;
   }
 
+  chunkAfter(scope: Scope, afterId: number, limit: number): Promise<{ id: number; userId: number; externUid: string }[]> {
+    return this.identities.chunkAfter(scope, afterId, limit);
+  }
+
   /** A page of the scope's SAML identities, oldest first. */
   async list(scope: Scope, page: PageRequest): Promise<Page<SamlIdentityEntity>> {
     const [items, total] = await this.identities.listForScope(scope, pageOffset(page), page.perPage);

@@ -246,6 +246,18 @@ export class ScimIdentitiesRepository {
    * A page of identities matching a compiled filter, plus the total count of matches. Written as
    * SQL rather than through the query builder: building the query cost more CPU than running it.
    */
+  /** The scope's identities after `afterId` in id order, `limit` at most (see SamlIdentitiesRepository.chunkAfter). */
+  async chunkAfter(scope: Scope, afterId: number, limit: number): Promise<{ id: number; userId: number; externUid: string; active: boolean }[]> {
+    const inScope = scopeCondition('i2', scopeGroupId(scope));
+    const rows = await this.db.selectArrays(
+      ['i."user_id"', 'i."extern_uid"', 'i."active"', 'i."id"'],
+      `FROM "scim_identities" i WHERE i."id" IN (SELECT i2."id" FROM "scim_identities" i2 WHERE ${inScope.sql} AND i2."id" > ? ORDER BY i2."id" LIMIT ?)`,
+      'i."id"',
+      [...inScope.values, afterId, limit],
+    );
+    return rows.map(([userId, externUid, active, id]) => ({ id: Number(id), userId: Number(userId), externUid: externUid as string, active: Boolean(active) }));
+  }
+
   async list(scope: Scope, query: ListQuery): Promise<{ items: IdentityView[]; total: number }> {
     const groupId = scopeGroupId(scope);
     const conditions = [groupId === null ? 'i."group_id" IS NULL' : 'i."group_id" = ?'];

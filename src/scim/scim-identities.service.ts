@@ -41,6 +41,10 @@ export class ScimIdentitiesService {
     return identity;
   }
 
+  chunkAfter(scope: Scope, afterId: number, limit: number) {
+    return this.identities.chunkAfter(scope, afterId, limit);
+  }
+
   async list(scope: Scope, offset: number, limit: number) {
     return this.identities.list(scope, { offset, limit });
   }

@@ -2,7 +2,7 @@ import { adminAuth, GroupSetup, setUpGroup } from '../support/fixtures.js';
 import { createPerson, provision } from '../support/admin-people.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
-const ROW_KEYS = ['author', 'created_at', 'details', 'entity_id', 'entity_type', 'event_name', 'id', 'ip_address', 'request_id', 'target_details', 'target_id', 'target_type'];
+const ROW_KEYS = ['author', 'author_id', 'created_at', 'details', 'entity_id', 'entity_type', 'event_name', 'id', 'ip_address', 'request_id', 'target_details', 'target_id', 'target_type'];
 
 describe('admin API audit events', () => {
   let t: TestApp;
@@ -30,13 +30,23 @@ describe('admin API audit events', () => {
         id: Number(e.id),
         created_at: e.created_at,
         event_name: e.event_name,
+        author_id: e.author_id === null ? null : Number(e.author_id),
         author: { id: e.author_id === null ? null : Number(e.author_id), name: e.author_name },
         entity_type: 'Group',
         entity_id: g.id,
         target_type: e.target_type,
         target_id: e.target_id === null ? null : Number(e.target_id),
         target_details: e.target_details,
-        details: JSON.parse(e.details as string),
+        // GitLab's keys in details, beside what the event stored there.
+        details: {
+          ...JSON.parse(e.details as string),
+          author_name: e.author_name,
+          target_id: e.target_id === null ? null : Number(e.target_id),
+          target_type: e.target_type,
+          target_details: e.target_details,
+          ip_address: e.ip_address,
+          entity_path: 'audit-acme',
+        },
         ip_address: e.ip_address,
         request_id: e.request_id,
       })),
@@ -127,6 +137,10 @@ describe('admin API audit events', () => {
     expect([...scopes]).toEqual(expect.arrayContaining(['Instance:null', `Group:${g.id}`, `Group:${other.id}`]));
     const created = res.body.find((e: { event_name: string; target_id: number }) => e.event_name === 'user_created' && e.target_id === person.id);
     expect(created).toEqual(expect.objectContaining({ entity_type: 'Instance', entity_id: null, target_type: 'User', target_details: person.username, author: { id: 1, name: 'Administrator' } }));
+    expect(created.author_id).toBe(1);
+    expect(created.details).toEqual(expect.objectContaining({ author_name: 'Administrator', target_id: person.id, target_type: 'User', target_details: person.username, entity_path: 'Instance' }));
+    const groupEvent = res.body.find((e: { entity_type: string; entity_id: number }) => e.entity_type === 'Group' && e.entity_id === other.id);
+    expect(groupEvent.details.entity_path).toBe(other.path);
     const tokens = await t
       .http()
       .get('/api/v4/audit_events')

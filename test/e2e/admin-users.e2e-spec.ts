@@ -125,6 +125,7 @@ describe('admin API users', () => {
     const group = await setUpGroup(t, 'users-acme');
     const instance = await setUpInstance(t);
     const { userId, doc } = await provision(t, group, { externalId: 'jane.doe@acme.test' });
+    const [provider] = await t.sql<{ id: number }>('SELECT id FROM saml_providers WHERE group_id = ?', [group.id]);
     await t
       .http()
       .post(`${instance.base}/Users`)
@@ -146,7 +147,7 @@ describe('admin API users', () => {
         id: userId,
         state: 'active',
         enterprise_group_id: group.id,
-        identities: expect.arrayContaining([{ provider: 'group_saml', group_id: group.id, extern_uid: 'jane.doe@acme.test' }]),
+        identities: expect.arrayContaining([{ provider: 'group_saml', saml_provider_id: provider.id, group_id: group.id, extern_uid: 'jane.doe@acme.test' }]),
         scim_identities: [
           { group_id: group.id, extern_uid: 'jane.doe@acme.test', active: false },
           { group_id: null, extern_uid: 'instance-jane', active: true },
@@ -155,7 +156,12 @@ describe('admin API users', () => {
     );
     const saml = await t.sql<{ group_id: number | null; extern_uid: string }>('SELECT group_id, extern_uid FROM saml_identities WHERE user_id = ? ORDER BY id', [userId]);
     expect(res.body.identities).toEqual(
-      saml.map((s) => ({ provider: s.group_id === null ? 'saml' : 'group_saml', group_id: s.group_id === null ? null : Number(s.group_id), extern_uid: s.extern_uid })),
+      saml.map((s) => ({
+        provider: s.group_id === null ? 'saml' : 'group_saml',
+        saml_provider_id: provider.id,
+        group_id: s.group_id === null ? null : Number(s.group_id),
+        extern_uid: s.extern_uid,
+      })),
     );
 
     await t.sql("UPDATE users SET state = 'blocked' WHERE id = ?", [userId]);

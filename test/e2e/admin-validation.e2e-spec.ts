@@ -60,8 +60,6 @@ describe('admin API input validation', () => {
     const lists = [
       '/api/v4/users',
       `/api/v4/groups/${groupId}/members`,
-      `/api/v4/groups/${groupId}/saml/identities`,
-      `/api/v4/groups/${groupId}/scim/identities`,
       `/api/v4/groups/${groupId}/audit_events`,
       '/api/v4/audit_events',
       `/api/v4/groups/${groupId}/scim_requests`,
