@@ -21,6 +21,10 @@ import { SessionController } from './session.controller.js';
 import { UserAccountsService } from './user-accounts.service.js';
 import { UserFiltersService } from './user-filters.service.js';
 import { UsersController } from './users.controller.js';
+import { UserAdminController } from './user-admin.controller.js';
+import { ProvisionedUsersController } from './provisioned-users.controller.js';
+import { VersionController } from './version.controller.js';
+import { PersonalAccessTokensController } from './personal-access-tokens.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
@@ -30,6 +34,10 @@ import { UsersController } from './users.controller.js';
     ApplicationController,
     SessionController,
     UsersController,
+    UserAdminController,
+    ProvisionedUsersController,
+    VersionController,
+    PersonalAccessTokensController,
     MembersController,
     IdentitiesController,
     AuditEventsController,

@@ -9,7 +9,9 @@ import type { AuditEventView } from '../audit/audit.service.js';
 import { GroupsService } from '../groups/groups.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
-import { queryTimeBound } from './admin-input.js';
+import { pathId, queryTimeBound } from './admin-input.js';
+
+const AUDIT_EVENT_NOT_FOUND = '404 Audit Event Not Found';
 import { AuditEventsQueryDto } from './dto/audit-events-query.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { GroupAccessService, requireAdmin } from './group-access.service.js';
@@ -80,6 +82,20 @@ export class AuditEventsController {
     const page = await this.audit.list(auditFilters(filters), parsePageRequest(query));
     const paths = await this.groupPaths(page.items);
     return sendPage(request, response, this.config.baseUrl, page, (event) => withEntityPath(event, paths));
+  }
+
+  @Get('groups/:group/audit_events/:event_id')
+  async oneForGroup(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('event_id') rawId: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const event = await this.audit.get(pathId(rawId, 'event_id', AUDIT_EVENT_NOT_FOUND), group.id);
+    return withEntityPath(event, new Map([[group.id, group.path]]));
+  }
+
+  @Get('audit_events/:event_id')
+  async one(@Principal() principal: PersonPrincipal, @Param('event_id') rawId: string) {
+    requireAdmin(principal);
+    const event = await this.audit.get(pathId(rawId, 'event_id', AUDIT_EVENT_NOT_FOUND));
+    return withEntityPath(event, await this.groupPaths([event]));
   }
 
   /** The paths of the groups a page of events is about (a page holds at most 100, usually a few groups). */

@@ -67,6 +67,24 @@ export class MembersController {
     return this.members.add(actor, group, userId, input.access_level, expiresAt);
   }
 
+  /** GitLab's members including inherited ones: Roster's groups have no parents, so the same list. */
+  @Get('all')
+  listAll(
+    @Principal() principal: PersonPrincipal,
+    @Param('group') ref: string,
+    @GitlabParams() filters: MembersQueryDto,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.list(principal, ref, filters, query, request, response);
+  }
+
+  @Get('all/:user_id')
+  getAll(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('user_id') rawUserId: string) {
+    return this.get(principal, ref, rawUserId);
+  }
+
   @Get(':user_id')
   async get(@Principal() principal: PersonPrincipal, @Param('group') ref: string, @Param('user_id') rawUserId: string) {
     const { group, role } = await this.access.resolve(principal, ref, 'read');

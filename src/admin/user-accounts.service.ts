@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { INSTANCE, scopeFromGroupId } from '../common/scope.js';
+import { INSTANCE, Scope, scopeFromGroupId } from '../common/scope.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, uniqueViolationTarget } from '../database/database.service.js';
@@ -74,6 +74,42 @@ export class UserAccountsService {
       if (isUniqueViolation(error)) throw new DomainError('conflict', /email/.test(uniqueViolationTarget(error) ?? '') ? EMAIL_TAKEN : USERNAME_TAKEN);
       throw error;
     }
+  }
+
+  /**
+   * GitLab's block / unblock: a blocked account's tokens and sessions stop working (TokensService
+   * refuses blocked accounts). An admin cannot block themself. Answers whether the state changed.
+   */
+  async setBlocked(actor: Actor, user: UserEntity, blocked: boolean): Promise<boolean> {
+    if (blocked && actor.id === user.id) throw new DomainError('forbidden', '403 Forbidden - The API initiating user cannot be blocked by the API');
+    return this.db.transaction(async (tx) => {
+      const current = await this.users.getById(user.id, tx);
+      const state = blocked ? 'blocked' : 'active';
+      if (current.state === state) return false;
+      await this.users.setState(tx, user.id, state);
+      await this.audit.record(tx, {
+        name: blocked ? 'user_blocked' : 'user_unblocked',
+        actor,
+        scope: INSTANCE,
+        target: { type: 'User', id: user.id, details: user.username },
+      });
+      return true;
+    });
+  }
+
+  /** PUT /users/:id: name and email (audited); the identity, when given, through the SAML rules. */
+  async update(actor: Actor, user: UserEntity, change: { name?: string; email?: string }, identity?: { scope: Scope; externUid: string }): Promise<void> {
+    if (change.name !== undefined && (change.name.trim() === '' || change.name.length > 255)) {
+      throw new DomainError('validation', 'Invalid name', { fields: { name: ['must be a non-empty string of at most 255 characters'] } });
+    }
+    const fields = { ...(change.name !== undefined ? { name: change.name.trim() } : {}), ...(change.email !== undefined ? { email: change.email } : {}) };
+    if (Object.keys(fields).length > 0) {
+      await this.db.transaction(async (tx) => {
+        await this.users.updateAccount(tx, user, fields);
+        await this.audit.record(tx, { name: 'user_updated', actor, scope: INSTANCE, target: { type: 'User', id: user.id, details: user.username }, details: { changes: Object.keys(fields) } });
+      });
+    }
+    if (identity) await this.samlIdentities.setForUser(actor, identity.scope, user.id, identity.externUid);
   }
 
   async identities(user: UserEntity): Promise<UserIdentities> {

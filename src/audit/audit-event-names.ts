@@ -27,6 +27,10 @@ export const AUDIT_EVENT_NAMES = [
   'group_created',
   'group_updated',
   'scim_identity_deleted',
+  'user_blocked',
+  'user_unblocked',
+  'user_updated',
+  'personal_access_token_revoked',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -48,6 +48,11 @@ export class AuditRepository {
     return qb;
   }
 
+  /** One event; with a group id, only if it belongs to that group (undefined: any scope). */
+  async findOne(id: number, groupId?: number): Promise<AuditEventEntity | null> {
+    return this.events.findOne({ where: groupId === undefined ? { id } : { id, groupId } });
+  }
+
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventEntity>> {
     const [items, total] = await this.filtered(query).orderBy('a.id', 'DESC').skip(pageOffset(page)).take(page.perPage).getManyAndCount();
     return { items, total, page: page.page, perPage: page.perPage };

@@ -59,6 +59,13 @@ export class AuditService {
     });
   }
 
+  /** GitLab's single-event reads; 404 "404 Audit Event Not Found" outside the caller's scope too. */
+  async get(id: number, groupId?: number): Promise<AuditEventView> {
+    const event = await this.repository.findOne(id, groupId);
+    if (!event) throw new DomainError('not_found', '404 Audit Event Not Found');
+    return toView(event);
+  }
+
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditEventView>> {
     checkEventName(query);
     const result = await this.repository.list(query, page);

@@ -13,6 +13,20 @@ export const SAML_IDENTITY_NOT_FOUND = '404 Identity Not Found';
 export const SAML_EXTERN_UID_TAKEN = 'Extern uid has already been taken';
 const MAX_EXTERN_UID_LENGTH = 255;
 
+/** A new extern_uid as an admin or Owner sends it: trimmed, not empty, within the column's length. */
+function parseExternUid(externUid: unknown): string {
+  if (typeof externUid !== 'string' || externUid.trim() === '') {
+    throw new DomainError('validation', 'extern_uid is missing', { fields: { extern_uid: ['is missing'] } });
+  }
+  const to = externUid.trim();
+  if (to.length > MAX_EXTERN_UID_LENGTH) {
+    throw new DomainError('validation', `extern_uid is longer than ${MAX_EXTERN_UID_LENGTH} characters`, {
+      fields: { extern_uid: [`must be at most ${MAX_EXTERN_UID_LENGTH} characters`] },
+    });
+  }
+  return to;
+}
+
 /**
  * SAML identities as other modules see them: SCIM provisioning creates them and moves them with
  * the SCIM extern_uid; the admin API reads and edits them.
@@ -90,15 +104,7 @@ export class SamlIdentitiesService {
    * identity of the scope holds the value. Audited with the old and the new value.
    */
   async updateExternUid(actor: Actor, scope: Scope, uid: string, externUid: unknown): Promise<SamlIdentityEntity> {
-    if (typeof externUid !== 'string' || externUid.trim() === '') {
-      throw new DomainError('validation', 'extern_uid is missing', { fields: { extern_uid: ['is missing'] } });
-    }
-    const to = externUid.trim();
-    if (to.length > MAX_EXTERN_UID_LENGTH) {
-      throw new DomainError('validation', `extern_uid is longer than ${MAX_EXTERN_UID_LENGTH} characters`, {
-        fields: { extern_uid: [`must be at most ${MAX_EXTERN_UID_LENGTH} characters`] },
-      });
-    }
+    const to = parseExternUid(externUid);
     try {
       return await this.db.transaction(async (tx) => {
         const identity = await this.identities.findByExternUid(scope, uid, tx);
@@ -121,6 +127,51 @@ export class SamlIdentitiesService {
       if (isUniqueViolation(error)) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
       throw error;
     }
+  }
+
+  /**
+   * An admin adds or corrects a person's identity in a scope (GitLab's `PUT /users/:id` with
+   * `provider` and `extern_uid`): the same rule as every other path, a value another person holds
+   * in the scope is 400 "Extern uid has already been taken". Audited as a link or an update.
+   */
+  async setForUser(actor: Actor, scope: Scope, userId: number, externUid: unknown): Promise<void> {
+    const to = parseExternUid(externUid);
+    try {
+      await this.db.transaction(async (tx) => {
+        const holder = await this.identities.findByExternUid(scope, to, tx);
+        if (holder && holder.userId !== userId) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
+        const current = await this.identities.findByUser(scope, userId, tx);
+        if (current?.externUid === to) return;
+        if (current) await this.identities.updateExternUid(tx, current.id, to);
+        else await this.identities.insert(tx, scope, userId, to);
+        await this.audit.record(tx, {
+          name: current ? 'saml_identity_updated' : 'saml_identity_linked',
+          actor,
+          scope,
+          target: { type: 'User', id: userId },
+          details: current ? { from: current.externUid, to } : { extern_uid: to, by: 'admin' },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
+      throw error;
+    }
+  }
+
+  /** GitLab's `DELETE /users/:id/identities/:provider`: the person's identity in the scope. Audited. */
+  async deleteForUser(actor: Actor, scope: Scope, userId: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const identity = await this.identities.findByUser(scope, userId, tx);
+      if (!identity) throw new DomainError('not_found', SAML_IDENTITY_NOT_FOUND);
+      await this.identities.delete(tx, identity.id);
+      await this.audit.record(tx, {
+        name: 'saml_identity_deleted',
+        actor,
+        scope,
+        target: { type: 'User', id: userId },
+        details: { from: identity.externUid, to: null },
+      });
+    });
   }
 
   /** Removes the identity: the person must link again at their next SAML sign-in. Audited. */

@@ -12,7 +12,7 @@ export class PatBearerStrategy extends PassportStrategy(Strategy, 'pat-bearer') 
   }
 
   async validate(token: string): Promise<PersonPrincipal | false> {
-    const user = await this.tokens.authenticatePat(token);
-    return user ? { user, via: 'pat' } : false;
+    const found = await this.tokens.authenticatePatWithId(token);
+    return found ? { user: found.user, via: 'pat', patId: found.patId } : false;
   }
 }

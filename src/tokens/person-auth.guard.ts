@@ -30,9 +30,9 @@ export class PersonAuthGuard extends AuthGuard('pat-bearer') {
     }
     const privateToken = request.headers['private-token'];
     if (typeof privateToken === 'string') {
-      const user = await this.tokens.authenticatePat(privateToken.trim());
-      if (!user) throw new DomainError('unauthenticated', '401 Unauthorized');
-      request.user = { user, via: 'pat' };
+      const found = await this.tokens.authenticatePatWithId(privateToken.trim());
+      if (!found) throw new DomainError('unauthenticated', '401 Unauthorized');
+      request.user = { user: found.user, via: 'pat', patId: found.patId };
       return true;
     }
     const cookie = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];

@@ -4,6 +4,8 @@ import type { UserEntity } from '../users/user.entity.js';
 export interface PersonPrincipal {
   user: UserEntity;
   via: 'pat' | 'session';
+  /** The personal access token used, when via is 'pat'. */
+  patId?: number;
   sessionId?: number;
   csrfToken?: string;
 }

@@ -4,6 +4,7 @@ import { LessThan, Repository } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
+import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { PersonalAccessTokenEntity } from './personal-access-token.entity.js';
 import { ScimTokenEntity } from './scim-token.entity.js';
 import { SessionEntity } from './session.entity.js';
@@ -14,6 +15,7 @@ export class TokensRepository {
   constructor(
     private readonly db: Database,
     @InjectRepository(SessionEntity, READER) private readonly sessions: Repository<SessionEntity>,
+    @InjectRepository(PersonalAccessTokenEntity, READER) private readonly pats: Repository<PersonalAccessTokenEntity>,
   ) {}
 
   /** Every admin API request checks a PAT: a plain indexed SELECT, no query builder. */
@@ -24,6 +26,21 @@ export class TokensRepository {
 
   async insertPat(tx: Tx, row: Omit<PersonalAccessTokenEntity, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<PersonalAccessTokenEntity> {
     return tx.save(PersonalAccessTokenEntity, { ...row, lastUsedAt: null, revokedAt: null });
+  }
+
+  async findPatById(id: number): Promise<PersonalAccessTokenEntity | null> {
+    const [token] = await this.db.findWhere(PersonalAccessTokenEntity, '"id" = ?', [id]);
+    return token ?? null;
+  }
+
+  async listPats(userId: number | null, page: PageRequest): Promise<Page<PersonalAccessTokenEntity>> {
+    const [items, total] = await this.pats.findAndCount({ where: userId === null ? {} : { userId }, order: { id: 'DESC' }, skip: pageOffset(page), take: page.perPage });
+    return { items, total, page: page.page, perPage: page.perPage };
+  }
+
+  /** Answers whether a live token was revoked. */
+  async revokePat(tx: Tx, id: number, at: string): Promise<boolean> {
+    return (await tx.execute('UPDATE "personal_access_tokens" SET "revoked_at" = ? WHERE "id" = ? AND "revoked_at" IS NULL', [at, id])).affected > 0;
   }
 
   async touchPat(tx: Tx, id: number, at: string): Promise<void> {

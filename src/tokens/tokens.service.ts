@@ -9,6 +9,8 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { digestSecret, displayPrefix, generateSecret, PAT_PREFIX, SCIM_TOKEN_PREFIX } from './secret.js';
 import { TokensRepository } from './tokens.repository.js';
+import type { PersonalAccessTokenEntity } from './personal-access-token.entity.js';
+import type { Page, PageRequest } from '../common/paging.js';
 
 /** last_used_at is informative; writing it at most once a minute keeps reads read-only. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -65,13 +67,43 @@ export class TokensService {
 
   /** The account behind a PAT, or null. Blocked accounts cannot use their tokens. */
   async authenticatePat(secret: string): Promise<UserEntity | null> {
+    return (await this.authenticatePatWithId(secret))?.user ?? null;
+  }
+
+  /** The account and the token's id (GitLab's `/personal_access_tokens/self` is about the token used). */
+  async authenticatePatWithId(secret: string): Promise<{ user: UserEntity; patId: number } | null> {
     if (secret.length === 0 || secret.length > 512) return null;
     const pat = await this.tokens.findPatByDigest(digestSecret(secret));
     if (!pat) return null;
     const user = await this.users.findById(pat.userId);
     if (!user || user.state !== 'active') return null;
     if (this.stale(pat.lastUsedAt)) this.touchLater((tx, at) => this.tokens.touchPat(tx, pat.id, at));
-    return user;
+    return { user, patId: pat.id };
+  }
+
+  /** The PATs of one person (or of everyone: null), newest first; live and revoked. */
+  listPats(userId: number | null, page: PageRequest): Promise<Page<PersonalAccessTokenEntity>> {
+    return this.tokens.listPats(userId, page);
+  }
+
+  async getPat(id: number): Promise<PersonalAccessTokenEntity> {
+    const pat = await this.tokens.findPatById(id);
+    if (!pat) throw new DomainError('not_found', '404 Personal Access Token Not Found');
+    return pat;
+  }
+
+  /** Revokes at once (the next request with it is a 401). Audited; revoking a revoked token is a 404, as GitLab. */
+  async revokePat(actor: Actor, pat: PersonalAccessTokenEntity): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.tokens.revokePat(tx, pat.id, nowIso()))) throw new DomainError('not_found', '404 Personal Access Token Not Found');
+      await this.audit.record(tx, {
+        name: 'personal_access_token_revoked',
+        actor,
+        scope: { kind: 'instance' },
+        target: { type: 'User', id: pat.userId },
+        details: { token_id: pat.id, token_name: pat.name },
+      });
+    });
   }
 
   /** The scope of a live SCIM token, or null. A PAT never matches here: different table. */

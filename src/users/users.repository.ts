@@ -21,6 +21,8 @@ export interface UserFilter {
   ids?: number[];
   /** Only users with a SAML identity in this scope's provider (group id, or null for the instance). */
   samlIdentityInGroup?: number | null;
+  /** Only the Enterprise users of this group (those its SCIM provisioning created). */
+  enterpriseGroupId?: number;
   /** False for callers who may not search by email (non-admins). */
   searchEmails?: boolean;
   createdAfter?: string;
@@ -135,6 +137,7 @@ export class UsersRepository {
     // GitLab matches `username` exactly but without regard to case, as usernames are unique that way.
     if (filter.username !== undefined) qb.andWhere('u.username_lower = :username', { username: filter.username.toLowerCase() });
     if (filter.state !== undefined) qb.andWhere('u.state = :state', { state: filter.state });
+    if (filter.enterpriseGroupId !== undefined) qb.andWhere('u.enterprise_group_id = :enterprise', { enterprise: filter.enterpriseGroupId });
     if (filter.admins) qb.andWhere('u.is_admin = :admin', { admin: true });
     if (filter.ids !== undefined) qb.andWhere(filter.ids.length === 0 ? '1 = 0' : 'u.id IN (:...ids)', { ids: filter.ids });
     if (filter.createdAfter) qb.andWhere('u.created_at > :after', { after: filter.createdAfter });

@@ -85,6 +85,21 @@ export class UsersService {
     }
   }
 
+  /** An admin's edit of an account's name or email; a taken email is 409, never a takeover. */
+  async updateAccount(tx: Tx, user: UserEntity, change: { name?: string; email?: string }): Promise<void> {
+    if (change.email !== undefined) {
+      if (!isEmailAddress(change.email)) throw new DomainError('validation', 'Invalid email', { fields: { email: ['must be a valid email address'] } });
+      const holder = await this.users.findByEmail(change.email, tx);
+      if (holder && holder.id !== user.id) throw new DomainError('conflict', 'Email has already been taken');
+    }
+    try {
+      await this.users.updateProfile(tx, user.id, change);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', 'Email has already been taken');
+      throw error;
+    }
+  }
+
   async setState(tx: Tx, id: number, state: UserState): Promise<void> {
     await this.users.setState(tx, id, state);
   }

@@ -32,6 +32,10 @@ export const EVENT_NAMES = [
   'group_created',
   'group_updated',
   'scim_identity_deleted',
+  'user_blocked',
+  'user_unblocked',
+  'user_updated',
+  'personal_access_token_revoked',
 ];
 
 export function eventLabel(name) {

@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { OptionalDate, OptionalText, OptionalTextList, RequiredText, ToBoolean } from './coercion.js';
+import { OptionalDate, OptionalId, OptionalText, OptionalTextList, RequiredText, ToBoolean } from './coercion.js';
 
 /** POST /users: GitLab's names (`admin`) and Roster's (`is_admin`) for the same flag. */
 export class CreateUserDto {
@@ -17,4 +17,16 @@ export class CreateTokenDto {
   @OptionalTextList() scopes?: string[];
   @OptionalDate() expires_at?: string | null;
   @OptionalText(1000) description?: string;
+}
+
+/**
+ * PUT /users/:id (admin): profile fields, and GitLab's way for admins to add or fix an identity:
+ * `provider` + `extern_uid`, with `group_id_for_saml` naming the group for `group_saml`.
+ */
+export class UpdateUserDto {
+  @OptionalText(255, false) name?: string;
+  @OptionalText(254, false) email?: string;
+  @OptionalText(100) provider?: string;
+  @OptionalText(2048, false) extern_uid?: string;
+  @OptionalId() group_id_for_saml?: number;
 }

@@ -1,0 +1,135 @@
+import { adminAuth, auth, setUpGroup } from '../support/fixtures.js';
+import { addMember, createPerson, provision } from '../support/admin-people.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
+
+/** GitLab endpoints scripts call that Roster answers with GitLab's paths, statuses and messages. */
+describe('GitLab admin endpoints', () => {
+  let t: TestApp;
+  let g: Awaited<ReturnType<typeof setUpGroup>>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    g = await setUpGroup(t, 'endpoints-acme');
+  });
+  afterAll(async () => t.close());
+
+  const events = (name: string, targetId: number) =>
+    t.sql<{ details: string; author_id: number }>('SELECT details, author_id FROM audit_events WHERE event_name = ? AND target_id = ? ORDER BY id', [name, targetId]);
+  const samlOf = (userId: number) => t.sql<{ group_id: number | null; extern_uid: string }>('SELECT group_id, extern_uid FROM saml_identities WHERE user_id = ? ORDER BY id', [userId]);
+
+  it('answers members/all and members/all/:user_id like the members list (no inherited members in Roster)', async () => {
+    const person = await createPerson(t, 'allmember');
+    await addMember(t, g.id, person.id, 30);
+    const direct = await t.http().get(`/api/v4/groups/${g.id}/members`).set(adminAuth).expect(200);
+    const all = await t.http().get(`/api/v4/groups/${g.id}/members/all`).set(adminAuth).expect(200);
+    expect(all.body).toEqual(direct.body);
+    expect((await t.http().get(`/api/v4/groups/${g.id}/members/all/${person.id}`).set(adminAuth).expect(200)).body).toEqual(expect.objectContaining({ id: person.id, access_level: 30 }));
+    await t.http().get(`/api/v4/groups/${g.id}/members/all/999999`).set(adminAuth).expect(404);
+  });
+
+  it('adds and fixes an identity with PUT /users/:id provider + extern_uid, through the SAML rules, audited', async () => {
+    const person = await createPerson(t, 'identified');
+    const res = await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ provider: 'group_saml', extern_uid: 'admin-set-1', group_id_for_saml: g.id }).expect(200);
+    expect(res.body.identities).toEqual([expect.objectContaining({ provider: 'group_saml', extern_uid: 'admin-set-1', group_id: g.id })]);
+    expect(await samlOf(person.id)).toEqual([{ group_id: g.id, extern_uid: 'admin-set-1' }]);
+    await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).type('form').send(`provider=group_saml&extern_uid=admin-set-2&group_id_for_saml=${g.id}`).expect(200);
+    expect(await samlOf(person.id)).toEqual([{ group_id: g.id, extern_uid: 'admin-set-2' }]);
+    expect((await events('saml_identity_linked', person.id)).map((e) => JSON.parse(e.details))).toEqual([{ extern_uid: 'admin-set-1', by: 'admin' }]);
+    expect((await events('saml_identity_updated', person.id)).map((e) => JSON.parse(e.details))).toEqual([{ from: 'admin-set-1', to: 'admin-set-2' }]);
+
+    const other = await provision(t, g, { externalId: 'held-by-other' });
+    const taken = await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ provider: 'group_saml', extern_uid: 'held-by-other', group_id_for_saml: g.id }).expect(400);
+    expect(taken.body).toEqual({ message: 'Extern uid has already been taken' });
+    expect(await samlOf(other.userId)).toEqual([{ group_id: g.id, extern_uid: 'held-by-other' }]);
+    expect((await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ provider: 'group_saml', extern_uid: 'x' }).expect(400)).body).toEqual({ error: 'group_id_for_saml is missing' });
+    expect((await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ extern_uid: 'x' }).expect(400)).body).toEqual({ error: 'provider, extern_uid provide all or none of parameters' });
+    await t.http().put(`/api/v4/users/${person.id}`).set(auth(person.token)).send({ name: 'Me' }).expect(403);
+    const renamed = await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ name: 'Renamed Person' }).expect(200);
+    expect(renamed.body.name).toBe('Renamed Person');
+  });
+
+  it('deletes an identity with DELETE /users/:id/identities/:provider: 204, gone, audited, then 404', async () => {
+    const person = await provision(t, g, { externalId: 'to-unlink' });
+    await t.http().delete(`/api/v4/users/${person.userId}/identities/group_saml`).set(adminAuth).expect(204);
+    expect(await samlOf(person.userId)).toEqual([]);
+    expect((await events('saml_identity_deleted', person.userId)).map((e) => JSON.parse(e.details))).toEqual([{ from: 'to-unlink', to: null }]);
+    expect((await t.http().delete(`/api/v4/users/${person.userId}/identities/group_saml`).set(adminAuth).expect(404)).body).toEqual({ message: '404 Identity Not Found' });
+    await t.http().delete(`/api/v4/users/${person.userId}/identities/ldapmain`).set(adminAuth).expect(404);
+  });
+
+  it('blocks and unblocks: 201 true, the token stops and starts working, audited; an admin cannot block themself', async () => {
+    const person = await createPerson(t, 'blockable');
+    expect((await t.http().post(`/api/v4/users/${person.id}/block`).set(adminAuth).expect(201)).body).toBe(true);
+    expect(await t.sql('SELECT state FROM users WHERE id = ?', [person.id])).toEqual([{ state: 'blocked' }]);
+    await t.http().get('/api/v4/user').set(auth(person.token)).expect(401);
+    expect((await t.http().get('/api/v4/users').query({ blocked: 'true', username: person.username }).set(adminAuth).expect(200)).body).toHaveLength(1);
+    expect((await t.http().post(`/api/v4/users/${person.id}/unblock`).set(adminAuth).expect(201)).body).toBe(true);
+    await t.http().get('/api/v4/user').set(auth(person.token)).expect(200);
+    expect(await events('user_blocked', person.id)).toHaveLength(1);
+    expect(await events('user_unblocked', person.id)).toHaveLength(1);
+    await t.http().post('/api/v4/users/1/block').set(adminAuth).expect(403);
+    await t.http().post(`/api/v4/users/${person.id}/block`).set(auth(person.token)).expect(403);
+    await t.http().post('/api/v4/users/999999/block').set(adminAuth).expect(404);
+  });
+
+  it('reads one audit event of a group or of the instance, and no other group’s through a group', async () => {
+    const other = await setUpGroup(t, 'endpoints-other');
+    const [groupEvent] = await t.sql<{ id: number }>('SELECT id FROM audit_events WHERE group_id = ? ORDER BY id LIMIT 1', [g.id]);
+    const [otherEvent] = await t.sql<{ id: number }>('SELECT id FROM audit_events WHERE group_id = ? ORDER BY id LIMIT 1', [other.id]);
+    const one = await t.http().get(`/api/v4/groups/${g.id}/audit_events/${groupEvent.id}`).set(adminAuth).expect(200);
+    expect(one.body).toEqual(expect.objectContaining({ id: Number(groupEvent.id), entity_type: 'Group', entity_id: g.id, details: expect.objectContaining({ entity_path: g.path }) }));
+    expect((await t.http().get(`/api/v4/groups/${g.id}/audit_events/${otherEvent.id}`).set(adminAuth).expect(404)).body).toEqual({ message: '404 Audit Event Not Found' });
+    expect((await t.http().get(`/api/v4/audit_events/${otherEvent.id}`).set(adminAuth).expect(200)).body.details.entity_path).toBe(other.path);
+    const dev = await createPerson(t, 'eventdev');
+    await addMember(t, g.id, dev.id, 30);
+    await t.http().get(`/api/v4/groups/${g.id}/audit_events/${groupEvent.id}`).set(auth(dev.token)).expect(403);
+    await t.http().get(`/api/v4/audit_events/${groupEvent.id}`).set(auth(dev.token)).expect(403);
+  });
+
+  it('lists the users the group provisioned, with GitLab’s filters', async () => {
+    const provisioned = await provision(t, g, { externalId: 'prov-1' });
+    const brought = await createPerson(t, 'brought');
+    await addMember(t, g.id, brought.id, 30);
+    const res = await t.http().get(`/api/v4/groups/${g.id}/provisioned_users`).query({ per_page: '100' }).set(adminAuth).expect(200);
+    const ids = res.body.map((u: { id: number }) => u.id);
+    expect(ids).toContain(provisioned.userId);
+    expect(ids).not.toContain(brought.id);
+    const [{ username }] = await t.sql<{ username: string }>('SELECT username FROM users WHERE id = ?', [provisioned.userId]);
+    expect((await t.http().get(`/api/v4/groups/${g.id}/provisioned_users`).query({ username }).set(adminAuth).expect(200)).body.map((u: { id: number }) => u.id)).toEqual([provisioned.userId]);
+    expect((await t.http().get(`/api/v4/groups/${g.id}/provisioned_users`).query({ blocked: 'true' }).set(adminAuth).expect(200)).body).toEqual([]);
+  });
+
+  it('lists, reads and revokes personal access tokens; self is the token in use', async () => {
+    const person = await createPerson(t, 'tokened');
+    const self = await t.http().get('/api/v4/personal_access_tokens/self').set(auth(person.token)).expect(200);
+    expect(self.body).toEqual(expect.objectContaining({ name: 'tests', user_id: person.id, active: true, revoked: false, scopes: ['api'] }));
+    const second = await t.http().post(`/api/v4/users/${person.id}/personal_access_tokens`).set(adminAuth).send({ name: 'second' }).expect(201);
+    const mine = await t.http().get('/api/v4/personal_access_tokens').set(auth(person.token)).expect(200);
+    expect(mine.body.map((p: { id: number }) => p.id)).toEqual([second.body.id, self.body.id]);
+    expect(JSON.stringify(mine.body)).not.toContain(person.token);
+    const others = await t.http().get('/api/v4/personal_access_tokens').query({ user_id: '1' }).set(auth(person.token)).expect(200);
+    expect(others.body.every((p: { user_id: number }) => p.user_id === person.id)).toBe(true);
+    const [rootToken] = await t.sql<{ id: number }>('SELECT id FROM personal_access_tokens WHERE user_id = 1 LIMIT 1');
+    await t.http().get(`/api/v4/personal_access_tokens/${rootToken.id}`).set(auth(person.token)).expect(404);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v4/personal_access_tokens')
+          .query({ user_id: String(person.id) })
+          .set(adminAuth)
+          .expect(200)
+      ).body,
+    ).toHaveLength(2);
+    await t.http().delete(`/api/v4/personal_access_tokens/${second.body.id}`).set(auth(person.token)).expect(204);
+    await t.http().get('/api/v4/user').set(auth(second.body.token)).expect(401);
+    await t.http().delete('/api/v4/personal_access_tokens/self').set(auth(person.token)).expect(204);
+    await t.http().get('/api/v4/user').set(auth(person.token)).expect(401);
+    expect(await events('personal_access_token_revoked', person.id)).toHaveLength(2);
+  });
+
+  it('answers /version to anyone signed in', async () => {
+    const res = await t.http().get('/api/v4/version').set(adminAuth).expect(200);
+    expect(res.body).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), revision: 'roster', enterprise: false });
+    await t.http().get('/api/v4/version').expect(401);
+  });
+});
