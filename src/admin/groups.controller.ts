@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
@@ -79,6 +79,15 @@ export class GroupsController {
     if (input.allowed_email_domains !== undefined) settings.allowedEmailDomains = parseDomains('allowed_email_domains', input.allowed_email_domains);
     if (input.verified_domains !== undefined) settings.verifiedDomains = parseDomains('verified_domains', input.verified_domains);
     return groupView(await this.groups.update(actor, group, settings), this.config.baseUrl);
+  }
+
+  /** GitLab answers 202 "202 Accepted" (it deletes later); Roster has deleted it when it answers. */
+  @Delete(':group')
+  @HttpCode(202)
+  async remove(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    await this.groups.delete(actor, group);
+    return { message: '202 Accepted' };
   }
 
   @Get(':group/saml_provider')

@@ -31,6 +31,7 @@ export const AUDIT_EVENT_NAMES = [
   'user_unblocked',
   'user_updated',
   'personal_access_token_revoked',
+  'group_deleted',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -55,6 +55,16 @@ export class GroupsRepository {
     return tx.lockRow('groups', id);
   }
 
+  /**
+   * Removes the group; the schema's ON DELETE CASCADE removes its members, SAML settings, SCIM
+   * token and identities in the same statement. Sign-in observations, the SCIM request log and
+   * audit events stay as history: ids are never reused (AUTOINCREMENT, sequences), so no later
+   * group inherits them.
+   */
+  async delete(tx: Tx, id: number): Promise<boolean> {
+    return (await tx.execute('DELETE FROM "groups" WHERE "id" = ?', [id])).affected > 0;
+  }
+
   async update(tx: Tx, id: number, patch: Partial<Pick<GroupEntity, 'name' | 'allowedEmailDomains' | 'verifiedDomains'>>): Promise<void> {
     await tx.update(GroupEntity, { id }, { ...patch, updatedAt: nowIso() });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Page, PageRequest } from '../common/paging.js';
-import { groupScope } from '../common/scope.js';
+import { groupScope, INSTANCE } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation } from '../database/database.service.js';
 import { GroupEntity } from './group.entity.js';
@@ -80,6 +80,15 @@ export class GroupsService {
       if (isUniqueViolation(error)) throw new DomainError('conflict', 'Path has already been taken', { fields: { path: ['has already been taken'] } });
       throw error;
     }
+  }
+
+  /** Deletes the group with everything that belongs to it (see GroupsRepository.delete). Audited at the instance. */
+  async delete(actor: Actor, group: GroupEntity): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.groups.lock(tx, group.id);
+      if (!(await this.groups.delete(tx, group.id))) throw new DomainError('not_found', '404 Group Not Found');
+      await this.audit.record(tx, { name: 'group_deleted', actor, scope: INSTANCE, target: { type: 'Group', id: group.id, details: group.path } });
+    });
   }
 
   async update(actor: Actor, group: GroupEntity, settings: GroupSettings): Promise<GroupEntity> {

@@ -127,6 +127,27 @@ describe('GitLab admin endpoints', () => {
     expect(await events('personal_access_token_revoked', person.id)).toHaveLength(2);
   });
 
+  it('deletes a group with its members, settings, token and identities: 202, audited; members may not', async () => {
+    const doomed = await setUpGroup(t, 'endpoints-doomed');
+    const person = await provision(t, doomed, { externalId: 'doomed-uid' });
+    const dev = await createPerson(t, 'doomeddev');
+    await addMember(t, doomed.id, dev.id, 30);
+    await t.http().delete(`/api/v4/groups/${doomed.id}`).set(auth(dev.token)).expect(403);
+    const res = await t.http().delete(`/api/v4/groups/${doomed.id}`).set(adminAuth).expect(202);
+    expect(res.body).toEqual({ message: '202 Accepted' });
+    await t.http().get(`/api/v4/groups/${doomed.id}`).set(adminAuth).expect(404);
+    for (const table of ['groups', 'members', 'saml_providers', 'scim_tokens', 'saml_identities', 'scim_identities']) {
+      const column = table === 'groups' ? 'id' : 'group_id';
+      expect({ table, rows: await t.sql(`SELECT 1 FROM ${table} WHERE ${column} = ?`, [doomed.id]) }).toEqual({ table, rows: [] });
+    }
+    // The account stays; the group's SCIM token no longer works.
+    expect(await t.sql('SELECT id FROM users WHERE id = ?', [person.userId])).toHaveLength(1);
+    await t.http().get(`${doomed.base}/Users`).set(auth(doomed.scimToken)).expect(401);
+    expect(await t.sql("SELECT target_details FROM audit_events WHERE event_name = 'group_deleted' AND target_id = ?", [doomed.id])).toEqual([{ target_details: 'endpoints-doomed' }]);
+    const again = await setUpGroup(t, 'endpoints-doomed');
+    expect(again.id).not.toBe(doomed.id);
+  });
+
   it('answers /version to anyone signed in', async () => {
     const res = await t.http().get('/api/v4/version').set(adminAuth).expect(200);
     expect(res.body).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), revision: 'roster', enterprise: false });

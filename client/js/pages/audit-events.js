@@ -36,6 +36,7 @@ export const EVENT_NAMES = [
   'user_unblocked',
   'user_updated',
   'personal_access_token_revoked',
+  'group_deleted',
 ];
 
 export function eventLabel(name) {
