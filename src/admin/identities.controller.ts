@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, StreamableFile, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Put, StreamableFile, UseGuards, UsePipes } from '@nestjs/common';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Actor } from '../common/actor.js';
@@ -67,6 +67,12 @@ export class IdentitiesController {
     return samlIdentityView(await this.saml.updateExternUid(actor, groupScope(group.id), uid, input.extern_uid));
   }
 
+  /** PUT as well as GitLab's PATCH: python-gitlab 3.x has http_put but no http_patch for scripts. */
+  @Put('saml/:uid')
+  samlReplace(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @GitlabParams() input: ExternUidDto) {
+    return this.samlUpdate(principal, actor, ref, uid, input);
+  }
+
   @Delete('saml/:uid')
   @HttpCode(204)
   async samlDelete(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string): Promise<void> {
@@ -92,6 +98,11 @@ export class IdentitiesController {
   async scimUpdate(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @GitlabParams() input: ExternUidDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     return scimIdentityView(await this.scim.update(actor, groupScope(group.id), uid, input.extern_uid));
+  }
+
+  @Put('scim/:uid')
+  scimReplace(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('uid') uid: string, @GitlabParams() input: ExternUidDto) {
+    return this.scimUpdate(principal, actor, ref, uid, input);
   }
 
   @Delete('scim/:uid')

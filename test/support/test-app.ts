@@ -43,7 +43,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // the HTTP adapter exists, so @nestjs/serve-static would silently serve no UI.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: ['error'], abortOnError: false });
   configureApp(app);
-  await app.listen(0, '127.0.0.1');
+  // A fixed PORT for clients that follow absolute URLs (BASE_URL must then name the same port).
+  await app.listen(env.PORT ? Number(env.PORT) : 0, '127.0.0.1');
   const db = app.get(Database);
   const server = app.getHttpServer();
   const writer = (db as unknown as { writer: DataSource }).writer;
