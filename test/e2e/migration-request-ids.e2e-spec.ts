@@ -1,5 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../src/database/entities.js';
 import { migrate } from '../../src/database/migrate.js';
 import { oktaUser, SCIM_JSON, auth, setUpGroup } from '../support/fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -8,6 +9,10 @@ import { startTestApp, TestApp } from '../support/test-app.js';
  * The migration adding request ids and the shared rate buckets, down and up on the engine of the
  * run: down removes exactly what up added and keeps every row; up again adds them back, empty.
  */
+const THIS_MIGRATION = 'RequestIdsAndRateBuckets1764900000000';
+/** Migrations merged after this one: undone first, so that this one is the last when it is undone. */
+const NEWER = MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name === THIS_MIGRATION) + 1).map((m) => m.name);
+
 describe('migration RequestIdsAndRateBuckets', () => {
   let t: TestApp;
   let writer: DataSource;
@@ -43,13 +48,13 @@ describe('migration RequestIdsAndRateBuckets', () => {
       expect(table.persistence).toBe('u');
     }
 
-    await writer.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i <= NEWER.length; i++) await writer.undoLastMigration({ transaction: 'each' });
     expect(await columnsOf('audit_events')).not.toContain('request_id');
     expect(await columnsOf('scim_requests')).not.toContain('request_id');
     expect(await tableExists('scim_rate_buckets')).toBe(false);
     expect(await rowCounts()).toEqual(before);
 
-    expect((await migrate(writer)).map((m) => m.name)).toEqual(['RequestIdsAndRateBuckets1764900000000']);
+    expect((await migrate(writer)).map((m) => m.name)).toEqual([THIS_MIGRATION, ...NEWER]);
     expect(await columnsOf('audit_events')).toContain('request_id');
     expect(await tableExists('scim_rate_buckets')).toBe(true);
     expect(await rowCounts()).toEqual(before);

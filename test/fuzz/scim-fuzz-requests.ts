@@ -260,7 +260,8 @@ function defectivePatch(r: Prng): unknown {
     () => ({ schemas: [PATCH_OP], Operations: Array.from({ length: r.int(101, 400) }, () => ({ op: 'replace', path: 'title', value: 'x' })) }),
     () => ({ schemas: [PATCH_OP] }),
     () => ({ schemas: [PATCH_OP], Operations: r.pick([{}, 'x', 42, null, []]) }),
-    () => ({ Operations: operations.slice(0, -1).concat({ op: 'replace', path: 'title', value: 'x' }) }),
+    // A body without schemas is GitLab's documented form and accepted; one naming another schema is not.
+    () => ({ schemas: [USER_SCHEMA], Operations: operations.slice(0, -1).concat({ op: 'replace', path: 'title', value: 'x' }) }),
     () => ({ schemas: 'urn:wrong', Operations: [{ op: 'replace', path: 'title', value: 'x' }] }),
     () => operations,
   ])();
