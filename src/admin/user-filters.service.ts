@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
+import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
 import type { UserFilter } from '../users/users.service.js';
 import { queryTimeBound } from './admin-input.js';
 import type { UsersQueryDto } from './dto/users-query.dto.js';
 
-/** GitLab's identity providers for `provider`: group SAML, and the instance's SAML. */
-const PROVIDERS: Record<string, 'group' | 'instance'> = { group_saml: 'group', saml: 'instance' };
+/**
+ * GitLab's identity providers for `provider`: group SAML, the instance's SAML, and `scim` (its
+ * users API documents `provider=scim` for SCIM identities).
+ */
+const PROVIDERS: Record<string, 'group' | 'instance' | 'scim'> = { group_saml: 'group', saml: 'instance', scim: 'scim' };
 
 /**
  * GET /users filters → the users repository's filter, or null when the answer is nobody. A "find
@@ -20,6 +24,7 @@ export class UserFiltersService {
   constructor(
     private readonly providers: SamlProviderService,
     private readonly samlIdentities: SamlIdentitiesService,
+    private readonly scimIdentities: ScimIdentitiesService,
   ) {}
 
   async resolve(query: UsersQueryDto, isAdmin: boolean): Promise<UserFilter | null> {
@@ -46,7 +51,7 @@ export class UserFiltersService {
     if (query.extern_uid !== undefined && query.provider !== undefined) {
       const provider = PROVIDERS[query.provider];
       if (!provider) return null;
-      filter.ids = await this.samlIdentities.userIdsWithExternUid(provider, query.extern_uid);
+      filter.ids = provider === 'scim' ? await this.scimIdentities.userIdsWithExternUid(query.extern_uid) : await this.samlIdentities.userIdsWithExternUid(provider, query.extern_uid);
     }
     if (query.saml_provider_id !== undefined) {
       const provider = await this.providers.findById(query.saml_provider_id);

@@ -246,6 +246,14 @@ export class ScimIdentitiesRepository {
    * A page of identities matching a compiled filter, plus the total count of matches. Written as
    * SQL rather than through the query builder: building the query cost more CPU than running it.
    */
+  /** The users holding `externUid` as a SCIM identity in any scope (compared as SCIM ids are: any case). */
+  async userIdsWithExternUid(externUid: string): Promise<number[]> {
+    const rows = await this.db.select<{ user_id: number | string }>('SELECT DISTINCT "user_id" FROM "scim_identities" WHERE "extern_uid_lower" = ? ORDER BY "user_id"', [
+      normalizeForCompare(externUid),
+    ]);
+    return rows.map((r) => Number(r.user_id));
+  }
+
   /** The scope's identities after `afterId` in id order, `limit` at most (see SamlIdentitiesRepository.chunkAfter). */
   async chunkAfter(scope: Scope, afterId: number, limit: number): Promise<{ id: number; userId: number; externUid: string; active: boolean }[]> {
     const inScope = scopeCondition('i2', scopeGroupId(scope));

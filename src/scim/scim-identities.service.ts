@@ -41,6 +41,10 @@ export class ScimIdentitiesService {
     return identity;
   }
 
+  userIdsWithExternUid(externUid: string): Promise<number[]> {
+    return this.identities.userIdsWithExternUid(externUid);
+  }
+
   chunkAfter(scope: Scope, afterId: number, limit: number) {
     return this.identities.chunkAfter(scope, afterId, limit);
   }

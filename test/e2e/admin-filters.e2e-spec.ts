@@ -43,6 +43,10 @@ describe('admin API list filters', () => {
       expect((await users({ extern_uid: 'filter-uid-1', provider: 'group_saml' }).expect(200)).body).toEqual([]);
       expect(ids((await users({ extern_uid: 'instance-uid-1', provider: 'saml' }).expect(200)).body)).toEqual([instanceUser]);
       expect((await users({ extern_uid: 'Filter-Uid-1', provider: 'saml' }).expect(200)).body).toEqual([]);
+      // GitLab documents provider=scim for SCIM identities, compared as SCIM ids are (any case).
+      expect(ids((await users({ extern_uid: 'filter-uid-1', provider: 'scim' }).expect(200)).body)).toEqual([provisioned]);
+      expect(ids((await users({ extern_uid: 'instance-uid-1', provider: 'scim' }).expect(200)).body)).toEqual([instanceUser]);
+      expect((await users({ extern_uid: 'no-such-uid', provider: 'scim' }).expect(200)).body).toEqual([]);
       const unknown = await users({ extern_uid: 'Filter-Uid-1', provider: 'ldapmain' }).expect(200);
       expect(unknown.body).toEqual([]);
       expect(unknown.headers['x-total']).toBe('0');
