@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { setUpGroup } from '../../support/fixtures.js';
+import { auth, oktaUser, SCIM_JSON, setUpGroup, setUpInstance } from '../../support/fixtures.js';
 import { createPerson, provision } from '../../support/admin-people.js';
 import { linkSamlIdentity } from '../../support/platform-users.js';
 import { freePort } from '../../support/server-process.js';
@@ -44,6 +44,7 @@ export function shellWords(command: string): string[] {
 describe('GitLab API documentation examples, replayed with curl', () => {
   let t: TestApp;
   const ids: Record<string, string> = {};
+  let instanceToken: string;
   beforeAll(async () => {
     const port = await freePort();
     t = await startTestApp({ PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` });
@@ -52,7 +53,7 @@ describe('GitLab API documentation examples, replayed with curl', () => {
     await linkSamlIdentity(t, saml.id, samlHolder.id, 'yrnZW46BrtBFqM7xDzE7dddd');
     const scim = await setUpGroup(t, 'doc-scim');
     await provision(t, scim, { externalId: 'be20d8dcc028677c931e04f387' });
-    await provision(t, scim, { externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' });
+    instanceToken = (await setUpInstance(t)).scimToken;
     const members = await setUpGroup(t, 'doc-members');
     const newMember = await createPerson(t, 'docmember');
     const edited = await createPerson(t, 'docedited');
@@ -70,12 +71,26 @@ describe('GitLab API documentation examples, replayed with curl', () => {
   });
   afterAll(async () => t.close());
 
+  /** The person an example acts on, provisioned (or reactivated) through SCIM when it is not active there. */
+  async function ensureProvisioned(needs: { scope: 'group' | 'instance'; externalId: string }): Promise<void> {
+    const base = needs.scope === 'group' ? `/api/scim/v2/groups/${ids.scimPath}` : '/api/scim/v2/application';
+    const token = needs.scope === 'group' ? ids.scimToken : instanceToken;
+    const existing = await t
+      .http()
+      .get(`${base}/Users/${encodeURIComponent(needs.externalId)}`)
+      .set(auth(token));
+    if (existing.status === 200 && existing.body.active === true) return;
+    const body = oktaUser({ externalId: needs.externalId });
+    const res = await t.http().post(`${base}/Users`).set(auth(token)).set('Content-Type', SCIM_JSON).send(JSON.stringify(body));
+    if (res.status !== 201) throw new Error(`could not provision ${needs.externalId}: ${res.status} ${res.text}`);
+  }
+
   /** The documentation's instance → this Roster. */
-  function localise(word: string): string {
+  function localise(word: string, scope: 'group' | 'instance'): string {
     return word
       .replace(/^https:\/\/(gitlab\.com|gitlab\.example\.com|primary\.example\.com)/, t.config.baseUrl)
       .replace(/<PRIVATE-TOKEN>|<PRIVATE TOKEN>|<your_access_token>/, ADMIN_TOKEN)
-      .replace('<your_scim_token>', ids.scimToken)
+      .replace(/<your_scim_token>|<SCIM_TOKEN>/, scope === 'group' ? ids.scimToken : instanceToken)
       .replace('/groups/33/saml/', `/groups/${ids.samlGroup}/saml/`)
       .replace('/groups/33/scim/', `/groups/${ids.scimGroup}/scim/`)
       .replace(/\/groups\/(:id|60)\//, `/groups/${ids.membersGroup}/`)
@@ -88,9 +103,11 @@ describe('GitLab API documentation examples, replayed with curl', () => {
   }
 
   it.each(DOC_EXAMPLES.map((example) => [example.page, example] as const))('%s', async (_page, example) => {
+    if (example.needs) await ensureProvisioned(example.needs);
     const [command, ...args] = shellWords(example.curl);
     expect(command).toBe('curl');
-    const { stdout } = await run('curl', [...args.map(localise), '--silent', '--show-error', '--write-out', '\n%{http_code} %{content_type}'], { timeout: 20_000 });
+    const scope = example.curl.includes('/api/scim/v2/application/') ? 'instance' : 'group';
+    const { stdout } = await run('curl', [...args.map((word) => localise(word, scope)), '--silent', '--show-error', '--write-out', '\n%{http_code} %{content_type}'], { timeout: 20_000 });
     const lines = stdout.split('\n');
     const [status, contentType] = lines.pop()!.split(' ');
     expect({ page: example.page, status: Number(status), body: lines.join('\n').slice(0, 300) }).toEqual({ page: example.page, status: example.status, body: expect.any(String) });
@@ -99,8 +116,15 @@ describe('GitLab API documentation examples, replayed with curl', () => {
 
   it('left the database as the examples say', async () => {
     expect(await t.sql('SELECT extern_uid FROM saml_identities WHERE group_id = ?', [Number(ids.samlGroup)])).toEqual([]);
+    // The group's last example removed the person; the instance's blocked the account.
+    expect(
+      await t.sql("SELECT user_id FROM members WHERE group_id = ? AND user_id IN (SELECT user_id FROM scim_identities WHERE extern_uid = 'f0b1d561c-21ff-4092-beab-8154b17f82f2')", [
+        Number(ids.scimGroup),
+      ]),
+    ).toEqual([]);
+    expect(await t.sql("SELECT u.state FROM users u JOIN scim_identities i ON i.user_id = u.id WHERE i.group_id IS NULL AND i.extern_uid = 'f0b1d561c-21ff-4092-beab-8154b17f82f2'")).toEqual([
+      { state: 'blocked' },
+    ]);
     expect(await t.sql('SELECT access_level FROM members WHERE group_id = ? AND user_id = ?', [Number(ids.membersGroup), Number(ids.newMember)])).toEqual([]);
-    const [row] = await t.sql<{ active: unknown }>("SELECT active FROM scim_identities WHERE group_id = ? AND extern_uid = 'f0b1d561c-21ff-4092-beab-8154b17f82f2'", [Number(ids.scimGroup)]);
-    expect(Boolean(row.active)).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ export interface DocExample {
   page: string;
   verbatim: boolean;
   curl: string;
+  /** A SCIM-provisioned person the example acts on, created first when it is not there. */
+  needs?: { scope: 'group' | 'instance'; externalId: string };
   status: number;
   /** What the answer must hold, beside the status. */
   body?: unknown;
@@ -155,21 +157,113 @@ export const DOC_EXAMPLES: DocExample[] = [
     status: 204,
   },
   {
-    page: 'internal_api: Update a single SCIM provisioned user (deactivate, no schemas)',
-    verbatim: false,
-    curl: `curl --request PATCH "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+    page: 'internal_api (group SCIM API): Get a list of SCIM provisioned users',
+    verbatim: true,
+    curl: `curl "https://gitlab.example.com/api/scim/v2/groups/test_group/Users?filter=id%20eq%20%220b1d561c-21ff-4092-beab-8154b17f82f2%22" \\
      --header "Authorization: Bearer <your_scim_token>" \\
-     --header "Content-Type: application/scim+json" \\
-     --data '{ "Operations": [{"op":"Replace","path":"active","value":"False"}] }'`,
+     --header "Content-Type: application/scim+json"`,
+    status: 200,
+  },
+  {
+    page: 'internal_api (group SCIM API): Get a single SCIM provisioned user',
+    verbatim: true,
+    needs: { scope: 'group', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 200,
+  },
+  {
+    page: 'internal_api (group SCIM API): Create a SCIM provisioned user',
+    verbatim: true,
+    curl: `curl --verbose --request POST "https://gitlab.example.com/api/scim/v2/groups/test_group/Users" \\
+     --data '{"externalId":"test_uid","active":null,"userName":"username","emails":[{"primary":true,"type":"work","value":"name@example.com"}],"name":{"formatted":"Test User","familyName":"User","givenName":"Test"},"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"meta":{"resourceType":"User"}}' \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 201,
+  },
+  {
+    page: "internal_api (group SCIM API): Update a single SCIM provisioned user, the user's active state",
+    verbatim: true,
+    needs: { scope: 'group', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl --verbose --request PATCH "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --data '{ "Operations": [{"op":"replace","path":"active","value":"true"}] }' \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
     status: 204,
   },
   {
-    page: 'internal_api: Update a single SCIM provisioned user (name, no schemas)',
+    page: 'SAML SSO troubleshooting: reactivate through the internal SCIM API',
+    verbatim: true,
+    needs: { scope: 'group', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl --request PATCH "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" --header "Authorization: Bearer <SCIM_TOKEN>" --header "Content-Type: application/scim+json" --data '{ "Operations": [{"op":"Replace","path":"active","value":"true"}] }'`,
+    status: 204,
+  },
+  {
+    page: "internal_api (group SCIM API): Update a single SCIM provisioned user, Operations only (name.formatted, the page's operation example)",
     verbatim: false,
+    needs: { scope: 'group', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
     curl: `curl --request PATCH "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
      --header "Authorization: Bearer <your_scim_token>" \\
      --header "Content-Type: application/scim+json" \\
-     --data '{ "Operations": [{"op":"Replace","path":"name.formatted","value":"New Name"}] }'`,
+     --data '{ "Operations": [{ "op": "Add", "path": "name.formatted", "value": "New Name" }] }'`,
+    status: 204,
+  },
+  {
+    page: "internal_api (group SCIM API): Update a single SCIM provisioned user, the user's id",
+    verbatim: true,
+    needs: { scope: 'group', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl --verbose --request PATCH "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --data '{ "Operations": [{"op":"replace","path":"id","value":"1234abcd"}] }' \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 204,
+  },
+  {
+    page: 'internal_api (group SCIM API): Remove a single SCIM provisioned user',
+    verbatim: true,
+    needs: { scope: 'group', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl --verbose --request DELETE "https://gitlab.example.com/api/scim/v2/groups/test_group/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 204,
+  },
+  {
+    page: 'internal_api (instance SCIM API): Get a list of SCIM provisioned users',
+    verbatim: true,
+    curl: `curl "https://gitlab.example.com/api/scim/v2/application/Users?filter=id%20eq%20%220b1d561c-21ff-4092-beab-8154b17f82f2%22" \\
+     --header "Authorization: Bearer <your_scim_token>" \\
+     --header "Content-Type: application/scim+json"`,
+    status: 200,
+  },
+  {
+    page: 'internal_api (instance SCIM API): Get a single SCIM provisioned user',
+    verbatim: true,
+    needs: { scope: 'instance', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl "https://gitlab.example.com/api/scim/v2/application/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 200,
+  },
+  {
+    page: 'internal_api (instance SCIM API): Create a SCIM provisioned user',
+    verbatim: true,
+    curl: `curl --verbose --request POST "https://gitlab.example.com/api/scim/v2/application/Users" \\
+     --data '{"externalId":"test_uid","active":null,"userName":"username","emails":[{"primary":true,"type":"work","value":"name@example.com"}],"name":{"formatted":"Test User","familyName":"User","givenName":"Test"},"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"meta":{"resourceType":"User"}}' \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 201,
+  },
+  {
+    // The page's op "Update" is not an RFC 7644 operation; scim-api.md allows add, replace and
+    // remove, so Roster answers 400 invalidSyntax where GitLab's page promises 204 (the spec wins).
+    page: 'internal_api (instance SCIM API): Update a single SCIM provisioned user ("op":"Update", refused by spec)',
+    verbatim: true,
+    needs: { scope: 'instance', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl --verbose --request PATCH "https://gitlab.example.com/api/scim/v2/application/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --data '{ "Operations": [{"op":"Update","path":"active","value":"false"}] }' \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
+    status: 400,
+  },
+  {
+    page: 'internal_api (instance SCIM API): Block a single SCIM provisioned user',
+    verbatim: true,
+    needs: { scope: 'instance', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
+    curl: `curl --verbose --request DELETE "https://gitlab.example.com/api/scim/v2/application/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
+     --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
     status: 204,
   },
 ];
