@@ -97,9 +97,14 @@ const isGitlabApi = (path: string) => path === '/api/v4' || path.startsWith('/ap
 
 /**
  * Multipart text fields only: Roster's API takes no files, so a file part is refused rather than
- * buffered. Field limits keep a multipart body within the JSON body's size.
+ * buffered. multer has no limit on a body's total size, only per field: a body that declares more
+ * than MAX_BODY_BYTES is refused before it is read, and a chunked one is bounded by its fields —
+ * 64 of 64 KiB at most (4 MiB), where a GitLab API call sends a handful of short values (a PEM
+ * certificate, the longest, is a few KiB).
  */
-const multipartFields = multer({ limits: { fieldSize: MAX_BODY_BYTES, fields: 1000, files: 0, parts: 1000 } }).none();
+const MULTIPART_FIELD_BYTES = 64 * 1024;
+const MULTIPART_FIELDS = 64;
+const multipartFields = multer({ limits: { fieldSize: MULTIPART_FIELD_BYTES, fields: MULTIPART_FIELDS, files: 0, parts: MULTIPART_FIELDS } }).none();
 
 /** Form values become what a JSON body would hold: text, `a[]` folded into a list named `a`. */
 function afterForm(request: Request, sendError: (error: unknown) => void, next: NextFunction) {
@@ -113,7 +118,8 @@ function afterForm(request: Request, sendError: (error: unknown) => void, next: 
 /** A multer failure is the client's: too many or too large fields, a file, a broken boundary. */
 function multipartProblem(error: unknown): DomainError {
   const code = (error as { code?: string }).code;
-  if (code === 'LIMIT_FIELD_VALUE') return new DomainError('payload_too_large', 'The request body is larger than 1 MiB');
+  if (code === 'LIMIT_FIELD_VALUE') return new DomainError('payload_too_large', `A multipart field is larger than ${MULTIPART_FIELD_BYTES / 1024} KiB`);
+  if (code === 'LIMIT_FIELD_COUNT' || code === 'LIMIT_PART_COUNT') return new DomainError('payload_too_large', `A multipart body may hold at most ${MULTIPART_FIELDS} fields`);
   if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') return new DomainError('validation', 'File uploads are not accepted here');
   return new DomainError('validation', 'The multipart body could not be read');
 }
@@ -133,6 +139,7 @@ export function bodyParsing(sendError: ErrorSender): RequestHandler {
       return form(request, response, (error?: unknown) => (error ? sendError(request, response, error) : afterForm(request, (e) => sendError(request, response, e), next)));
     }
     if (isGitlabApi(request.path) && MULTIPART.test(contentType ?? '')) {
+      if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return sendError(request, response, new DomainError('payload_too_large', 'The request body is larger than 1 MiB'));
       return multipartFields(request, response, (error?: unknown) =>
         error ? sendError(request, response, multipartProblem(error)) : afterForm(request, (e) => sendError(request, response, e), next),
       );

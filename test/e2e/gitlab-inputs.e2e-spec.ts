@@ -114,6 +114,29 @@ describe('GitLab request conventions on /api/v4', () => {
     expect(await level(person.id)).toBeNull();
   });
 
+  it('bounds a multipart body: its declared size, each field, and the number of fields (413, nothing added)', async () => {
+    const person = await createPerson(t, 'bounded');
+    const post = () => t.http().post(`/api/v4/groups/${g.id}/members`).set(adminAuth);
+    let big = post().field('user_id', String(person.id)).field('access_level', '30');
+    big = big.field('note', 'x'.repeat(1024 * 1024 + 1));
+    expect((await big.expect(413)).body).toEqual({ message: 'The request body is larger than 1 MiB' });
+    expect(
+      (
+        await post()
+          .field('user_id', String(person.id))
+          .field('access_level', '30')
+          .field('note', 'y'.repeat(64 * 1024 + 1))
+          .expect(413)
+      ).body,
+    ).toEqual({
+      message: 'A multipart field is larger than 64 KiB',
+    });
+    let many = post().field('user_id', String(person.id)).field('access_level', '30');
+    for (let i = 0; i < 63; i++) many = many.field(`extra_${i}`, 'z');
+    expect((await many.expect(413)).body).toEqual({ message: 'A multipart body may hold at most 64 fields' });
+    expect(await level(person.id)).toBeNull();
+  });
+
   it('keeps the CSRF check for cookie-authenticated writes whatever the body type', async () => {
     const owner = await createPerson(t, 'csrfowner');
     await addMember(t, g.id, owner.id, 50);
