@@ -1,5 +1,6 @@
 import { groupSp, samlResponse, samlResponseXml, TEST_IDP_KEYS } from '../../test/support/test-idp.js';
 import type { ResponseOptions } from '../../test/support/test-idp.js';
+import { MAX_RESPONSE_BYTES, MAX_RESPONSE_ELEMENTS } from './saml-response-limits.js';
 import { InvalidResponseReason, InvalidSamlResponse, validateSamlResponse } from './saml-response-validator.js';
 import { groupServiceProvider } from './service-provider.js';
 
@@ -75,5 +76,60 @@ describe('validateSamlResponse', () => {
     ['an empty value', ''],
   ])('refuses garbage: %s', async (_name, value) => {
     expect(await reasonFor(value)).toBe('malformed');
+  });
+
+  describe('bounded cost', () => {
+    const groups = Array.from({ length: 150 }, (_, i) => `${String(i).padStart(8, '0')}-4b1e-4c2a-9f3d-0123456789ab`);
+
+    it('accepts an Entra-shaped response with 150 group claims, well within both caps', async () => {
+      const value = samlResponse(idp, { nameId: 'ext-1', attributes: { 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups': groups } });
+      expect(Buffer.from(value, 'base64').length).toBeLessThan(MAX_RESPONSE_BYTES / 8);
+      expect(await reasonFor(value)).toBe('accepted');
+    });
+
+    it('accepts padding below the element cap, and refuses one element more than the cap without parsing', async () => {
+      expect(await reasonFor({ nameId: 'a', padElements: MAX_RESPONSE_ELEMENTS - 100 })).toBe('accepted');
+      expect(await reasonFor({ nameId: 'a', padElements: MAX_RESPONSE_ELEMENTS })).toBe('too_large');
+    });
+
+    it('refuses a response over the byte cap, decoded or still base64, even when it is not XML', async () => {
+      expect(await reasonFor({ nameId: 'a', attributes: { filler: 'x'.repeat(MAX_RESPONSE_BYTES) } })).toBe('too_large');
+      expect(await reasonFor('A'.repeat(Math.ceil(MAX_RESPONSE_BYTES / 3) * 4 + 4))).toBe('too_large');
+    });
+
+    it('refuses 200 KiB of empty elements quickly', async () => {
+      const hostile = samlResponse(idp, { nameId: 'a', padElements: 50_000 });
+      const started = performance.now();
+      expect(await reasonFor(hostile)).toBe('too_large');
+      expect(performance.now() - started).toBeLessThan(50);
+    });
+  });
+
+  describe('ruby-saml parity', () => {
+    it.each(['urn:oasis:names:tc:SAML:2.0:status:Responder', 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed'])('refuses a signed assertion in a Response with status %s', async (statusCode) => {
+      expect(await reasonFor({ nameId: 'a', statusCode })).toBe('idp_error');
+      expect(await reasonFor({ nameId: 'a', statusCode, sign: 'both' })).toBe('idp_error');
+    });
+
+    it('refuses an assertion with two Subjects, or a Subject with two NameIDs', async () => {
+      expect(await reasonFor({ nameId: 'a', subjects: 2 })).toBe('invalid_response');
+      expect(await reasonFor({ nameId: 'a', nameIds: 2 })).toBe('invalid_response');
+    });
+
+    it('refuses a signed Response carrying a second assertion anywhere', async () => {
+      const second = samlResponseXml(idp, { nameId: 'b', sign: 'none' }).match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0];
+      expect(await reasonFor({ nameId: 'a', sign: 'response' })).toBe('accepted');
+      expect(await reasonFor({ nameId: 'a', sign: 'response', extensionsXml: second })).toBe('invalid_response');
+    });
+
+    it('keeps the NameID byte for byte: surrounding whitespace is part of it', async () => {
+      expect((await validateSamlResponse(sp, CERT, samlResponse(idp, { nameId: ' victim@victim.com\n' }))).nameId).toBe(' victim@victim.com\n');
+      expect(await reasonFor({ nameId: ' \n' })).toBe('invalid_response');
+    });
+
+    it('refuses a transient NameID, and accepts a persistent one', async () => {
+      expect(await reasonFor({ nameId: 'a', nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' })).toBe('transient_name_id');
+      expect(await reasonFor({ nameId: 'a', nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent' })).toBe('accepted');
+    });
   });
 });

@@ -2,6 +2,7 @@ import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { Profile } from '@node-saml/node-saml';
 import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
 import { isEmailAddress } from '../users/users.service.js';
+import { decodedSizeProblem, encodedSizeProblem } from './saml-response-limits.js';
 import type { ServiceProvider } from './service-provider.js';
 
 /** saml.md: NotBefore / NotOnOrAfter are honoured with at most 3 minutes of clock skew. */
@@ -10,11 +11,16 @@ export const CLOCK_SKEW_MS = 3 * 60 * 1000;
 const MAX_NAME_ID_LENGTH = 255;
 const MAX_ID_LENGTH = 256;
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
+const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const EMAIL_ATTRIBUTES = ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'];
 
 /** Why a response is not accepted; each has its own explanation page (saml-pages.ts). */
 export type InvalidResponseReason =
   | 'malformed'
+  | 'too_large'
   | 'unsigned'
   | 'invalid_signature'
   | 'wrong_audience'
@@ -24,6 +30,7 @@ export type InvalidResponseReason =
   | 'not_yet_valid'
   | 'in_response_to_mismatch'
   | 'idp_error'
+  | 'transient_name_id'
   | 'invalid_response';
 
 export class InvalidSamlResponse extends Error {
@@ -82,12 +89,17 @@ export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: st
 
 function decode(samlResponse: string): string {
   const compact = samlResponse.replace(/\s+/g, '');
+  const tooLong = encodedSizeProblem(compact);
+  if (tooLong) throw new InvalidSamlResponse('too_large', tooLong);
   if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw new InvalidSamlResponse('malformed', 'SAMLResponse is not base64');
   const xml = Buffer.from(compact, 'base64')
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trim();
   if (!xml.startsWith('<')) throw new InvalidSamlResponse('malformed', 'SAMLResponse does not decode to XML');
+  // Before any parser runs: what a parse and node-saml's lookups may cost is bounded by these caps.
+  const tooBig = decodedSizeProblem(xml);
+  if (tooBig) throw new InvalidSamlResponse('too_large', tooBig);
   // SAML never needs a DTD; refusing them rules out entity-expansion tricks before any parser runs.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InvalidSamlResponse('malformed', 'SAMLResponse contains a DTD');
   return xml;
@@ -155,6 +167,37 @@ function checkSubjectAndDestination(sp: ServiceProvider, assertion: XmlNode, res
   return current[0];
 }
 
+/** The Response's own top-level status (ruby-saml parity): an IdP's refusal never signs anyone in. */
+function checkStatusAndAssertionCount(root: Element | null): void {
+  const status = root ? childElements(root, SAMLP_NS, 'Status')[0] : undefined;
+  const code = status ? childElements(status, SAMLP_NS, 'StatusCode')[0]?.getAttribute('Value') : undefined;
+  if (code !== SUCCESS) throw new InvalidSamlResponse('idp_error', `the Response's StatusCode is ${code ?? 'missing'}, not Success`);
+  // One assertion in the whole document, wherever it hides, as ruby-saml insists: a second one is
+  // either a wrapping attempt or something Roster would have to choose from.
+  const count = root ? root.getElementsByTagNameNS(SAML_NS, 'Assertion').length + root.getElementsByTagNameNS(SAML_NS, 'EncryptedAssertion').length : 0;
+  if (count !== 1) throw new InvalidSamlResponse('invalid_response', `the Response carries ${count} assertions, not exactly one`);
+}
+
+function childElements(parent: Element, ns: string, localName: string): Element[] {
+  return Array.from(parent.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === localName);
+}
+
+/**
+ * The NameID of the verified assertion's one Subject, exactly as signed: saml.md matches it byte
+ * for byte, so `" victim@victim.com\n"` is not `victim@victim.com`. A transient NameID changes with
+ * every sign-in and cannot identify a person.
+ */
+function subjectNameId(assertion: XmlNode): string {
+  const subjects = children(assertion, 'Subject');
+  if (subjects.length !== 1) throw new InvalidSamlResponse('invalid_response', `the assertion has ${subjects.length} Subjects, not exactly one`);
+  const nameIds = children(subjects[0], 'NameID');
+  if (nameIds.length !== 1) throw new InvalidSamlResponse('invalid_response', `the Subject has ${nameIds.length} NameIDs, not exactly one`);
+  if (nameIds[0].$?.Format === TRANSIENT) throw new InvalidSamlResponse('transient_name_id', 'the NameID is transient');
+  const value = typeof nameIds[0]._ === 'string' ? nameIds[0]._ : '';
+  if (value.trim() === '') throw new InvalidSamlResponse('invalid_response', 'the assertion has no NameID');
+  return value;
+}
+
 /**
  * Validates a base64 `SAMLResponse` for the group's service provider: signature (Response or
  * Assertion, by the configured IdP certificate; wrapping is node-saml's job), audience, time
@@ -175,13 +218,13 @@ export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: 
   if (!profile || !profile.getAssertion) throw new InvalidSamlResponse('invalid_response', 'the response carries no assertion');
   const assertion = (profile.getAssertion() as { Assertion?: XmlNode }).Assertion;
   if (!assertion) throw new InvalidSamlResponse('invalid_response', 'the response carries no assertion');
+  checkStatusAndAssertionCount(root);
   const now = Date.now();
   const confirmation = checkSubjectAndDestination(sp, assertion, root, now);
 
   const assertionId = assertion.$?.ID;
   if (!assertionId || assertionId.length > MAX_ID_LENGTH) throw new InvalidSamlResponse('invalid_response', 'the assertion has no usable ID');
-  const nameId = typeof profile.nameID === 'string' ? profile.nameID.trim() : '';
-  if (nameId === '') throw new InvalidSamlResponse('invalid_response', 'the assertion has no NameID');
+  const nameId = subjectNameId(assertion);
   if (nameId.length > MAX_NAME_ID_LENGTH) throw new InvalidSamlResponse('invalid_response', `the NameID is longer than ${MAX_NAME_ID_LENGTH} characters`);
 
   const responseInResponseTo = root?.getAttribute('InResponseTo') || null;

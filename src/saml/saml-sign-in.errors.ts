@@ -43,6 +43,10 @@ function invalid(message: string): (c: RefusalContext) => RefusalText {
 /** The page text per reason: plain words for the person in front of the browser, never XML. */
 const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
   malformed: invalid("The identity provider's answer could not be read as a SAML response."),
+  too_large: (c) => ({
+    ...invalid("The identity provider's answer is far larger than any real sign-in response, so it was not read.")(c),
+    code: 'payload_too_large',
+  }),
   unsigned: invalid("The identity provider's answer was not signed, so it cannot be trusted."),
   invalid_signature: invalid("The signature on the identity provider's answer does not match the certificate configured for this group."),
   wrong_audience: invalid("The identity provider's answer was meant for another service provider (its Audience is not this group)."),
@@ -52,6 +56,13 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
   not_yet_valid: invalid("The identity provider's answer is not valid yet. The clocks of the identity provider and this server disagree."),
   in_response_to_mismatch: invalid("The identity provider's answer contradicts itself about which sign-in it answers."),
   idp_error: invalid('The identity provider refused the sign-in. You may not be assigned to this application there.'),
+  transient_name_id: () => ({
+    code: 'invalid_value',
+    title: 'SAML sign-in failed',
+    message:
+      'Your identity provider sent a temporary (transient) identifier that changes with every sign-in, so it cannot tell who you are. Roster needs a persistent identifier, such as your email address or user ID.',
+    steps: ["Tell an Owner of the group: the identity provider's SAML app must send a persistent NameID (for example email address or unspecified) instead of a transient one."],
+  }),
   invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
   missing_response: invalid('No SAML response was received.'),
   replayed: invalid('This sign-in answer was already used. Each answer from the identity provider works only once.'),

@@ -78,6 +78,15 @@ export interface ResponseOptions {
   /** Which element carries the signature (default: the assertion). */
   sign?: 'assertion' | 'response' | 'both' | 'none';
   key?: keyof typeof TEST_IDP_KEYS;
+  /** That many empty elements in the Response's <samlp:Extensions>, outside every signed part (the padding of a cost attack). */
+  padElements?: number;
+  /** Raw XML put in the Response's <samlp:Extensions>, outside every signed part. */
+  extensionsXml?: string;
+  /** The Response's top-level StatusCode (default Success). */
+  statusCode?: string;
+  /** The assertion's <saml:Subject> as many times, and its <saml:NameID> as many times in each (default once). */
+  subjects?: number;
+  nameIds?: number;
   /** Produce a signature-wrapping attack: the signed assertion is for `nameId`, the forged one for `wrap.nameId`. */
   wrap?: { nameId: string; email?: string };
 }
@@ -120,8 +129,10 @@ function assertionXml(sp: ServiceProvider, o: ResponseOptions, id: string, nameI
   return (
     `<saml:Assertion xmlns:saml="${SAML}" ID="${escapeXml(id)}" Version="2.0" IssueInstant="${iso(0, now)}">` +
     `<saml:Issuer>${escapeXml(issuer)}</saml:Issuer>` +
-    `<saml:Subject><saml:NameID Format="${escapeXml(o.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified')}">${escapeXml(nameId)}</saml:NameID>` +
-    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${confirmation}/></saml:SubjectConfirmation></saml:Subject>` +
+    (
+      `<saml:Subject>${`<saml:NameID Format="${escapeXml(o.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified')}">${escapeXml(nameId)}</saml:NameID>`.repeat(o.nameIds ?? 1)}` +
+      `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${confirmation}/></saml:SubjectConfirmation></saml:Subject>`
+    ).repeat(o.subjects ?? 1) +
     `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}"><saml:AudienceRestriction><saml:Audience>${escapeXml(o.audience ?? sp.entityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${iso(0, now)}" SessionIndex="${newSamlId()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     attributeStatement +
@@ -152,7 +163,7 @@ function responseXml(sp: ServiceProvider, o: ResponseOptions, assertion: string,
     `<samlp:Response xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ${attrs.join(' ')}>` +
     `<saml:Issuer>${escapeXml(o.issuer ?? TEST_IDP_ISSUER)}</saml:Issuer>` +
     extensions +
-    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    `<samlp:Status><samlp:StatusCode Value="${escapeXml(o.statusCode ?? 'urn:oasis:names:tc:SAML:2.0:status:Success')}"/></samlp:Status>` +
     assertion +
     `</samlp:Response>`
   );
@@ -163,7 +174,9 @@ export function samlResponseXml(sp: ServiceProvider, o: ResponseOptions): string
   const assertionId = o.assertionId ?? newSamlId();
   const key = o.key ?? 'trusted';
   const mode = o.sign ?? 'assertion';
-  let xml = responseXml(sp, o, assertionXml(sp, o, assertionId, o.nameId, o.email));
+  const extensions = (o.extensionsXml ?? '') + '<x/>'.repeat(o.padElements ?? 0);
+  const padding = extensions ? `<samlp:Extensions>${extensions}</samlp:Extensions>` : '';
+  let xml = responseXml(sp, o, assertionXml(sp, o, assertionId, o.nameId, o.email), padding);
   if (mode === 'assertion' || mode === 'both') xml = sign(xml, 'Assertion', key);
   if (o.wrap) return wrapped(sp, o, xml, assertionId);
   if (mode === 'response' || mode === 'both') xml = sign(xml, 'Response', key);
