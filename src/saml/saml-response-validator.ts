@@ -88,18 +88,20 @@ export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: st
 }
 
 function decode(samlResponse: string): string {
-  const compact = samlResponse.replace(/\s+/g, '');
+  // Copies of a value up to 1 MiB are made only when needed: each costs the event loop too.
+  const compact = /\s/.test(samlResponse) ? samlResponse.replace(/\s+/g, '') : samlResponse;
   const tooLong = encodedSizeProblem(compact);
   if (tooLong) throw new InvalidSamlResponse('too_large', tooLong);
   if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw new InvalidSamlResponse('malformed', 'SAMLResponse is not base64');
-  const xml = Buffer.from(compact, 'base64')
+  const bytes = Buffer.from(compact, 'base64');
+  // Before any parser runs: what a parse and node-saml's lookups may cost is bounded by these caps.
+  const tooBig = decodedSizeProblem(bytes);
+  if (tooBig) throw new InvalidSamlResponse('too_large', tooBig);
+  const xml = bytes
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trim();
   if (!xml.startsWith('<')) throw new InvalidSamlResponse('malformed', 'SAMLResponse does not decode to XML');
-  // Before any parser runs: what a parse and node-saml's lookups may cost is bounded by these caps.
-  const tooBig = decodedSizeProblem(xml);
-  if (tooBig) throw new InvalidSamlResponse('too_large', tooBig);
   // SAML never needs a DTD; refusing them rules out entity-expansion tricks before any parser runs.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InvalidSamlResponse('malformed', 'SAMLResponse contains a DTD');
   return xml;
