@@ -48,6 +48,11 @@ describe('SAML refusals', () => {
     ['garbage instead of base64', () => ({ nameId: 'x', rawSamlResponse: '<<<this is not base64>>>' }), 'malformed', 400],
     ['base64 of garbage', () => ({ nameId: 'x', rawSamlResponse: Buffer.from('\u0000\u0001garbage').toString('base64') }), 'malformed', 400],
     ['an empty SAMLResponse', () => ({ nameId: 'x', rawSamlResponse: '' }), 'missing_response', 400],
+    ['a signed assertion in a Response whose status is Responder', () => ({ nameId: person.externalId, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }), 'idp_error', 400],
+    ['a signed assertion with two Subjects', () => ({ nameId: person.externalId, subjects: 2 }), 'invalid_response', 400],
+    ['a signed Subject with two NameIDs', () => ({ nameId: person.externalId, nameIds: 2 }), 'invalid_response', 400],
+    ['a transient NameID', () => ({ nameId: person.externalId, nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' }), 'transient_name_id', 400],
+    ['a response padded beyond the element cap', () => ({ nameId: person.externalId, padElements: 1000 }), 'too_large', 413],
   ];
 
   it.each(cases)('refuses %s with a 4xx page, audits the reason and changes nothing else', async (_name, options, reason, status) => {
@@ -59,6 +64,22 @@ describe('SAML refusals', () => {
     const events = await auditSince(t, auditId);
     expect(events.map((e) => [e.event_name, e.details.reason])).toEqual([['saml_sign_in_refused', reason]]);
     expectOnlyAuditChanged(before, await snapshot(t));
+  });
+
+  it('explains that a transient NameID cannot identify a person', async () => {
+    const res = await signInWithSaml(t, g, { nameId: person.externalId, nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' });
+    expectReadablePage(res, 400);
+    expect(res.text).toContain('temporary (transient) identifier');
+    expect(res.text).toContain('persistent NameID');
+  });
+
+  it('matches the NameID byte for byte: surrounding whitespace does not sign in the person it surrounds', async () => {
+    const auditId = await lastAuditId(t);
+    const padded = await signInWithSaml(t, g, { nameId: ` ${person.externalId}\n` });
+    expectReadablePage(padded, 403);
+    expect(padded.headers['set-cookie']).toBeUndefined();
+    expect((await auditSince(t, auditId)).map((e) => [e.details.reason, e.details.name_id, e.target_id])).toEqual([['no_account', ` ${person.externalId}\n`, null]]);
+    await signInWithSaml(t, g, { nameId: person.externalId }).expect(303);
   });
 
   it('refuses a replayed assertion, even one that signed someone in, and changes nothing else', async () => {
