@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 import { setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
@@ -33,6 +32,14 @@ const { bodies, url, waves } = JSON.parse(require('node:fs').readFileSync(proces
   process.stdout.write(JSON.stringify(statuses));
 })();
 `;
+
+/** Runs the attacker at the lowest priority: in reality it is another machine, not a rival for this CPU. */
+function runAttacker(attackFile: string): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['-e', ATTACKER, attackFile], { maxBuffer: 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as number[])));
+    if (child.pid !== undefined) setPriority(child.pid, 19);
+  });
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -87,8 +94,7 @@ describe('SAML responses at bounded cost', () => {
     })();
     let statuses: number[];
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['-e', ATTACKER, attack], { maxBuffer: 1024 * 1024 });
-      statuses = JSON.parse(stdout) as number[];
+      statuses = await runAttacker(attack);
     } finally {
       attacking = false;
       await probe;
