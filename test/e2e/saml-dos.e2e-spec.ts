@@ -17,11 +17,12 @@ const PAD_BYTES = 200 * 1024;
 const PROBE_EVERY_MS = 10;
 /**
  * Run alone, /health stays within 50–100 ms here (the figures are printed). In the whole suite the
- * other jest workers share the machine's two cores and one such run reached 190 ms, so the
- * assertion allows 500 ms: still a tenth of what one hostile response cost before the caps (seconds
- * each, 24 s for 214 KiB), so a regression fails it.
+ * other jest workers share the machine's two cores, and full runs measured 150, 190 and 222 ms, so
+ * the assertion allows 1 s: a timing test that fails on a busy machine would block every change,
+ * while one hostile response cost seconds before the caps (24 s for 214 KiB), so 20 of them in
+ * parallel would still fail it many times over.
  */
-const LATENCY_BUDGET_MS = 500;
+const LATENCY_BUDGET_MS = 1000;
 
 /**
  * The attacker: another process, as in reality, so building and sending the bodies costs this
@@ -76,7 +77,7 @@ describe('SAML responses at bounded cost', () => {
     return Buffer.from(signed.replace('<samlp:Status>', `${padding}<samlp:Status>`), 'utf8').toString('base64');
   }
 
-  it('refuses waves of 20 parallel 200 KiB padded responses with 413 while /health keeps answering (printed p99 and max; at most 500 ms in a shared run), and a valid sign-in still works', async () => {
+  it('refuses waves of 20 parallel 200 KiB padded responses with 413 while /health keeps answering (printed p99 and max; at most 1 s in a shared run), and a valid sign-in still works', async () => {
     const hostile = Array.from({ length: HOSTILE }, hostileResponse);
     expect(Buffer.from(hostile[0], 'base64').length).toBeGreaterThan(PAD_BYTES);
     const dir = mkdtempSync(join(tmpdir(), 'roster-dos-'));
