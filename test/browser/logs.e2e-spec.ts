@@ -39,6 +39,11 @@ describeInBrowser('UI: audit events and the SCIM request log', () => {
     await filtered;
     await page.getByText('Showing 1–1 of 1').waitFor();
     await page.locator('tbody tr').getByText('user_provisioned_by_scim', { exact: true }).waitFor();
+    // The details show what the event is about, not the author, target and address the row's own
+    // columns hold (the API repeats those inside `details` for GitLab scripts).
+    const terms = await page.locator('tbody tr .details-list dt').allTextContents();
+    expect(terms).toContain('extern uid');
+    for (const repeated of ['author name', 'target id', 'target type', 'target details', 'ip address', 'entity path']) expect(terms).not.toContain(repeated);
 
     // A date range that ends before today leaves nothing.
     await page.getByLabel('To').fill('2000-01-01');

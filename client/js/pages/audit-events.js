@@ -54,8 +54,14 @@ function dayBound(value, end = false) {
   return new Date(new Date(y, m - 1, end ? d + 1 : d).getTime() - (end ? 1 : 0)).toISOString();
 }
 
+/**
+ * Keys the API repeats inside `details` for GitLab scripts (audit.service.ts): the table shows each
+ * in a column of its own already.
+ */
+const COLUMN_KEYS = new Set(['author_name', 'target_id', 'target_type', 'target_details', 'ip_address', 'entity_path']);
+
 function detailsCell(event) {
-  const details = event.details;
+  const details = event.details && typeof event.details === 'object' ? Object.fromEntries(Object.entries(event.details).filter(([key]) => !COLUMN_KEYS.has(key))) : event.details;
   if (details === null || details === undefined || (typeof details === 'object' && Object.keys(details).length === 0)) return dash();
   if (typeof details !== 'object') return h('span', { text: String(details) });
   // Empty values say nothing to the reader ("in response to: null"); leave them out.
