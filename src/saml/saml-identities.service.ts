@@ -159,25 +159,18 @@ export class SamlIdentitiesService {
   }
 
   /** GitLab's `DELETE /users/:id/identities/:provider`: the person's identity in the scope. Audited. */
-  async deleteForUser(actor: Actor, scope: Scope, userId: number): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const identity = await this.identities.findByUser(scope, userId, tx);
-      if (!identity) throw new DomainError('not_found', SAML_IDENTITY_NOT_FOUND);
-      await this.identities.delete(tx, identity.id);
-      await this.audit.record(tx, {
-        name: 'saml_identity_deleted',
-        actor,
-        scope,
-        target: { type: 'User', id: userId },
-        details: { from: identity.externUid, to: null },
-      });
-    });
+  deleteForUser(actor: Actor, scope: Scope, userId: number): Promise<void> {
+    return this.deleteFound(actor, scope, (tx) => this.identities.findByUser(scope, userId, tx));
   }
 
   /** Removes the identity: the person must link again at their next SAML sign-in. Audited. */
-  async delete(actor: Actor, scope: Scope, uid: string): Promise<void> {
+  delete(actor: Actor, scope: Scope, uid: string): Promise<void> {
+    return this.deleteFound(actor, scope, (tx) => this.identities.findByExternUid(scope, uid, tx));
+  }
+
+  private async deleteFound(actor: Actor, scope: Scope, find: (tx: Tx) => Promise<SamlIdentityEntity | null>): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const identity = await this.identities.findByExternUid(scope, uid, tx);
+      const identity = await find(tx);
       if (!identity) throw new DomainError('not_found', SAML_IDENTITY_NOT_FOUND);
       await this.identities.delete(tx, identity.id);
       await this.audit.record(tx, {
