@@ -40,7 +40,6 @@ describe('applyPatch: the request body', () => {
     ['not an object', 'replace'],
     ['no op', { path: 'title', value: 'x' }],
     ['an unknown op', { op: 'frobnicate', path: 'title', value: 'x' }],
-    ['Update, which GitLab documents but RFC 7644 does not define', { op: 'Update', path: 'title', value: 'x' }],
     ['add without value', { op: 'add', path: 'title' }],
     ['replace without value', { op: 'Replace', path: 'title' }],
   ])('refuses an operation with %s as invalid_syntax, with its index', (_, operation) => {
@@ -48,6 +47,24 @@ describe('applyPatch: the request body', () => {
     expect(e.code).toBe('invalid_syntax');
     expect(e.options.operationIndex).toBe(1);
     expect(e.message).toMatch(/^Operation 2\b/);
+  });
+});
+
+describe('applyPatch: "Update", which GitLab\'s instance SCIM page documents, is read as replace', () => {
+  it.each(['Update', 'update', 'UPDATE'])('%s sets a path the way replace does', (op) => {
+    const viaUpdate = applyPatch(aliceDoc(), { Operations: [{ op, path: 'active', value: 'false' }] }).doc;
+    const viaReplace = applyPatch(aliceDoc(), { Operations: [{ op: 'replace', path: 'active', value: 'false' }] }).doc;
+    expect(viaUpdate.active).toBe(false);
+    expect(viaUpdate).toEqual(viaReplace);
+  });
+
+  it('replaces a whole multi-valued attribute, not adding to it (the difference from add)', () => {
+    const emails = [{ value: 'only@example.com', type: 'work', primary: true }];
+    expect(patch(aliceDoc(), { op: 'Update', path: 'emails', value: emails }).emails).toEqual(emails);
+  });
+
+  it('still needs a value', () => {
+    expect(errorOf(() => applyPatch(aliceDoc(), { Operations: [{ op: 'Update', path: 'title' }] })).code).toBe('invalid_syntax');
   });
 });
 

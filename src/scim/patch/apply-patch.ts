@@ -13,7 +13,17 @@ export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** quality.md "Limits": PATCH ≤ 100 operations. */
 export const MAX_PATCH_OPERATIONS = 100;
 
-const OPS = new Set<string>(['add', 'replace', 'remove']);
+/**
+ * The operations by their lower-cased name. `update` is not RFC 7644's, but GitLab's instance SCIM
+ * API page documents `{"op":"Update","path":"active","value":"false"}` as the way to change a user,
+ * and scripts copied from that page must do what the page says: it is read as `replace`.
+ */
+const OPS = new Map<string, PatchOpName>([
+  ['add', 'add'],
+  ['replace', 'replace'],
+  ['remove', 'remove'],
+  ['update', 'replace'],
+]);
 
 const syntax = (message: string): never => {
   throw new DomainError('invalid_syntax', message);
@@ -58,10 +68,7 @@ function applyOperation(doc: ScimUserDoc, operation: unknown, index: number): vo
       typeof path === 'string' ? JSON.stringify(path.length > 200 ? `${path.slice(0, 197)}...` : path) : undefined,
     ].filter((part) => part !== undefined);
     if (named.length > 0) label = `Operation ${index + 1} (${named.join(' ')})`;
-    if (typeof opText !== 'string' || !OPS.has(opText.toLowerCase())) {
-      syntax(`"op" must be "add", "replace" or "remove" (any case), got ${preview(opText)}`);
-    }
-    const op = (opText as string).toLowerCase() as PatchOpName;
+    const op = (typeof opText === 'string' && OPS.get(opText.toLowerCase())) || syntax(`"op" must be "add", "replace" or "remove" (any case), got ${preview(opText)}`);
     const hasValue = keyOf(raw, 'value') !== undefined;
     const value = member(raw, 'value');
     if (path !== undefined && path !== null && typeof path !== 'string') {

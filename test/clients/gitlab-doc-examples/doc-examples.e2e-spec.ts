@@ -72,13 +72,15 @@ describe('GitLab API documentation examples, replayed with curl', () => {
   afterAll(async () => t.close());
 
   /** The person an example acts on, provisioned (or reactivated) through SCIM when it is not active there. */
-  async function ensureProvisioned(needs: { scope: 'group' | 'instance'; externalId: string }): Promise<void> {
+  function scimUserUrl(needs: { scope: 'group' | 'instance'; externalId: string }): { base: string; token: string; url: string } {
     const base = needs.scope === 'group' ? `/api/scim/v2/groups/${ids.scimPath}` : '/api/scim/v2/application';
     const token = needs.scope === 'group' ? ids.scimToken : instanceToken;
-    const existing = await t
-      .http()
-      .get(`${base}/Users/${encodeURIComponent(needs.externalId)}`)
-      .set(auth(token));
+    return { base, token, url: `${base}/Users/${encodeURIComponent(needs.externalId)}` };
+  }
+
+  async function ensureProvisioned(needs: { scope: 'group' | 'instance'; externalId: string }): Promise<void> {
+    const { base, token, url } = scimUserUrl(needs);
+    const existing = await t.http().get(url).set(auth(token));
     if (existing.status === 200 && existing.body.active === true) return;
     const body = oktaUser({ externalId: needs.externalId });
     const res = await t.http().post(`${base}/Users`).set(auth(token)).set('Content-Type', SCIM_JSON).send(JSON.stringify(body));
@@ -112,6 +114,11 @@ describe('GitLab API documentation examples, replayed with curl', () => {
     const [status, contentType] = lines.pop()!.split(' ');
     expect({ page: example.page, status: Number(status), body: lines.join('\n').slice(0, 300) }).toEqual({ page: example.page, status: example.status, body: expect.any(String) });
     if (example.status !== 204) expect(contentType).toMatch(/^application\/(scim\+)?json/);
+    if (example.afterwards) {
+      const { token, url } = scimUserUrl(example.needs!);
+      const after = await t.http().get(url).set(auth(token));
+      expect({ status: after.status, active: after.body.active }).toEqual({ status: 200, active: example.afterwards.active });
+    }
   });
 
   it('left the database as the examples say', async () => {

@@ -15,6 +15,8 @@ export interface DocExample {
   status: number;
   /** What the answer must hold, beside the status. */
   body?: unknown;
+  /** The state of the `needs` person afterwards, read back through SCIM. */
+  afterwards?: { active: boolean };
 }
 
 export const DOC_EXAMPLES: DocExample[] = [
@@ -248,15 +250,16 @@ export const DOC_EXAMPLES: DocExample[] = [
     status: 201,
   },
   {
-    // The page's op "Update" is not an RFC 7644 operation; scim-api.md allows add, replace and
-    // remove, so Roster answers 400 invalidSyntax where GitLab's page promises 204 (the spec wins).
-    page: 'internal_api (instance SCIM API): Update a single SCIM provisioned user ("op":"Update", refused by spec)',
+    // The page's op "Update" is not an RFC 7644 operation; Roster reads it as "replace", so the copied
+    // command does what the page says it does: the account is deactivated.
+    page: 'internal_api (instance SCIM API): Update a single SCIM provisioned user ("op":"Update")',
     verbatim: true,
     needs: { scope: 'instance', externalId: 'f0b1d561c-21ff-4092-beab-8154b17f82f2' },
     curl: `curl --verbose --request PATCH "https://gitlab.example.com/api/scim/v2/application/Users/f0b1d561c-21ff-4092-beab-8154b17f82f2" \\
      --data '{ "Operations": [{"op":"Update","path":"active","value":"false"}] }' \\
      --header "Authorization: Bearer <your_scim_token>" --header "Content-Type: application/scim+json"`,
-    status: 400,
+    status: 204,
+    afterwards: { active: false },
   },
   {
     page: 'internal_api (instance SCIM API): Block a single SCIM provisioned user',
