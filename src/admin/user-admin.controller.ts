@@ -53,21 +53,23 @@ export class UserAdminController {
   }
 
   /**
-   * 201 `true`, as GitLab (python-gitlab sets the state from that answer). Sent with json(): Nest
-   * would send a bare `true` as text.
+   * 201 `true` when the account was blocked, as GitLab (python-gitlab sets the state from that
+   * answer); 201 `null` when it was blocked already (GitLab's endpoint ends early and renders
+   * nothing), with no audit event. Sent with json(): Nest would send a bare `true` as text.
    */
   @Post('block')
   async block(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('id') rawId: string, @Res() response: Response): Promise<void> {
     requireAdmin(principal);
-    await this.accounts.setBlocked(actor, await this.users.getById(pathId(rawId, 'id', USER_NOT_FOUND)), true);
-    response.status(201).json(true);
+    const changed = await this.accounts.setBlocked(actor, await this.users.getById(pathId(rawId, 'id', USER_NOT_FOUND)), true);
+    response.status(201).json(changed ? true : null);
   }
 
+  /** 201 `true` when the account was unblocked; 201 `false` when it was not blocked (GitLab's unblock service fails on an active account). */
   @Post('unblock')
   async unblock(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('id') rawId: string, @Res() response: Response): Promise<void> {
     requireAdmin(principal);
-    await this.accounts.setBlocked(actor, await this.users.getById(pathId(rawId, 'id', USER_NOT_FOUND)), false);
-    response.status(201).json(true);
+    const changed = await this.accounts.setBlocked(actor, await this.users.getById(pathId(rawId, 'id', USER_NOT_FOUND)), false);
+    response.status(201).json(changed);
   }
 
   /** GitLab: 204, or 404 "404 Identity Not Found". `group_saml` names one group with `group_id_for_saml` when the person has several. */

@@ -62,8 +62,13 @@ describe('GitLab admin endpoints', () => {
     expect(await t.sql('SELECT state FROM users WHERE id = ?', [person.id])).toEqual([{ state: 'blocked' }]);
     await t.http().get('/api/v4/user').set(auth(person.token)).expect(401);
     expect((await t.http().get('/api/v4/users').query({ blocked: 'true', username: person.username }).set(adminAuth).expect(200)).body).toHaveLength(1);
+    // Blocking a blocked account changes nothing: GitLab answers 201 null, and nothing is audited.
+    const again = await t.http().post(`/api/v4/users/${person.id}/block`).set(adminAuth).expect(201);
+    expect({ type: again.headers['content-type'], text: again.text }).toEqual({ type: 'application/json', text: 'null' });
     expect((await t.http().post(`/api/v4/users/${person.id}/unblock`).set(adminAuth).expect(201)).body).toBe(true);
     await t.http().get('/api/v4/user').set(auth(person.token)).expect(200);
+    // Unblocking an active account: GitLab's unblock fails, 201 false.
+    expect((await t.http().post(`/api/v4/users/${person.id}/unblock`).set(adminAuth).expect(201)).text).toBe('false');
     expect(await events('user_blocked', person.id)).toHaveLength(1);
     expect(await events('user_unblocked', person.id)).toHaveLength(1);
     await t.http().post('/api/v4/users/1/block').set(adminAuth).expect(403);
