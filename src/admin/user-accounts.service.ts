@@ -25,6 +25,32 @@ export interface UserIdentities {
 
 const EMAIL_TAKEN = 'Email has already been taken';
 const USERNAME_TAKEN = 'Username has already been taken';
+const USERNAME_RULE = 'must be 1 to 60 letters, digits, "_", "-" or ".", starting and ending with a letter or digit';
+
+/** The profile fields of PUT /users/:id, as sent (absent = unchanged). */
+export interface AccountChange {
+  name?: string;
+  username?: string;
+  email?: string;
+  isAdmin?: unknown;
+}
+
+/** Validates a PUT /users/:id change with the rules of POST /users; every problem is reported at once. */
+export function parseAccountChange(change: AccountChange): { name?: string; username?: string; email?: string; isAdmin?: boolean } {
+  const fields: Record<string, string[]> = {};
+  const { name, username, email, isAdmin } = change;
+  if (name !== undefined && (name.trim() === '' || name.length > 255)) fields.name = ['must be a non-empty string of at most 255 characters'];
+  if (username !== undefined && (username === '' || sanitizeUsername(username) !== username)) fields.username = [USERNAME_RULE];
+  if (email !== undefined && !isEmailAddress(email)) fields.email = ['must be a valid email address'];
+  if (isAdmin !== undefined && typeof isAdmin !== 'boolean') fields.admin = ['must be true or false'];
+  if (Object.keys(fields).length > 0) throw new DomainError('validation', 'Invalid user', { fields });
+  return {
+    ...(name !== undefined ? { name: name.trim() } : {}),
+    ...(username !== undefined ? { username } : {}),
+    ...(email !== undefined ? { email } : {}),
+    ...(isAdmin !== undefined ? { isAdmin: isAdmin as boolean } : {}),
+  };
+}
 
 /** Validates POST /users input; every problem is reported at once, per field. */
 export function parseNewAccount(input: Record<string, unknown>): NewAccountInput {
@@ -32,7 +58,7 @@ export function parseNewAccount(input: Record<string, unknown>): NewAccountInput
   const { username, name, email, is_admin: isAdmin } = input;
   // The same rule SCIM-derived usernames follow, so an admin cannot create what provisioning never would.
   if (typeof username !== 'string' || username === '' || sanitizeUsername(username) !== username) {
-    fields.username = ['must be 1 to 60 letters, digits, "_", "-" or ".", starting and ending with a letter or digit'];
+    fields.username = [USERNAME_RULE];
   }
   if (typeof name !== 'string' || name.trim() === '' || name.length > 255) fields.name = ['must be a non-empty string of at most 255 characters'];
   if (typeof email !== 'string' || !isEmailAddress(email)) fields.email = ['must be a valid email address'];
@@ -97,19 +123,38 @@ export class UserAccountsService {
     });
   }
 
-  /** PUT /users/:id: name and email (audited); the identity, when given, through the SAML rules. */
-  async update(actor: Actor, user: UserEntity, change: { name?: string; email?: string }, identity?: { scope: Scope; externUid: string }): Promise<void> {
-    if (change.name !== undefined && (change.name.trim() === '' || change.name.length > 255)) {
-      throw new DomainError('validation', 'Invalid name', { fields: { name: ['must be a non-empty string of at most 255 characters'] } });
+  /**
+   * PUT /users/:id: name, username, email and admin flag (audited), and the identity when given
+   * (through the SAML identity rules) — all in one transaction, so a refused identity leaves the
+   * profile as it was. Every invalid field is reported at once.
+   */
+  async update(actor: Actor, user: UserEntity, change: AccountChange, identity?: { scope: Scope; externUid: string }): Promise<void> {
+    const fields = parseAccountChange(change);
+    if (fields.isAdmin === false && actor.id === user.id) {
+      throw new DomainError('forbidden', '403 Forbidden - An admin cannot remove their own admin access through the API');
     }
-    const fields = { ...(change.name !== undefined ? { name: change.name.trim() } : {}), ...(change.email !== undefined ? { email: change.email } : {}) };
-    if (Object.keys(fields).length > 0) {
+    try {
       await this.db.transaction(async (tx) => {
-        await this.users.updateAccount(tx, user, fields);
-        await this.audit.record(tx, { name: 'user_updated', actor, scope: INSTANCE, target: { type: 'User', id: user.id, details: user.username }, details: { changes: Object.keys(fields) } });
+        if (Object.keys(fields).length > 0) {
+          await this.users.updateAccount(tx, user, fields);
+          await this.audit.record(tx, {
+            name: 'user_updated',
+            actor,
+            scope: INSTANCE,
+            target: { type: 'User', id: user.id, details: user.username },
+            // The API's names for what changed (`admin`, as GitLab's parameter).
+            details: { changes: Object.keys(fields).map((key) => (key === 'isAdmin' ? 'admin' : key)) },
+          });
+        }
+        if (identity) await this.samlIdentities.setForUser(tx, actor, identity.scope, user.id, identity.externUid);
       });
+    } catch (error) {
+      const target = uniqueViolationTarget(error);
+      if (target === undefined) throw error;
+      if (/email/.test(target)) throw new DomainError('conflict', EMAIL_TAKEN);
+      if (/username/.test(target)) throw new DomainError('conflict', USERNAME_TAKEN);
+      throw this.samlIdentities.takenError(error);
     }
-    if (identity) await this.samlIdentities.setForUser(actor, identity.scope, user.id, identity.externUid);
   }
 
   async identities(user: UserEntity): Promise<UserIdentities> {

@@ -47,7 +47,7 @@ export class UserAdminController {
       throw new DomainError('validation', 'provider, extern_uid provide all or none of parameters', { shape: 'error' });
     }
     const identity = input.provider !== undefined ? { scope: await this.identityScope(input.provider, input.group_id_for_saml), externUid: input.extern_uid! } : undefined;
-    await this.accounts.update(actor, user, { name: input.name, email: input.email }, identity);
+    await this.accounts.update(actor, user, { name: input.name, username: input.username, email: input.email, isAdmin: input.admin ?? input.is_admin }, identity);
     const updated = await this.users.getById(user.id);
     return { ...userView(updated, this.config.baseUrl), ...(await this.accounts.identities(updated)) };
   }

@@ -134,28 +134,26 @@ export class SamlIdentitiesService {
    * `provider` and `extern_uid`): the same rule as every other path, a value another person holds
    * in the scope is 400 "Extern uid has already been taken". Audited as a link or an update.
    */
-  async setForUser(actor: Actor, scope: Scope, userId: number, externUid: unknown): Promise<void> {
+  async setForUser(tx: Tx, actor: Actor, scope: Scope, userId: number, externUid: unknown): Promise<void> {
     const to = parseExternUid(externUid);
-    try {
-      await this.db.transaction(async (tx) => {
-        const holder = await this.identities.findByExternUid(scope, to, tx);
-        if (holder && holder.userId !== userId) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
-        const current = await this.identities.findByUser(scope, userId, tx);
-        if (current?.externUid === to) return;
-        if (current) await this.identities.updateExternUid(tx, current.id, to);
-        else await this.identities.insert(tx, scope, userId, to);
-        await this.audit.record(tx, {
-          name: current ? 'saml_identity_updated' : 'saml_identity_linked',
-          actor,
-          scope,
-          target: { type: 'User', id: userId },
-          details: current ? { from: current.externUid, to } : { extern_uid: to, by: 'admin' },
-        });
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
-      throw error;
-    }
+    const holder = await this.identities.findByExternUid(scope, to, tx);
+    if (holder && holder.userId !== userId) throw new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN);
+    const current = await this.identities.findByUser(scope, userId, tx);
+    if (current?.externUid === to) return;
+    if (current) await this.identities.updateExternUid(tx, current.id, to);
+    else await this.identities.insert(tx, scope, userId, to);
+    await this.audit.record(tx, {
+      name: current ? 'saml_identity_updated' : 'saml_identity_linked',
+      actor,
+      scope,
+      target: { type: 'User', id: userId },
+      details: current ? { from: current.externUid, to } : { extern_uid: to, by: 'admin' },
+    });
+  }
+
+  /** A unique-index violation from setForUser (a concurrent writer took the value): GitLab's 400. */
+  takenError(error: unknown): unknown {
+    return isUniqueViolation(error) ? new DomainError('invalid_value', SAML_EXTERN_UID_TAKEN) : error;
   }
 
   /** GitLab's `DELETE /users/:id/identities/:provider`: the person's identity in the scope. Audited. */

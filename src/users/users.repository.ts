@@ -70,8 +70,8 @@ export class UsersRepository {
   }
 
   /** GitLab finds users by username without regard to case (usernames are unique that way). */
-  async findByUsername(username: string): Promise<UserEntity | null> {
-    const [user] = await this.db.findWhere(UserEntity, '"username_lower" = ?', [username.toLowerCase()]);
+  async findByUsername(username: string, tx?: Tx): Promise<UserEntity | null> {
+    const [user] = await this.db.findWhere(UserEntity, '"username_lower" = ?', [username.toLowerCase()], tx);
     return user ?? null;
   }
 
@@ -100,11 +100,12 @@ export class UsersRepository {
     await this.db.updateById(tx, UserEntity, id, { state, updatedAt: nowIso() });
   }
 
-  async updateProfile(tx: Tx, id: number, profile: { name?: string; email?: string; username?: string }): Promise<void> {
+  async updateProfile(tx: Tx, id: number, profile: { name?: string; email?: string; username?: string; isAdmin?: boolean }): Promise<void> {
     const patch: Partial<UserEntity> = { updatedAt: nowIso() };
     if (profile.name !== undefined) patch.name = profile.name;
     if (profile.email !== undefined) Object.assign(patch, { email: profile.email, emailLower: profile.email.toLowerCase() });
     if (profile.username !== undefined) Object.assign(patch, { username: profile.username, usernameLower: profile.username.toLowerCase() });
+    if (profile.isAdmin !== undefined) patch.isAdmin = profile.isAdmin;
     await tx.update(UserEntity, { id }, patch);
   }
 

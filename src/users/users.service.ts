@@ -85,19 +85,19 @@ export class UsersService {
     }
   }
 
-  /** An admin's edit of an account's name or email; a taken email is 409, never a takeover. */
-  async updateAccount(tx: Tx, user: UserEntity, change: { name?: string; email?: string }): Promise<void> {
+  /** An admin's edit of an account; a taken email or username is 409, never a takeover. */
+  async updateAccount(tx: Tx, user: UserEntity, change: { name?: string; username?: string; email?: string; isAdmin?: boolean }): Promise<void> {
     if (change.email !== undefined) {
       if (!isEmailAddress(change.email)) throw new DomainError('validation', 'Invalid email', { fields: { email: ['must be a valid email address'] } });
       const holder = await this.users.findByEmail(change.email, tx);
       if (holder && holder.id !== user.id) throw new DomainError('conflict', 'Email has already been taken');
     }
-    try {
-      await this.users.updateProfile(tx, user.id, change);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', 'Email has already been taken');
-      throw error;
+    if (change.username !== undefined) {
+      const holder = await this.users.findByUsername(change.username, tx);
+      if (holder && holder.id !== user.id) throw new DomainError('conflict', 'Username has already been taken');
     }
+    // A concurrent writer taking the value meanwhile fails the unique index; the caller maps it.
+    await this.users.updateProfile(tx, user.id, change);
   }
 
   async setState(tx: Tx, id: number, state: UserState): Promise<void> {

@@ -47,6 +47,39 @@ describe('GitLab admin endpoints', () => {
     expect(renamed.body.name).toBe('Renamed Person');
   });
 
+  it('edits username, email and the admin flag with PUT /users/:id, all or nothing, every bad field told at once', async () => {
+    const person = await createPerson(t, 'editable');
+    const other = await createPerson(t, 'editable-other');
+    const row = async () => (await t.sql<{ username: string; email: string; is_admin: unknown; name: string }>('SELECT username, email, is_admin, name FROM users WHERE id = ?', [person.id]))[0];
+    const before = await row();
+
+    const edited = await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).type('form').send('username=edited-name&email=edited%40example.com&admin=true').expect(200);
+    expect(edited.body).toEqual(expect.objectContaining({ id: person.id, username: 'edited-name', email: 'edited@example.com', is_admin: true }));
+    expect(await row()).toEqual(expect.objectContaining({ username: 'edited-name', email: 'edited@example.com' }));
+    expect(Boolean((await row()).is_admin)).toBe(true);
+    expect(JSON.parse((await events('user_updated', person.id)).at(-1)!.details)).toEqual({ changes: ['username', 'email', 'admin'] });
+    await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ admin: false }).expect(200);
+    expect(Boolean((await row()).is_admin)).toBe(false);
+
+    // Every invalid field in one answer; nothing stored.
+    const bad = await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ username: '-bad name-', email: 'not-an-email', admin: 'perhaps', name: 'Valid Name' }).expect(400);
+    expect(Object.keys(bad.body.message).sort()).toEqual(['admin', 'email', 'username']);
+    // Taken values: 409 with GitLab's messages, case-insensitively for the username.
+    const takenName = await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ username: other.username.toUpperCase(), name: 'Not Stored' }).expect(409);
+    expect(takenName.body).toEqual({ message: 'Username has already been taken' });
+    const otherEmail = (await t.sql<{ email: string }>('SELECT email FROM users WHERE id = ?', [other.id]))[0].email;
+    expect((await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ email: otherEmail }).expect(409)).body).toEqual({ message: 'Email has already been taken' });
+    // A refused identity leaves the profile change of the same request unmade.
+    await provision(t, g, { externalId: 'held-for-put' });
+    await t.http().put(`/api/v4/users/${person.id}`).set(adminAuth).send({ name: 'Half Applied', provider: 'group_saml', extern_uid: 'held-for-put', group_id_for_saml: g.id }).expect(400);
+    expect(await row()).toEqual(expect.objectContaining({ username: 'edited-name', email: 'edited@example.com', name: before.name }));
+
+    // An admin cannot take their own admin access away (the instance could be left without one).
+    const self = await t.http().get('/api/v4/user').set(adminAuth).expect(200);
+    expect((await t.http().put(`/api/v4/users/${self.body.id}`).set(adminAuth).send({ admin: false }).expect(403)).body.message).toMatch(/own admin access/);
+    expect((await t.http().get('/api/v4/user').set(adminAuth).expect(200)).body.is_admin).toBe(true);
+  });
+
   it('deletes an identity with DELETE /users/:id/identities/:provider: 204, gone, audited, then 404', async () => {
     const person = await provision(t, g, { externalId: 'to-unlink' });
     await t.http().delete(`/api/v4/users/${person.userId}/identities/group_saml`).set(adminAuth).expect(204);

@@ -20,12 +20,18 @@ export class CreateTokenDto {
 }
 
 /**
- * PUT /users/:id (admin): profile fields, and GitLab's way for admins to add or fix an identity:
- * `provider` + `extern_uid`, with `group_id_for_saml` naming the group for `group_saml`.
+ * PUT /users/:id (admin): profile fields (GitLab's `admin`, or `is_admin`, for the admin flag), and
+ * GitLab's way for admins to add or fix an identity: `provider` + `extern_uid`, with
+ * `group_id_for_saml` naming the group for `group_saml`. GitLab's other user attributes (skype,
+ * projects_limit, …) describe things Roster does not have and are not stored.
  */
 export class UpdateUserDto {
   @OptionalText(255, false) name?: string;
+  @OptionalText(255, false) username?: string;
   @OptionalText(254, false) email?: string;
+  /** Coerced here, checked by parseAccountChange with the other fields, so every problem is told at once. */
+  @IsOptional() @ToBoolean() admin?: unknown;
+  @IsOptional() @ToBoolean() is_admin?: unknown;
   @OptionalText(100) provider?: string;
   @OptionalText(2048, false) extern_uid?: string;
   @OptionalId() group_id_for_saml?: number;
