@@ -14,31 +14,13 @@ import { OptionalId } from './dto/coercion.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
+import { patView } from './views.js';
 
 const NOT_FOUND = '404 Personal Access Token Not Found';
 
 /** GitLab's filter of the token list: an admin may list one person's tokens. */
 class TokensQueryDto {
   @OptionalId() user_id?: number;
-}
-
-/**
- * GitLab's PersonalAccessToken entity. Roster's PATs carry every API right (`api`) and do not
- * expire; the secret itself is never shown again after creation.
- */
-function tokenView(pat: PersonalAccessTokenEntity) {
-  const revoked = pat.revokedAt !== null;
-  return {
-    id: pat.id,
-    name: pat.name,
-    revoked,
-    created_at: pat.createdAt,
-    scopes: ['api'],
-    user_id: pat.userId,
-    last_used_at: pat.lastUsedAt,
-    active: !revoked,
-    expires_at: null,
-  };
 }
 
 /** GitLab's `/personal_access_tokens`: everyone their own tokens, admins everyone's; `self` is the token in use. */
@@ -61,17 +43,17 @@ export class PersonalAccessTokensController {
   ) {
     // A non-admin asking for someone else's tokens gets their own (GitLab's finder), never others'.
     const userId = principal.user.isAdmin ? (filters.user_id ?? null) : principal.user.id;
-    return sendPage(request, response, this.config.baseUrl, await this.tokens.listPats(userId, parsePageRequest(query)), tokenView);
+    return sendPage(request, response, this.config.baseUrl, await this.tokens.listPats(userId, parsePageRequest(query)), patView);
   }
 
   @Get('self')
   async self(@Principal() principal: PersonPrincipal) {
-    return tokenView(await this.tokens.getPat(this.selfId(principal)));
+    return patView(await this.tokens.getPat(this.selfId(principal)));
   }
 
   @Get(':id')
   async get(@Principal() principal: PersonPrincipal, @Param('id') rawId: string) {
-    return tokenView(await this.visible(principal, rawId));
+    return patView(await this.visible(principal, rawId));
   }
 
   @Delete('self')

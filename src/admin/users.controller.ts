@@ -16,7 +16,7 @@ import { sendKeysetPage, sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { parseNewAccount, UserAccountsService } from './user-accounts.service.js';
 import { UserFiltersService } from './user-filters.service.js';
-import { publicUserView, userView } from './views.js';
+import { patView, publicUserView, userView } from './views.js';
 import { UsersQueryDto } from './dto/users-query.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -90,8 +90,9 @@ export class UsersController {
     const id = pathId(rawId, 'id', USER_NOT_FOUND);
     if (!principal.user.isAdmin && principal.user.id !== id) throw new DomainError('forbidden', '403 Forbidden');
     const user = await this.users.getById(id);
-    const created = await this.tokens.createPat(actor, user, input.name);
+    const created = await this.tokens.createPat(actor, user, input.name, { scopes: input.scopes, expiresAt: input.expires_at });
     response.status(201).setHeader('Cache-Control', 'no-store');
-    return { id: created.id, name: created.name, token: created.token };
+    // GitLab's PersonalAccessTokenWithToken: the token's fields, and the secret this once.
+    return { ...patView(await this.tokens.getPat(created.id)), token: created.token };
   }
 }

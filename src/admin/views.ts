@@ -1,6 +1,8 @@
 import type { GroupEntity } from '../groups/group.entity.js';
 import { groupDomains } from '../groups/groups.service.js';
 import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
+import type { PersonalAccessTokenEntity } from '../tokens/personal-access-token.entity.js';
+import { isExpired, parseStoredScopes } from '../tokens/pat-scopes.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 /**
@@ -73,4 +75,23 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
 
 export function scimApiUrl(baseUrl: string, group: GroupEntity | null): string {
   return group ? `${baseUrl}/api/scim/v2/groups/${group.path}` : `${baseUrl}/api/scim/v2/application`;
+}
+
+/**
+ * GitLab's PersonalAccessToken entity. `active` is false once revoked or expired; the secret itself
+ * is never shown again after creation.
+ */
+export function patView(pat: PersonalAccessTokenEntity, now = new Date()) {
+  const revoked = pat.revokedAt !== null;
+  return {
+    id: pat.id,
+    name: pat.name,
+    revoked,
+    created_at: pat.createdAt,
+    scopes: parseStoredScopes(pat.scopes),
+    user_id: pat.userId,
+    last_used_at: pat.lastUsedAt,
+    active: !revoked && !isExpired(pat.expiresAt, now),
+    expires_at: pat.expiresAt,
+  };
 }

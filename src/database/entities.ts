@@ -22,6 +22,7 @@ import { ScopeRowCounts1764000000000 } from './migrations/1764000000000-scope-ro
 import { ScopeRowCountSlots1764100000000 } from './migrations/1764100000000-scope-row-count-slots.js';
 import { RequestIdsAndRateBuckets1764900000000 } from './migrations/1764900000000-request-ids-and-rate-buckets.js';
 import { MemberExpiresAt1765000000000 } from './migrations/1765000000000-member-expires-at.js';
+import { PatScopesAndExpiry1765050000000 } from './migrations/1765050000000-pat-scopes-and-expiry.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   ScopeRowCountSlots1764100000000,
   RequestIdsAndRateBuckets1764900000000,
   MemberExpiresAt1765000000000,
+  PatScopesAndExpiry1765050000000,
 ];

@@ -13,6 +13,6 @@ export class PatBearerStrategy extends PassportStrategy(Strategy, 'pat-bearer') 
 
   async validate(token: string): Promise<PersonPrincipal | false> {
     const found = await this.tokens.authenticatePatWithId(token);
-    return found ? { user: found.user, via: 'pat', patId: found.patId } : false;
+    return found ? { user: found.user, via: 'pat', patId: found.patId, scopes: found.scopes } : false;
   }
 }

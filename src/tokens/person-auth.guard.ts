@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { scopesAllow } from './pat-scopes.js';
 import { safeEqual } from './secret.js';
 import type { PersonPrincipal } from './principal.js';
 import { SESSION_COOKIE, SessionsService } from './sessions.service.js';
@@ -26,14 +27,15 @@ export class PersonAuthGuard extends AuthGuard('pat-bearer') {
     const request = context.switchToHttp().getRequest<Request & { user?: PersonPrincipal }>();
     if (request.headers.authorization !== undefined) {
       if (!/^Bearer\s+\S+$/i.test(request.headers.authorization.trim())) throw new DomainError('unauthenticated', '401 Unauthorized');
-      return (await super.canActivate(context)) as boolean;
+      await super.canActivate(context);
+      return this.withinScopes(request);
     }
     const privateToken = request.headers['private-token'];
     if (typeof privateToken === 'string') {
       const found = await this.tokens.authenticatePatWithId(privateToken.trim());
       if (!found) throw new DomainError('unauthenticated', '401 Unauthorized');
-      request.user = { user: found.user, via: 'pat', patId: found.patId };
-      return true;
+      request.user = { user: found.user, via: 'pat', patId: found.patId, scopes: found.scopes };
+      return this.withinScopes(request);
     }
     const cookie = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     if (typeof cookie === 'string') {
@@ -49,6 +51,13 @@ export class PersonAuthGuard extends AuthGuard('pat-bearer') {
       return true;
     }
     throw new DomainError('unauthenticated', '401 Unauthorized');
+  }
+
+  /** GitLab's answer to a token whose scopes do not cover the request: 403 `insufficient_scope`. */
+  private withinScopes(request: Request & { user?: PersonPrincipal }): boolean {
+    const scopes = request.user?.scopes ?? [];
+    if (!scopesAllow(scopes, request.method, request.path)) throw new DomainError('forbidden', 'insufficient_scope', { shape: 'error' });
+    return true;
   }
 
   override handleRequest<T>(error: unknown, principal: T): T {

@@ -26,4 +26,12 @@ export class PersonalAccessTokenEntity {
 
   @Column({ type: 'varchar', name: 'revoked_at', nullable: true })
   revokedAt: string | null;
+
+  /** Comma-separated PAT_SCOPES (`api`, `read_api`, `read_user`). */
+  @Column({ type: 'varchar' })
+  scopes: string;
+
+  /** A calendar day (`YYYY-MM-DD`): the token stops working at 00:00 UTC that day, as GitLab's. Null: never. */
+  @Column({ type: 'varchar', name: 'expires_at', nullable: true })
+  expiresAt: string | null;
 }

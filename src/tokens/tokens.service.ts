@@ -9,11 +9,18 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { digestSecret, displayPrefix, generateSecret, PAT_PREFIX, SCIM_TOKEN_PREFIX } from './secret.js';
 import { TokensRepository } from './tokens.repository.js';
+import { isExpired, isPatScope, parseStoredScopes, PAT_SCOPES, type PatScope } from './pat-scopes.js';
 import type { PersonalAccessTokenEntity } from './personal-access-token.entity.js';
 import type { Page, PageRequest } from '../common/paging.js';
 
 /** last_used_at is informative; writing it at most once a minute keeps reads read-only. */
 const TOUCH_INTERVAL_MS = 60_000;
+
+export interface PatOptions {
+  scopes?: PatScope[];
+  /** YYYY-MM-DD, or null for a token that does not expire. */
+  expiresAt?: string | null;
+}
 
 export interface ScimPrincipal {
   scope: Scope;
@@ -39,46 +46,60 @@ export class TokensService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Creates a PAT inside the caller's transaction; `secret` lets bootstrap honour ADMIN_TOKEN. */
-  async createPatInTx(tx: Tx, actor: Actor, user: UserEntity, name: string, secret = generateSecret(PAT_PREFIX)) {
+  /**
+   * Creates a PAT inside the caller's transaction; `secret` lets bootstrap honour ADMIN_TOKEN.
+   * Without scopes the token gets `api` (every right the person has); without a date it never expires.
+   */
+  async createPatInTx(tx: Tx, actor: Actor, user: UserEntity, name: string, secret = generateSecret(PAT_PREFIX), options: PatOptions = {}) {
+    const scopes = options.scopes ?? ['api'];
     const row = await this.tokens.insertPat(tx, {
       userId: user.id,
       name,
       tokenDigest: digestSecret(secret),
       tokenPrefix: secret.startsWith(PAT_PREFIX) ? displayPrefix(secret, PAT_PREFIX) : secret.slice(0, 4),
       createdAt: nowIso(),
+      scopes: scopes.join(','),
+      expiresAt: options.expiresAt ?? null,
     });
     await this.audit.record(tx, {
       name: 'personal_access_token_created',
       actor,
       scope: { kind: 'instance' },
       target: { type: 'User', id: user.id, details: user.username },
-      details: { token_id: row.id, token_name: name },
+      details: { token_id: row.id, token_name: name, scopes, expires_at: options.expiresAt ?? null },
     });
-    return { id: row.id, name, token: secret };
+    return { id: row.id, name, token: secret, scopes, expiresAt: options.expiresAt ?? null };
   }
 
-  async createPat(actor: Actor, user: UserEntity, name: unknown): Promise<{ id: number; name: string; token: string }> {
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 255) {
-      throw new DomainError('validation', 'name is missing', { fields: { name: ['must be a non-empty string of at most 255 characters'] } });
-    }
-    return this.db.transaction((tx) => this.createPatInTx(tx, actor, user, name.trim()));
+  /** Every problem of the request is reported at once, in GitLab's per-field shape. */
+  async createPat(actor: Actor, user: UserEntity, name: unknown, options: { scopes?: string[]; expiresAt?: string | null } = {}) {
+    const fields: Record<string, string[]> = {};
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 255) fields.name = ['must be a non-empty string of at most 255 characters'];
+    const scopes = options.scopes === undefined ? undefined : [...new Set(options.scopes)];
+    if (scopes !== undefined && (scopes.length === 0 || !scopes.every(isPatScope))) fields.scopes = [`must be one or more of ${PAT_SCOPES.join(', ')}`];
+    if (options.expiresAt != null && options.expiresAt <= nowIso().slice(0, 10)) fields.expires_at = ['must be a day after today'];
+    if (Object.keys(fields).length > 0) throw new DomainError('validation', 'Invalid personal access token', { fields });
+    return this.db.transaction((tx) => this.createPatInTx(tx, actor, user, (name as string).trim(), undefined, { scopes: scopes as PatScope[] | undefined, expiresAt: options.expiresAt ?? null }));
   }
 
-  /** The account behind a PAT, or null. Blocked accounts cannot use their tokens. */
+  /**
+   * The account behind a PAT that may open a browser session, or null: a session can do everything
+   * its person may, so only an unexpired `api` token opens one. Blocked accounts cannot sign in.
+   */
   async authenticatePat(secret: string): Promise<UserEntity | null> {
-    return (await this.authenticatePatWithId(secret))?.user ?? null;
+    const found = await this.authenticatePatWithId(secret);
+    return found?.scopes.includes('api') ? found.user : null;
   }
 
-  /** The account and the token's id (GitLab's `/personal_access_tokens/self` is about the token used). */
-  async authenticatePatWithId(secret: string): Promise<{ user: UserEntity; patId: number } | null> {
+  /** The account, the token's id (GitLab's `/personal_access_tokens/self` is about the token used) and its scopes. */
+  async authenticatePatWithId(secret: string): Promise<{ user: UserEntity; patId: number; scopes: PatScope[] } | null> {
     if (secret.length === 0 || secret.length > 512) return null;
     const pat = await this.tokens.findPatByDigest(digestSecret(secret));
-    if (!pat) return null;
+    if (!pat || isExpired(pat.expiresAt, new Date())) return null;
     const user = await this.users.findById(pat.userId);
     if (!user || user.state !== 'active') return null;
     if (this.stale(pat.lastUsedAt)) this.touchLater((tx, at) => this.tokens.touchPat(tx, pat.id, at));
-    return { user, patId: pat.id };
+    return { user, patId: pat.id, scopes: parseStoredScopes(pat.scopes) };
   }
 
   /** The PATs of one person (or of everyone: null), newest first; live and revoked. */

@@ -136,6 +136,46 @@ describe('GitLab admin endpoints', () => {
     expect((await t.http().get(`/api/v4/groups/${g.id}/provisioned_users`).query({ blocked: 'true' }).set(adminAuth).expect(200)).body).toEqual([]);
   });
 
+  it('gives personal access tokens the scopes and expiry asked for, and holds each token to them', async () => {
+    const person = await createPerson(t, 'scoped');
+    await addMember(t, g.id, person.id, 50);
+    const create = (body: Record<string, unknown>) => t.http().post(`/api/v4/users/${person.id}/personal_access_tokens`).set(adminAuth).send(body);
+
+    const readApi = await create({ name: 'reader', scopes: ['read_api'] }).expect(201);
+    expect(readApi.body).toEqual(expect.objectContaining({ name: 'reader', scopes: ['read_api'], expires_at: null, active: true, revoked: false, user_id: person.id, token: expect.any(String) }));
+    await t.http().get(`/api/v4/groups/${g.id}/members`).set(auth(readApi.body.token)).expect(200);
+    const refused = await t.http().post(`/api/v4/groups/${g.id}/members`).set(auth(readApi.body.token)).send({ user_id: 1, access_level: 30 }).expect(403);
+    expect(refused.body).toEqual({ error: 'insufficient_scope' });
+    // The same with GitLab's PRIVATE-TOKEN header, and nothing was written.
+    await t.http().post(`/api/v4/groups/${g.id}/members`).set('PRIVATE-TOKEN', readApi.body.token).send({ user_id: 1, access_level: 30 }).expect(403);
+    expect(await t.sql('SELECT user_id FROM members WHERE group_id = ? AND user_id = 1 AND access_level = 30', [g.id])).toEqual([]);
+
+    const readUser = await create({ name: 'profile', scopes: 'read_user' }).expect(201);
+    expect((await t.http().get('/api/v4/user').set(auth(readUser.body.token)).expect(200)).body.id).toBe(person.id);
+    await t.http().get(`/api/v4/groups/${g.id}/members`).set(auth(readUser.body.token)).expect(403);
+    // Any token may read itself; a scoped token cannot open a browser session (sessions can do everything).
+    expect((await t.http().get('/api/v4/personal_access_tokens/self').set(auth(readUser.body.token)).expect(200)).body.scopes).toEqual(['read_user']);
+    const session = await t.http().post('/api/v4/session').send({ token: readUser.body.token });
+    expect(session.status).toBe(401);
+    await t.http().post('/api/v4/session').send({ token: person.token }).expect(201);
+
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const expiring = await create({ name: 'short', scopes: ['api'], expires_at: tomorrow }).expect(201);
+    expect(expiring.body.expires_at).toBe(tomorrow);
+    await t.http().get('/api/v4/user').set(auth(expiring.body.token)).expect(200);
+    // The day comes (set in the database: the clock cannot be moved under a running server).
+    await t.sql('UPDATE personal_access_tokens SET expires_at = ? WHERE id = ?', [new Date().toISOString().slice(0, 10), expiring.body.id]);
+    await t.http().get('/api/v4/user').set(auth(expiring.body.token)).expect(401);
+    expect((await t.http().get(`/api/v4/personal_access_tokens/${expiring.body.id}`).set(adminAuth).expect(200)).body).toEqual(expect.objectContaining({ active: false, revoked: false }));
+
+    // Bad requests: every problem at once, nothing created.
+    const before = await t.sql('SELECT id FROM personal_access_tokens WHERE user_id = ?', [person.id]);
+    const bad = await create({ name: '', scopes: ['sudo'], expires_at: '2020-01-01' }).expect(400);
+    expect(Object.keys(bad.body.message).sort()).toEqual(['expires_at', 'name', 'scopes']);
+    await create({ name: 'never', expires_at: '2026-02-30' }).expect(400);
+    expect(await t.sql('SELECT id FROM personal_access_tokens WHERE user_id = ?', [person.id])).toEqual(before);
+  });
+
   it('lists, reads and revokes personal access tokens; self is the token in use', async () => {
     const person = await createPerson(t, 'tokened');
     const self = await t.http().get('/api/v4/personal_access_tokens/self').set(auth(person.token)).expect(200);

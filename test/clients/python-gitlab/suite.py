@@ -120,6 +120,15 @@ check(as_person.user.id == users[0].id, "the new token authenticates")
 check([t.id for t in as_person.personal_access_tokens.list()] == [token.id], "personal_access_tokens.list (own)")
 check(as_person.http_get("/personal_access_tokens/self")["id"] == token.id, "personal_access_tokens/self")
 check(token.id in [t.id for t in gl.personal_access_tokens.list(user_id=users[0].id)], "admin lists a user's tokens")
+reader = users[0].personal_access_tokens.create({"name": "python-reader", "scopes": ["read_api"], "expires_at": "2999-01-01"})
+check(reader.scopes == ["read_api"] and reader.expires_at == "2999-01-01" and reader.active, "personal_access_tokens.create with scopes and expires_at")
+as_reader = gitlab.Gitlab(url, private_token=reader.token)
+check(group_id in [g.id for g in as_reader.groups.list(get_all=True)], "a read_api token reads")
+try:
+    as_reader.groups.create({"name": "py-readonly", "path": "py-readonly"})
+    check(False, "a read_api token cannot write")
+except gitlab.exceptions.GitlabCreateError as e:
+    check(e.response_code == 403, "a read_api token cannot write")
 gl.personal_access_tokens.delete(token.id)
 try:
     as_person.auth()
