@@ -24,7 +24,8 @@ export class GroupAccessService {
     if (!group) throw new DomainError('not_found', '404 Group Not Found');
     if (principal.user.isAdmin) return { group, role: 'admin' };
     const member = await this.membership.find(group.id, principal.user.id);
-    if (!member) throw new DomainError('not_found', '404 Group Not Found');
+    // A membership ends at 00:00 UTC of its expires_at day, before MemberExpiryService removes the row.
+    if (!member || (member.expiresAt !== null && member.expiresAt <= new Date().toISOString().slice(0, 10))) throw new DomainError('not_found', '404 Group Not Found');
     const role: GroupRole = member.accessLevel === OWNER ? 'owner' : 'member';
     if (need === 'manage' && role !== 'owner') throw new DomainError('forbidden', '403 Forbidden');
     return { group, role };

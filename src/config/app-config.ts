@@ -25,6 +25,8 @@ export interface AppConfig {
   metricsGroupLimit: number;
   /** After SIGTERM, how long /health/ready answers 503 while requests are still served (lets a balancer drain). */
   shutdownGraceMs: number;
+  /** How often expired memberships are removed (MemberExpiryService); 0: never. */
+  memberExpiryIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken,
     metricsGroupLimit: integer(env, 'METRICS_GROUP_LIMIT', 50, 0, 10_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 0, 0, 120_000),
+    memberExpiryIntervalMs: integer(env, 'MEMBER_EXPIRY_INTERVAL_MS', 600_000, 0, 86_400_000),
   };
 }
 

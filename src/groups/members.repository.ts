@@ -114,6 +114,24 @@ export class MembersRepository {
     return (await tx.execute('DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ?', [groupId, userId])).affected > 0;
   }
 
+  /**
+   * Memberships whose expiry day has come (`expires_at` ≤ `today`), oldest first, with what the
+   * audit event names. A plain scan: it runs every few minutes, not per request.
+   */
+  async findDueToExpire(today: string, limit: number): Promise<{ groupId: number; userId: number; username: string; name: string }[]> {
+    return this.db.select<{ groupId: number; userId: number; username: string; name: string }>(
+      'SELECT m."group_id" AS "groupId", m."user_id" AS "userId", u."username" AS "username", u."name" AS "name" ' +
+        'FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."expires_at" IS NOT NULL AND m."expires_at" <= ? ORDER BY m."id" LIMIT ?',
+      [today, limit],
+    );
+  }
+
+  /** Deletes the membership only if its expiry day has come: a date extended meanwhile keeps it. */
+  async deleteIfDue(tx: Tx, groupId: number, userId: number, today: string): Promise<boolean> {
+    const sql = 'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ? AND "expires_at" IS NOT NULL AND "expires_at" <= ?';
+    return (await tx.execute(sql, [groupId, userId, today])).affected > 0;
+  }
+
   countOwners(tx: Tx, groupId: number): Promise<number> {
     return tx.count(MemberEntity, { where: { groupId, accessLevel: OWNER } });
   }

@@ -87,7 +87,7 @@ export class MembershipService {
    * Owners at once, the second reads and counts after the first has committed, and is refused.
    * Every path that takes away an Owner goes through here. Answers the membership as of the lock.
    */
-  private async refuseIfLastOwner(tx: Tx, group: GroupEntity, user: UserEntity, message: string): Promise<MemberEntity | null> {
+  private async refuseIfLastOwner(tx: Tx, group: GroupEntity, user: Pick<UserEntity, 'id'>, message: string): Promise<MemberEntity | null> {
     await this.groups.lock(tx, group.id);
     const member = await this.members.find(group.id, user.id, tx);
     if (member?.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) throw new DomainError('precondition_failed', message);
@@ -136,5 +136,32 @@ export class MembershipService {
     await this.db.transaction(async (tx) => {
       if (!(await this.removeMember(tx, actor, group, user))) throw new DomainError('not_found', '404 Member Not Found');
     });
+  }
+
+  /**
+   * Ends a membership whose expiry day (`expires_at`, 00:00 UTC) has come, as GitLab removes
+   * expired members. The row is re-read and deleted only if still due, so a date an Owner extended
+   * meanwhile wins; the last Owner is never removed this way. Audited as a removal by the System.
+   */
+  async expire(actor: Actor, group: GroupEntity, user: Pick<UserEntity, 'id' | 'name' | 'username'>, today: string): Promise<'removed' | 'not_due' | 'last_owner'> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const member = await this.members.find(group.id, user.id, tx);
+        if (!member || member.expiresAt === null || member.expiresAt > today) return 'not_due';
+        if (member.accessLevel === OWNER) await this.refuseIfLastOwner(tx, group, user, 'last owner');
+        if (!(await this.members.deleteIfDue(tx, group.id, user.id, today))) return 'not_due';
+        await this.audit.record(tx, {
+          name: 'member_removed',
+          actor,
+          scope: groupScope(group.id),
+          target: { type: 'User', id: user.id, details: user.username },
+          details: { access_level: member.accessLevel, reason: 'expired', expires_at: member.expiresAt },
+        });
+        return 'removed';
+      });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'precondition_failed') return 'last_owner';
+      throw error;
+    }
   }
 }

@@ -135,3 +135,22 @@ class RealCalendarDay implements ValidatorConstraintInterface {
     return 'must be a real calendar day';
   }
 }
+
+/**
+ * GitLab's rule for a member's `expires_at`: not a day in the past (today is allowed, and ends the
+ * membership at once — GitLab's members are expired from 00:00 UTC of that day).
+ */
+export function NotInThePast(): PropertyDecorator {
+  return Validate(NotBeforeToday);
+}
+
+@ValidatorConstraint({ name: 'notBeforeToday' })
+class NotBeforeToday implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value !== 'string' || value >= new Date().toISOString().slice(0, 10);
+  }
+
+  defaultMessage(): string {
+    return 'cannot be a date in the past';
+  }
+}

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { ACCESS_LEVELS } from '../../groups/member.entity.js';
 import type { AccessLevel } from '../../groups/member.entity.js';
-import { MAX_DB_INTEGER, OptionalDate, OptionalText, Required, ToInteger, ToIntegerList } from './coercion.js';
+import { MAX_DB_INTEGER, OptionalDate, OptionalText, Required, ToInteger, ToIntegerList, NotInThePast } from './coercion.js';
 
 const LEVEL_PROBLEM = 'must be one of 5 (Minimal Access), 10 (Guest), 15 (Planner), 20 (Reporter), 30 (Developer), 40 (Maintainer), 50 (Owner)';
 const IDS_PROBLEM = `must be whole numbers from 1 to ${MAX_DB_INTEGER}, separated by commas`;
@@ -26,11 +26,11 @@ export class AddMemberDto {
 
   @OptionalText(255) username?: string;
   @RequiredAccessLevel() access_level: AccessLevel;
-  @OptionalDate() expires_at?: string | null;
+  @OptionalDate() @NotInThePast() expires_at?: string | null;
 }
 
 /** PUT /groups/:id/members/:user_id: the role, and the expiry date when given (empty clears it). */
 export class ChangeMemberDto {
   @RequiredAccessLevel() access_level: AccessLevel;
-  @OptionalDate() expires_at?: string | null;
+  @OptionalDate() @NotInThePast() expires_at?: string | null;
 }
