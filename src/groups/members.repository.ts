@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, LessThanOrEqual, Repository } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
 import { KeysetPage, KeysetRequest, keysetWindow, Page, PageRequest, pageOffset } from '../common/paging.js';
+import { UserEntity } from '../users/user.entity.js';
 import { AccessLevel, MemberEntity, OWNER } from './member.entity.js';
 import { containsPattern } from '../common/sql-like.js';
 
@@ -116,20 +117,23 @@ export class MembersRepository {
 
   /**
    * Memberships whose expiry day has come (`expires_at` ≤ `today`), oldest first, with what the
-   * audit event names. A plain scan: it runs every few minutes, not per request.
+   * audit event names. Not a hot path (every few minutes): TypeORM's query builder.
    */
   async findDueToExpire(today: string, limit: number): Promise<{ groupId: number; userId: number; username: string; name: string }[]> {
-    return this.db.select<{ groupId: number; userId: number; username: string; name: string }>(
-      'SELECT m."group_id" AS "groupId", m."user_id" AS "userId", u."username" AS "username", u."name" AS "name" ' +
-        'FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."expires_at" IS NOT NULL AND m."expires_at" <= ? ORDER BY m."id" LIMIT ?',
-      [today, limit],
-    );
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .innerJoin(UserEntity, 'u', 'u.id = m.userId')
+      .select(['m.groupId AS "groupId"', 'm.userId AS "userId"', 'u.username AS "username"', 'u.name AS "name"'])
+      .where('m.expiresAt IS NOT NULL AND m.expiresAt <= :today', { today })
+      .orderBy('m.id')
+      .limit(limit)
+      .getRawMany<{ groupId: number | string; userId: number | string; username: string; name: string }>();
+    return rows.map((row) => ({ groupId: Number(row.groupId), userId: Number(row.userId), username: row.username, name: row.name }));
   }
 
   /** Deletes the membership only if its expiry day has come: a date extended meanwhile keeps it. */
   async deleteIfDue(tx: Tx, groupId: number, userId: number, today: string): Promise<boolean> {
-    const sql = 'DELETE FROM "members" WHERE "group_id" = ? AND "user_id" = ? AND "expires_at" IS NOT NULL AND "expires_at" <= ?';
-    return (await tx.execute(sql, [groupId, userId, today])).affected > 0;
+    return (await tx.delete(MemberEntity, { groupId, userId, expiresAt: LessThanOrEqual(today) })) > 0;
   }
 
   countOwners(tx: Tx, groupId: number): Promise<number> {
