@@ -24,6 +24,8 @@ import { UsersController } from './users.controller.js';
 import { UserAdminController } from './user-admin.controller.js';
 import { ProvisionedUsersController } from './provisioned-users.controller.js';
 import { VersionController } from './version.controller.js';
+import { SignInDiagnosisController } from './sign-in-diagnosis.controller.js';
+import { SignInDiagnosisService } from './sign-in-diagnosis.service.js';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
@@ -43,8 +45,9 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
     AuditEventsController,
     ScimRequestsController,
     IdentityMismatchesController,
+    SignInDiagnosisController,
   ],
-  providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService, UserFiltersService],
+  providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService, UserFiltersService, SignInDiagnosisService],
   exports: [BootstrapService],
 })
 export class AdminModule implements NestModule {

@@ -23,6 +23,7 @@ import { ScopeRowCountSlots1764100000000 } from './migrations/1764100000000-scop
 import { RequestIdsAndRateBuckets1764900000000 } from './migrations/1764900000000-request-ids-and-rate-buckets.js';
 import { MemberExpiresAt1765000000000 } from './migrations/1765000000000-member-expires-at.js';
 import { PatScopesAndExpiry1765050000000 } from './migrations/1765050000000-pat-scopes-and-expiry.js';
+import { SignInLookUpIndexes1765060000000 } from './migrations/1765060000000-sign-in-look-up-indexes.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   RequestIdsAndRateBuckets1764900000000,
   MemberExpiresAt1765000000000,
   PatScopesAndExpiry1765050000000,
+  SignInLookUpIndexes1765060000000,
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { scopeCondition } from '../database/named-params.js';
@@ -56,5 +56,27 @@ export class SamlSignInsRepository {
       result.set(Number(userId), { nameId: nameId as string, outcome: outcome as string, createdAt: createdAt as string });
     }
     return result;
+  }
+
+  /**
+   * The newest observations in the scope that carried this NameID or email exactly (the
+   * troubleshooter: a NameID nobody has is only ever here). Indexes: (group_id, name_id, id) and
+   * (group_id, email, id).
+   */
+  findByNameIdOrEmail(scope: Scope, value: string, limit: number): Promise<SamlSignInEntity[]> {
+    const groupId = scopeGroupId(scope) ?? IsNull();
+    return this.signIns.find({
+      where: [
+        { groupId, nameId: value },
+        { groupId, email: value },
+      ],
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /** A person's newest observations in the scope (index: group_id, user_id, id). */
+  recentForUser(scope: Scope, userId: number, limit: number): Promise<SamlSignInEntity[]> {
+    return this.signIns.find({ where: { groupId: scopeGroupId(scope) ?? IsNull(), userId }, order: { id: 'DESC' }, take: limit });
   }
 }

@@ -21,4 +21,12 @@ export class SamlSignInsService {
   latestForUsers(scope: Scope, userIds: number[]): Promise<Map<number, LatestSignIn>> {
     return this.signIns.latestForUsers(scope, userIds);
   }
+
+  findByNameIdOrEmail(scope: Scope, value: string, limit: number): Promise<SamlSignInEntity[]> {
+    return this.signIns.findByNameIdOrEmail(scope, value, limit);
+  }
+
+  recentForUser(scope: Scope, userId: number, limit: number): Promise<SamlSignInEntity[]> {
+    return this.signIns.recentForUser(scope, userId, limit);
+  }
 }

@@ -41,6 +41,11 @@ export class ScimIdentitiesService {
     return identity;
   }
 
+  /** The identity with this `extern_uid` in the scope (any case, active or not), or null. */
+  find(scope: Scope, uid: string): Promise<ScimIdentityEntity | null> {
+    return this.identities.findByExternUid(scope, uid);
+  }
+
   userIdsWithExternUid(externUid: string): Promise<number[]> {
     return this.identities.userIdsWithExternUid(externUid);
   }
