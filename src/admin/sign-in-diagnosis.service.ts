@@ -192,7 +192,11 @@ function signInEntry(o: SamlSignInEntity): TimelineEntry {
 
 /** An audit event in a line: its name in words, and the details that say most. */
 function auditSummary(name: string, details: Record<string, unknown>): string {
-  const words = name.replace(/_/g, ' ');
+  const spaced = name
+    .replace(/_/g, ' ')
+    .replace(/\bsaml\b/g, 'SAML')
+    .replace(/\bscim\b/g, 'SCIM');
+  const words = spaced.charAt(0).toUpperCase() + spaced.slice(1);
   const said = ['reason', 'from', 'to', 'access_level', 'extern_uid', 'name_id']
     .filter((key) => details[key] !== undefined && details[key] !== null)
     .map((key) => `${key.replace(/_/g, ' ')} ${typeof details[key] === 'object' ? JSON.stringify(details[key]) : String(details[key])}`);

@@ -64,7 +64,7 @@ describe('sign-in diagnosis', () => {
     const sources = new Set(person.timeline.map((e) => e.source));
     expect([...sources].sort()).toEqual(['audit', 'scim_request', 'sign_in']);
     expect(person.timeline.map((e) => e.summary)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^POST \/api\/scim\/v2\/groups\/diagnosed\/Users → 201/), expect.stringMatching(/user provisioned by scim/)]),
+      expect.arrayContaining([expect.stringMatching(/^POST \/api\/scim\/v2\/groups\/diagnosed\/Users → 201/), expect.stringMatching(/^User provisioned by SCIM/)]),
     );
   });
 

@@ -7,6 +7,7 @@ import { groupMembers } from './group-members.js';
 import { identityMismatches } from './identity-mismatches.js';
 import { samlConfiguration } from './saml-configuration.js';
 import { scimTokenPanel } from './scim-token.js';
+import { signInTroubleshooter } from './sign-in-troubleshooter.js';
 
 export async function groupSamlPage(main, ctx) {
   const active = SAML_SECTIONS.find((s) => s.key === ctx.params.section) ?? SAML_SECTIONS[0];
@@ -45,5 +46,7 @@ export async function groupSamlPage(main, ctx) {
       return groupMembers(body, args);
     case 'mismatches':
       return identityMismatches(body, { ...args, onCount: setCount });
+    case 'troubleshoot':
+      return signInTroubleshooter(body, { endpoint: `/groups/${group.id}/sign_in_diagnosis`, here: `#/groups/${group.id}/saml/troubleshoot`, query: ctx.query, signal: ctx.signal });
   }
 }

@@ -15,6 +15,7 @@ export const SAML_SECTIONS = [
   { key: 'scim-token', label: 'SCIM token' },
   { key: 'members', label: 'Members' },
   { key: 'mismatches', label: 'Identity mismatches' },
+  { key: 'troubleshoot', label: 'Troubleshoot sign-in' },
 ];
 
 /** Loads the group and draws the frame; returns null (with the error shown) if it cannot. */
