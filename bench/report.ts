@@ -1,6 +1,6 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { DriverResult } from './load-driver.js';
-import { ScenarioId, TARGETS } from './scenarios.js';
+import { SCENARIO_CONNECTIONS, ScenarioId, TARGETS } from './scenarios.js';
 
 export interface ScenarioOutcome {
   id: ScenarioId;
@@ -98,8 +98,9 @@ export function scenarioTable(outcomes: ScenarioOutcome[]): string {
   const rows = outcomes.map((o) => {
     const r = o.result;
     const verdict = o.status === 'missing' ? `missing (${o.probeStatus})` : o.status === 'failed' ? 'failed' : o.verdict;
+    const own = SCENARIO_CONNECTIONS[o.id];
     return [
-      o.id,
+      own === undefined ? o.id : `${o.id} (${own} conn.)`,
       r ? int(r.requestsPerSecond) : '—',
       r ? String(r.p50) : '—',
       r ? String(r.p99) : '—',

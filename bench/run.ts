@@ -9,7 +9,7 @@ import { createBenchDatabase, isPostgresUrl } from './bench-database.js';
 import { BIG_GROUP_PATH, bigGroupPerson, SMALL_GROUP_COUNT, smallGroupPath, smallGroupPerson } from './dataset-names.js';
 import type { DriverResult } from './load-driver.js';
 import { checkTable, DatasetRun, describeMachine, judge, lookupRatioChecks, ScenarioOutcome, scenarioTable, startupAndMemoryChecks } from './report.js';
-import { DriverConfig, SCENARIO_IDS, ScenarioId, scenarioRequests } from './scenarios.js';
+import { DriverConfig, SCENARIO_CONNECTIONS, SCENARIO_IDS, ScenarioId, scenarioRequests } from './scenarios.js';
 import { seedDataset, SeedGroup } from './seed-dataset.js';
 import { killAllChildren, RosterServer, track } from './server-process.js';
 
@@ -121,14 +121,14 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
 
     const outcomes: ScenarioOutcome[] = [];
     for (const id of scenarios) {
-      const config: DriverConfig = { ...base, scenario: id, durationSeconds };
+      const config: DriverConfig = { ...base, scenario: id, durationSeconds, connections: SCENARIO_CONNECTIONS[id] ?? connections };
       const probeStatus = await probe(config);
       if (probeStatus === 404) {
         log(`${label}: ${id} → 404 before the load; reported as missing`);
         outcomes.push({ id, status: 'missing', probeStatus, verdict: 'miss' });
         continue;
       }
-      log(`${label}: ${id} (${durationSeconds} s, ${connections} connections; probe answered ${probeStatus})`);
+      log(`${label}: ${id} (${durationSeconds} s, ${config.connections} connections; probe answered ${probeStatus})`);
       try {
         const cpuBefore = server.cpuSeconds();
         const result = await drive(config);

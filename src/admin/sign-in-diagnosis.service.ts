@@ -74,19 +74,17 @@ export class SignInDiagnosisService {
       matches.get(userId)!.add(on);
     };
 
-    // Each look-up is an indexed equality, except the members search (the members page's own).
-    const [byUsername, byEmail, scim, saml, observations, searched] = await Promise.all([
+    // Indexed equalities first: an email, username, externalId or NameID names one person.
+    const [byUsername, byEmail, scim, saml, observations] = await Promise.all([
       this.users.findByUsername(query),
       this.users.findByEmail(query),
       this.scimIdentities.find(scope, query),
       this.samlIdentities.findByExternUid(scope, query),
       this.signIns.findByNameIdOrEmail(scope, query, 20),
-      groupId === null ? Promise.resolve(null) : this.membership.listRows(groupId, { search: query }, { page: 1, perPage: MAX_PEOPLE + 1 }),
     ]);
     note(scim?.userId, 'extern_uid');
     note(saml?.userId, 'extern_uid');
     for (const o of observations) note(o.userId, 'name_id');
-    for (const row of searched?.items ?? []) note(row.userId, 'search');
     // An account found by username or email counts only if it is connected to this scope.
     for (const [user, on] of [
       [byUsername, 'username'],
@@ -94,10 +92,17 @@ export class SignInDiagnosisService {
     ] as const) {
       if (user && (matches.has(user.id) || (await this.connected(scope, user.id)))) note(user.id, on);
     }
+    // Only when nothing matched exactly: part of a name, username or email among the members
+    // (a scan of the group, so not for a query that already named someone).
+    let searched: number[] = [];
+    if (matches.size === 0 && observations.length === 0 && groupId !== null) {
+      searched = await this.membership.searchUserIds(groupId, query, MAX_PEOPLE + 1);
+      for (const userId of searched) note(userId, 'search');
+    }
 
     const unknownNameIds = [...new Set(observations.filter((o) => o.userId === null).map((o) => o.nameId))];
     const ids = [...matches.keys()];
-    const truncated = ids.length + unknownNameIds.length > MAX_PEOPLE || (searched?.items.length ?? 0) > MAX_PEOPLE;
+    const truncated = ids.length + unknownNameIds.length > MAX_PEOPLE || searched.length > MAX_PEOPLE;
     const provider = await this.providers.find(scope);
     const providerFacts = provider ? { enabled: provider.enabled, enforcedSso: provider.enforcedSso } : null;
     const today = now.toISOString().slice(0, 10);

@@ -190,6 +190,19 @@ export class MembersRepository {
     return { ...window, items: window.items.map((row) => memberRowFromArray(row.slice(0, -1))), total };
   }
 
+  /**
+   * Up to `limit` members whose username, email or name contains `search`, oldest membership first;
+   * no count (the sign-in troubleshooter wants a handful of people, not a page position).
+   */
+  async searchUserIds(groupId: number, search: string, limit: number): Promise<number[]> {
+    const matches = memberMatches(this.db, 'm', 'u', { search });
+    const rows = await this.db.select<{ userId: number | string }>(
+      `SELECT m."user_id" AS "userId" FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ${matches.sql} ORDER BY m."id" LIMIT ?`,
+      [groupId, ...matches.values, limit],
+    );
+    return rows.map((row) => Number(row.userId));
+  }
+
   private async filteredRows(groupId: number, filter: MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
     const matches = memberMatches(this.db, 'm', 'u', filter);
     const matching = `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ${matches.sql}`;

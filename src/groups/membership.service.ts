@@ -42,6 +42,11 @@ export class MembershipService {
     return this.members.listRows(groupId, filter, page);
   }
 
+  /** Up to `limit` members whose username, email or name contains `search` (no count). */
+  searchUserIds(groupId: number, search: string, limit: number): Promise<number[]> {
+    return this.members.searchUserIds(groupId, search, limit);
+  }
+
   listRowsKeyset(groupId: number, filter: MemberFilter, request: KeysetRequest): Promise<KeysetPage<MemberRow>> {
     return this.members.listRowsKeyset(groupId, filter, request);
   }

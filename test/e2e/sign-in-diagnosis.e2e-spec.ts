@@ -43,7 +43,7 @@ describe('sign-in diagnosis', () => {
       [p.email.toUpperCase(), 'email'],
       [p.externalId, 'extern_uid'],
       [username, 'username'],
-      [name.slice(4), 'search'],
+      [name.slice(4, -1), 'search'],
     ] as const) {
       const d = await diagnose(q);
       const person = d.people.find((x) => x.user?.id === p.userId);
