@@ -63,7 +63,7 @@ export class GroupsController {
   @Get(':group')
   async get(@Principal() principal: PersonPrincipal, @Param('group') ref: string) {
     const { group } = await this.access.resolve(principal, ref, 'read');
-    return groupView(group, this.config.baseUrl);
+    return { ...groupView(group, this.config.baseUrl), permissions: await this.access.permissions(principal, group) };
   }
 
   @Put(':group')

@@ -118,6 +118,15 @@ describeInBrowser('UI: the members view', () => {
     await searched;
     await page.getByText('Showing 1–1 of 1').waitFor();
     await expect(page.getByRole('row').filter({ hasText: 'entra2@acme.example' }).count()).resolves.toBe(1);
+    // The search is in the address: a reload keeps it, Back returns to the whole list.
+    expect(page.url()).toMatch(/\/saml\/members\?search=entra2$/);
+    await page.reload();
+    await settled(page);
+    await page.getByText('Showing 1–1 of 1').waitFor();
+    await expect(page.getByLabel('Search members').inputValue()).resolves.toBe('entra2');
+    await page.goBack();
+    await settled(page);
+    await page.getByText(`Showing 1–20 of ${total}`).waitFor();
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();
   });

@@ -5,6 +5,8 @@ import { api } from '../api.js';
 import { roleName, textField } from '../components/fields.js';
 import { filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
+import { canManage } from './group-shell.js';
+import { navigate } from '../router.js';
 
 /**
  * The row's identity problem, by the same rules and in the same order as the server's report
@@ -94,14 +96,19 @@ function outcomeLabel(outcome) {
   return String(outcome).replace(/_/g, ' ');
 }
 
-export async function groupMembers(container, { group, signal }) {
+export async function groupMembers(container, { group, signal, query: urlQuery = {} }) {
   let hasScimToken = false;
-  let search = '';
-  // Only Owners may read the token state; for everyone else the "no SCIM identity" hint is skipped.
-  const tokenState = api.get(`/groups/${group.id}/scim_token`, { signal }).then(
-    (r) => Boolean(r.data?.exists),
-    () => false,
-  );
+  // The search lives in the address (?search=), so reload and Back keep it.
+  const search = (urlQuery.search ?? '').trim();
+  // Identity columns and the token state are for those who manage the group (the API gives
+  // everyone else GitLab's public member fields only, and refuses the token state).
+  const manager = canManage(group);
+  const tokenState = manager
+    ? api.get(`/groups/${group.id}/scim_token`, { signal }).then(
+        (r) => Boolean(r.data?.exists),
+        () => false,
+      )
+    : Promise.resolve(false);
   const list = listView({
     what: 'the member list',
     caption: 'Members',
@@ -120,25 +127,26 @@ export async function groupMembers(container, { group, signal }) {
       { label: 'Member', render: (m) => personCell(m, identityProblem(m, hasScimToken), group.id), className: 'col-person' },
       { label: 'Role', render: (m) => roleName(m.access_level) },
       { label: 'State', render: (m) => (m.state === 'active' ? badge('Active', 'success') : badge(m.state === 'blocked' ? 'Blocked' : m.state, 'danger')) },
-      { label: 'SCIM externalId', render: scimCell },
-      { label: 'SAML extern_uid', render: samlCell },
-      { label: 'Last SAML sign-in', render: signInCell },
+      ...(manager
+        ? [
+            { label: 'SCIM externalId', render: scimCell },
+            { label: 'SAML extern_uid', render: samlCell },
+            { label: 'Last SAML sign-in', render: signInCell },
+          ]
+        : []),
     ],
   });
-  const query = textField({ label: 'Search members', name: 'search', type: 'search', placeholder: 'Name, username or email', autocomplete: 'off' });
+  const query = textField({ label: 'Search members', name: 'search', type: 'search', value: search, placeholder: 'Name, username or email', autocomplete: 'off' });
   const form = filterForm({
     fields: [query],
-    onSubmit: (values) => {
-      search = values.search;
-      list.reload();
-    },
+    onSubmit: (values) => navigate(`#/groups/${group.id}/saml/members${values.search ? `?search=${encodeURIComponent(values.search)}` : ''}`),
   });
   container.append(
     section(
       {
         title: 'Members',
         id: 'members',
-        description: 'Each member’s stored SCIM externalId, SAML identity and last SAML sign-in. They must all be the same value.',
+        description: manager ? 'Each member’s stored SCIM externalId, SAML identity and last SAML sign-in. They must all be the same value.' : 'The people in this group and their roles.',
       },
       form,
       list.el,

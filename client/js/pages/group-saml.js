@@ -2,7 +2,7 @@
 import { formatCount, h } from '../dom.js';
 import { api } from '../api.js';
 import { setTitle, tabs } from '../components/layout.js';
-import { groupShell, SAML_SECTIONS } from './group-shell.js';
+import { allowed, canManage, groupShell, SAML_SECTIONS } from './group-shell.js';
 import { groupMembers } from './group-members.js';
 import { identityMismatches } from './identity-mismatches.js';
 import { samlConfiguration } from './saml-configuration.js';
@@ -10,10 +10,14 @@ import { scimTokenPanel } from './scim-token.js';
 import { signInTroubleshooter } from './sign-in-troubleshooter.js';
 
 export async function groupSamlPage(main, ctx) {
-  const active = SAML_SECTIONS.find((s) => s.key === ctx.params.section) ?? SAML_SECTIONS[0];
   const shell = await groupShell(main, ctx, 'saml', 'SAML SSO');
   if (!shell) return;
   const { group, content } = shell;
+  const sections = allowed(SAML_SECTIONS, group);
+  const active = sections.find((s) => s.key === ctx.params.section) ?? sections.find((s) => s.key === 'members');
+  // A section this person may not open (the default Configuration, for a Developer): show the one
+  // they may, and say so in the address bar, without a request that would only answer 403.
+  if (active.key !== ctx.params.section) history.replaceState(null, '', `#/groups/${group.id}/saml/${active.key}`);
   setTitle(active.label, 'SAML SSO', group.name);
   const countSlot = h('span', { class: 'tab-count', hidden: true });
   const setCount = (total) => {
@@ -22,15 +26,15 @@ export async function groupSamlPage(main, ctx) {
     countSlot.setAttribute('aria-label', total ? `${total} problems` : '');
   };
   const nav = tabs(
-    SAML_SECTIONS.map((s) => ({ label: s.label, href: `#/groups/${group.id}/saml/${s.key}`, active: s.key === active.key })),
+    sections.map((s) => ({ label: s.label, href: `#/groups/${group.id}/saml/${s.key}`, active: s.key === active.key })),
     'SAML SSO sections',
     'subtabs',
   );
   nav.querySelector(`a[href$="/saml/mismatches"]`)?.append(countSlot);
   const body = h('div', { class: 'section-stack' });
   content.append(nav, body);
-  if (active.key !== 'mismatches') {
-    // The report's size on its tab, so a problem is visible from every section. Owners only.
+  if (active.key !== 'mismatches' && canManage(group)) {
+    // The report's size on its tab, so a problem is visible from every section. Owners and admins only.
     api.get(`/groups/${group.id}/identity_mismatches`, { query: { per_page: 1 }, signal: ctx.signal }).then(
       (r) => setCount(r.page?.total ?? 0),
       () => {},

@@ -4,19 +4,31 @@ import { api } from '../api.js';
 import { errorNotice } from '../errors.js';
 import { breadcrumbs, pageHeader, setTitle, tabs } from '../components/layout.js';
 
+// `manage`: only for those who manage the group (Owners and admins); the API refuses the others,
+// so the UI does not offer what would only answer 403.
 export const GROUP_TABS = [
   { key: 'saml', label: 'SAML SSO', path: 'saml/configuration' },
-  { key: 'audit-events', label: 'Audit events', path: 'audit-events' },
-  { key: 'scim-requests', label: 'SCIM requests', path: 'scim-requests' },
+  { key: 'audit-events', label: 'Audit events', path: 'audit-events', manage: true },
+  { key: 'scim-requests', label: 'SCIM requests', path: 'scim-requests', manage: true },
 ];
 
 export const SAML_SECTIONS = [
-  { key: 'configuration', label: 'Configuration' },
-  { key: 'scim-token', label: 'SCIM token' },
+  { key: 'configuration', label: 'Configuration', manage: true },
+  { key: 'scim-token', label: 'SCIM token', manage: true },
   { key: 'members', label: 'Members' },
-  { key: 'mismatches', label: 'Identity mismatches' },
-  { key: 'troubleshoot', label: 'Troubleshoot sign-in' },
+  { key: 'mismatches', label: 'Identity mismatches', manage: true },
+  { key: 'troubleshoot', label: 'Troubleshoot sign-in', manage: true },
 ];
+
+/** Whether the signed-in person manages the group (GET /groups/:id says so in `permissions`). */
+export function canManage(group) {
+  return group.permissions?.can_manage === true;
+}
+
+/** The sections and tabs this person may open. */
+export function allowed(items, group) {
+  return items.filter((item) => !item.manage || canManage(group));
+}
 
 /** Loads the group and draws the frame; returns null (with the error shown) if it cannot. */
 export async function groupShell(main, { params, signal }, active, pageLabel) {
@@ -31,10 +43,10 @@ export async function groupShell(main, { params, signal }, active, pageLabel) {
   setTitle(pageLabel, group.name);
   const content = h('div', { class: 'group-content' });
   main.append(
-    breadcrumbs([{ label: 'Groups', href: '#/groups' }, { label: group.name, href: `#/groups/${group.id}/saml/configuration` }, { label: pageLabel }]),
+    breadcrumbs([{ label: 'Groups', href: '#/groups' }, { label: group.name, href: `#/groups/${group.id}/saml/${canManage(group) ? 'configuration' : 'members'}` }, { label: pageLabel }]),
     pageHeader({ title: group.name, subtitle: h('span', {}, 'Path ', code(group.path)) }),
     tabs(
-      GROUP_TABS.map((t) => ({ label: t.label, href: `#/groups/${group.id}/${t.path}`, active: t.key === active })),
+      allowed(GROUP_TABS, group).map((t) => ({ label: t.label, href: `#/groups/${group.id}/${t.key === 'saml' && !canManage(group) ? 'saml/members' : t.path}`, active: t.key === active })),
       'Group pages',
     ),
     content,
