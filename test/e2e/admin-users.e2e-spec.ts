@@ -177,7 +177,19 @@ describe('admin API users', () => {
   it('creates a personal access token shown once: only its digest and prefix are stored, and it works', async () => {
     const person = await createPerson(t, 'patowner');
     const res = await t.http().post(`/api/v4/users/${person.id}/personal_access_tokens`).set(adminAuth).send({ name: 'ci' }).expect(201);
-    expect(res.body).toEqual({ id: expect.any(Number), name: 'ci', token: expect.stringMatching(/^roster_pat_[A-Za-z0-9_-]{43}$/) });
+    // GitLab's PersonalAccessTokenWithToken: the token's fields, and the secret this once.
+    expect(res.body).toEqual({
+      id: expect.any(Number),
+      name: 'ci',
+      token: expect.stringMatching(/^roster_pat_[A-Za-z0-9_-]{43}$/),
+      scopes: ['api'],
+      expires_at: null,
+      active: true,
+      revoked: false,
+      user_id: person.id,
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      last_used_at: null,
+    });
     expect(res.headers['cache-control']).toBe('no-store');
     const [row] = await t.sql<Record<string, unknown>>('SELECT user_id, name, token_digest, token_prefix FROM personal_access_tokens WHERE id = ?', [res.body.id]);
     expect(row).toEqual({ user_id: person.id, name: 'ci', token_digest: digest(res.body.token), token_prefix: res.body.token.slice(0, 15) });
@@ -186,7 +198,7 @@ describe('admin API users', () => {
       "SELECT author_id, details FROM audit_events WHERE event_name = 'personal_access_token_created' AND target_id = ? ORDER BY id",
       [person.id],
     );
-    expect(JSON.parse(events.at(-1)!.details)).toEqual({ token_id: res.body.id, token_name: 'ci' });
+    expect(JSON.parse(events.at(-1)!.details)).toEqual({ token_id: res.body.id, token_name: 'ci', scopes: ['api'], expires_at: null });
     expect((await t.http().get('/api/v4/user').set(auth(res.body.token)).expect(200)).body.id).toBe(person.id);
   });
 
