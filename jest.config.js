@@ -13,6 +13,8 @@ const common = {
 };
 
 export default {
+  // Also here: with `projects`, Jest 30 reads testTimeout from the top level, not from each project.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/eslint-rules/**/*.spec.ts'] },
     {
