@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -69,5 +69,28 @@ export class IdentityMismatchesController {
     const remaining = await this.mismatches.resolve(actor, group, userId, input.extern_uid);
     response.status(200);
     return { user_id: userId, resolved: remaining === null, mismatch: remaining ? mismatchView(remaining) : null };
+  }
+
+  /**
+   * Marks (PUT) or unmarks (DELETE) a person as not using SAML by design: 200 with
+   * `{user_id, expected, mismatch}` — `expected` is `admin`, `marked` or null, `mismatch` the row
+   * that still applies, if any.
+   */
+  @Put(':userId/expected')
+  async markExpected(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('userId') rawUserId: string) {
+    return this.setExpected(principal, actor, ref, rawUserId, true);
+  }
+
+  @Delete(':userId/expected')
+  async unmarkExpected(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('userId') rawUserId: string) {
+    return this.setExpected(principal, actor, ref, rawUserId, false);
+  }
+
+  private async setExpected(principal: PersonPrincipal, actor: Actor, ref: string, rawUserId: string, expected: boolean) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const userId = userIdParam(rawUserId);
+    const facts = await this.mismatches.markExpected(actor, group, userId, expected);
+    const row = await this.mismatches.row(group, userId);
+    return { user_id: userId, expected: facts.expected, mismatch: row ? mismatchView(row) : null };
   }
 }

@@ -12,6 +12,7 @@ import type { AccessLevel } from '../groups/member.entity.js';
 import type { MemberRow } from '../groups/members.repository.js';
 import type { MemberFilter } from '../groups/membership.service.js';
 import { MembershipService } from '../groups/membership.service.js';
+import { IdentityMismatchesService } from '../saml/identity-mismatches.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
 import { SamlSignInsService } from '../saml/saml-sign-ins.service.js';
 import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
@@ -43,6 +44,8 @@ export interface MemberView extends PublicMemberView {
   group_saml_identity: { extern_uid: string; provider: 'group_saml'; saml_provider_id: number | null } | null;
   scim_identity: { extern_uid: string; active: boolean } | null;
   last_saml_sign_in: { name_id: string; at: string; outcome: string } | null;
+  /** Not using SAML is expected for this member: an instance admin, or marked by an Owner. */
+  identity_expected: 'admin' | 'marked' | null;
 }
 
 /** Whether the caller sees identity data: Owners and admins do, other members do not. */
@@ -62,6 +65,7 @@ export class MembersViewService {
     private readonly samlIdentities: SamlIdentitiesService,
     private readonly signIns: SamlSignInsService,
     private readonly providers: SamlProviderService,
+    private readonly mismatches: IdentityMismatchesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -178,11 +182,12 @@ export class MembersViewService {
   private async withIdentities(group: GroupEntity, rows: MemberRow[]): Promise<MemberView[]> {
     const scope = groupScope(group.id);
     const userIds = rows.map((r) => r.userId);
-    const [scim, saml, signIns, provider] = await Promise.all([
+    const [scim, saml, signIns, provider, expected] = await Promise.all([
       this.scimIdentities.findByUsers(scope, userIds),
       this.samlIdentities.findByUsers(scope, userIds),
       this.signIns.latestForUsers(scope, userIds),
       this.providers.find(scope),
+      this.mismatches.expectedFor(group, userIds),
     ]);
     const scimByUser = new Map(scim.map((i) => [i.userId, i]));
     const samlByUser = new Map(saml.map((i) => [i.userId, i]));
@@ -198,6 +203,7 @@ export class MembersViewService {
         group_saml_identity: samlIdentity ? { extern_uid: samlIdentity.externUid, provider: 'group_saml', saml_provider_id: provider?.id ?? null } : null,
         scim_identity: scimIdentity ? { extern_uid: scimIdentity.externUid, active: Boolean(scimIdentity.active) } : null,
         last_saml_sign_in: signIn ? { name_id: signIn.nameId, at: signIn.createdAt, outcome: signIn.outcome } : null,
+        identity_expected: expected.get(row.userId) ?? null,
       };
     });
   }

@@ -32,6 +32,8 @@ export const AUDIT_EVENT_NAMES = [
   'user_updated',
   'personal_access_token_revoked',
   'group_deleted',
+  'identity_mismatch_marked_expected',
+  'identity_mismatch_unmarked_expected',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -24,6 +24,8 @@ import { RequestIdsAndRateBuckets1764900000000 } from './migrations/176490000000
 import { MemberExpiresAt1765000000000 } from './migrations/1765000000000-member-expires-at.js';
 import { PatScopesAndExpiry1765050000000 } from './migrations/1765050000000-pat-scopes-and-expiry.js';
 import { SignInLookUpIndexes1765060000000 } from './migrations/1765060000000-sign-in-look-up-indexes.js';
+import { IdentityMismatchExemptions1765070000000 } from './migrations/1765070000000-identity-mismatch-exemptions.js';
+import { IdentityMismatchExemptionEntity } from '../saml/identity-mismatch-exemption.entity.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -43,6 +45,7 @@ export const ENTITIES = [
   SamlRequestEntity,
   SamlAssertionEntity,
   ScimRateBucketEntity,
+  IdentityMismatchExemptionEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -57,4 +60,5 @@ export const MIGRATIONS = [
   MemberExpiresAt1765000000000,
   PatScopesAndExpiry1765050000000,
   SignInLookUpIndexes1765060000000,
+  IdentityMismatchExemptions1765070000000,
 ];

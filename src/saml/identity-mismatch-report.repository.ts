@@ -18,6 +18,8 @@ export interface MismatchFacts {
   samlExternUid: string | null;
   observedNameId: string | null;
   observedAt: string | null;
+  /** Why this person is not expected to use SAML: an instance admin, or marked by an Owner. */
+  expected: 'admin' | 'marked' | null;
   kind: MismatchKind | null;
 }
 
@@ -32,6 +34,8 @@ interface FactsRow {
   saml_uid: string | null;
   obs_name_id: string | null;
   obs_at: string | null;
+  is_admin: boolean | number;
+  marked: number | string;
   rank: number | string | null;
 }
 
@@ -39,15 +43,22 @@ interface FactsRow {
  * The kind of a person's row as one SQL CASE, shared by the ranking and the detail query so both
  * always agree. Arguments are column expressions; `:hasScimToken` is 1 when the group has a token.
  */
-function rankCase(c: { scimUid: string; scimActive: string; samlUid: string; isMember: string; observed: string }): string {
+function rankCase(c: { scimUid: string; scimActive: string; samlUid: string; isMember: string; observed: string; expected: string }): string {
   const stored = `COALESCE(${c.samlUid}, ${c.scimUid})`;
+  // Kinds 3 and 4 say "this person does not use SAML / SCIM"; for someone expected not to (an
+  // instance admin, or marked by an Owner) that is no problem. Disagreements (1, 2, 5) still count.
   return `CASE
       WHEN ${c.scimUid} IS NOT NULL AND ${c.samlUid} IS NOT NULL AND ${c.scimUid} <> ${c.samlUid} THEN 1
       WHEN ${c.observed} IS NOT NULL AND ${stored} IS NOT NULL AND ${c.observed} <> ${stored} THEN 2
-      WHEN ${c.samlUid} IS NULL AND (${c.isMember} = 1 OR (${c.scimUid} IS NOT NULL AND ${c.scimActive})) THEN 3
-      WHEN ${c.isMember} = 1 AND ${c.samlUid} IS NOT NULL AND ${c.scimUid} IS NULL AND :hasScimToken = 1 THEN 4
+      WHEN ${c.samlUid} IS NULL AND (${c.isMember} = 1 OR (${c.scimUid} IS NOT NULL AND ${c.scimActive})) AND NOT ${c.expected} THEN 3
+      WHEN ${c.isMember} = 1 AND ${c.samlUid} IS NOT NULL AND ${c.scimUid} IS NULL AND :hasScimToken = 1 AND NOT ${c.expected} THEN 4
       WHEN ${c.scimUid} IS NOT NULL AND ((NOT ${c.scimActive} AND ${c.isMember} = 1) OR (${c.scimActive} AND ${c.isMember} = 0)) THEN 5
     END`;
+}
+
+/** "Expected not to use SAML" for a user row `u` and its exemption row `x` (left-joined). */
+function expectedExpression(u: string, x: string): string {
+  return `(${u}.is_admin OR ${x}.id IS NOT NULL)`;
 }
 
 /**
@@ -89,8 +100,10 @@ function ranked(observations: ObservationJoin): string {
   WITH p AS (${POPULATION}),
   k AS (
     SELECT p.user_id AS user_id,
-      ${rankCase({ scimUid: 'p.scim_uid', scimActive: 'p.scim_active', samlUid: 'sa.extern_uid', isMember: 'p.is_member', observed: 'o.name_id' })} AS rank
+      ${rankCase({ scimUid: 'p.scim_uid', scimActive: 'p.scim_active', samlUid: 'sa.extern_uid', isMember: 'p.is_member', observed: 'o.name_id', expected: expectedExpression('pu', 'px') })} AS rank
     FROM p
+    INNER JOIN users pu ON pu.id = p.user_id
+    LEFT JOIN identity_mismatch_exemptions px ON px.group_id = :groupId AND px.user_id = p.user_id
     LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = p.user_id
     ${latestObservation(observations, 'p.user_id')}
   )`;
@@ -136,8 +149,10 @@ export class IdentityMismatchReportRepository {
          CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END AS is_member,
          sc.extern_uid AS scim_uid, sc.active AS scim_active, sa.extern_uid AS saml_uid,
          o.name_id AS obs_name_id, o.created_at AS obs_at,
-         ${rankCase({ scimUid: 'sc.extern_uid', scimActive: 'sc.active', samlUid: 'sa.extern_uid', isMember: '(CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END)', observed: 'o.name_id' })} AS rank
+         u.is_admin AS is_admin, CASE WHEN ux.id IS NULL THEN 0 ELSE 1 END AS marked,
+         ${rankCase({ scimUid: 'sc.extern_uid', scimActive: 'sc.active', samlUid: 'sa.extern_uid', isMember: '(CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END)', observed: 'o.name_id', expected: expectedExpression('u', 'ux') })} AS rank
        FROM users u
+       LEFT JOIN identity_mismatch_exemptions ux ON ux.group_id = :groupId AND ux.user_id = u.id
        LEFT JOIN members mb ON mb.group_id = :groupId AND mb.user_id = u.id
        LEFT JOIN scim_identities sc ON sc.group_id = :groupId AND sc.user_id = u.id
        LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = u.id
@@ -147,6 +162,20 @@ export class IdentityMismatchReportRepository {
     );
     const byId = new Map(rows.map((r) => [Number(r.user_id), toFacts(r)]));
     return userIds.map((id) => byId.get(id)).filter((f): f is MismatchFacts => f !== undefined);
+  }
+
+  /** Who among these users is expected not to use SAML in the group, and why (the members view). */
+  async expectedFor(groupId: number, userIds: number[]): Promise<Map<number, 'admin' | 'marked'>> {
+    const result = new Map<number, 'admin' | 'marked'>();
+    if (userIds.length === 0) return result;
+    const rows = await this.query<{ user_id: number | string; is_admin: boolean | number; marked: number | string }>(
+      `SELECT u.id AS user_id, u.is_admin AS is_admin, CASE WHEN x.id IS NULL THEN 0 ELSE 1 END AS marked
+       FROM users u LEFT JOIN identity_mismatch_exemptions x ON x.group_id = :groupId AND x.user_id = u.id
+       WHERE u.id IN (:...userIds) AND ${expectedExpression('u', 'x')}`,
+      { groupId, userIds },
+    );
+    for (const r of rows) result.set(Number(r.user_id), Number(r.is_admin) ? 'admin' : 'marked');
+    return result;
   }
 
   /**
@@ -176,6 +205,7 @@ function toFacts(r: FactsRow): MismatchFacts {
     samlExternUid: r.saml_uid,
     observedNameId: r.obs_name_id,
     observedAt: r.obs_at,
+    expected: Number(r.is_admin) ? 'admin' : Number(r.marked) === 1 ? 'marked' : null,
     kind: rank === null ? null : MISMATCH_KINDS[rank - 1],
   };
 }

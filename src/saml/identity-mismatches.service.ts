@@ -14,6 +14,7 @@ import type { GroupEntity } from '../groups/group.entity.js';
 import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { adviceFor, MismatchAdvice } from './identity-mismatch-kinds.js';
+import { IdentityMismatchExemptionsRepository } from './identity-mismatch-exemptions.repository.js';
 import { IdentityMismatchReportRepository, MismatchFacts, MismatchKind } from './identity-mismatch-report.repository.js';
 import { SamlIdentitiesService } from './saml-identities.service.js';
 
@@ -51,6 +52,7 @@ export class IdentityMismatchesService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly report: IdentityMismatchReportRepository,
+    private readonly exemptions: IdentityMismatchExemptionsRepository,
     private readonly scimIdentities: ScimIdentitiesService,
     private readonly samlIdentities: SamlIdentitiesService,
     private readonly tokens: TokensService,
@@ -143,6 +145,35 @@ export class IdentityMismatchesService implements OnModuleInit {
       throw error;
     }
     return this.row(group, userId);
+  }
+
+  /**
+   * An Owner's "this person does not sign in with SAML, by design" (a break-glass or service
+   * account): they leave the report's "not linked" and "no SCIM identity" rows. Only someone the
+   * report considers (a member, or an identity holder of the group) can be marked. Audited; the
+   * audit event also moves the report's change stamp, so every process re-ranks.
+   */
+  async markExpected(actor: Actor, group: GroupEntity, userId: number, expected: boolean): Promise<MismatchFacts> {
+    const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));
+    const [facts] = await this.report.facts(group.id, hasScimToken, [userId]);
+    if (!facts || !(facts.isMember || facts.scimExternUid !== null || facts.samlExternUid !== null)) throw new DomainError('not_found', '404 Member Not Found');
+    await this.db.transaction(async (tx) => {
+      const changed = expected ? await this.exemptions.mark(tx, group.id, userId) : await this.exemptions.unmark(tx, group.id, userId);
+      if (!changed) return;
+      await this.audit.record(tx, {
+        name: expected ? 'identity_mismatch_marked_expected' : 'identity_mismatch_unmarked_expected',
+        actor,
+        scope: groupScope(group.id),
+        target: { type: 'User', id: userId, details: facts.username },
+      });
+    });
+    const [after] = await this.report.facts(group.id, hasScimToken, [userId]);
+    return after;
+  }
+
+  /** Who among these members is expected not to use SAML (`admin`, `marked`), for the members view. */
+  expectedFor(group: GroupEntity, userIds: number[]): Promise<Map<number, 'admin' | 'marked'>> {
+    return this.report.expectedFor(group.id, userIds);
   }
 
   /** The cached head of the ranking when still current, else one shared recomputation. */

@@ -8,6 +8,8 @@ import { GroupsModule } from '../groups/groups.module.js';
 import { ScimModule } from '../scim/scim.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { IdentityMismatchExemptionEntity } from './identity-mismatch-exemption.entity.js';
+import { IdentityMismatchExemptionsRepository } from './identity-mismatch-exemptions.repository.js';
 import { IdentityMismatchReportRepository } from './identity-mismatch-report.repository.js';
 import { IdentityMismatchesService } from './identity-mismatches.service.js';
 import { SamlAssertionsRepository } from './saml-assertions.repository.js';
@@ -26,9 +28,26 @@ import { SamlModule } from './saml.module.js';
  * identities); importing ScimModule here keeps the dependency one-way.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity], READER), SamlModule, ScimModule, GroupsModule, UsersModule, TokensModule, AuditModule],
+  imports: [
+    TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity, IdentityMismatchExemptionEntity], READER),
+    SamlModule,
+    ScimModule,
+    GroupsModule,
+    UsersModule,
+    TokensModule,
+    AuditModule,
+  ],
   controllers: [SamlSsoController],
-  providers: [SamlRequestsRepository, SamlAssertionsRepository, SamlServiceProviderService, SamlSignInService, SamlLinkService, IdentityMismatchReportRepository, IdentityMismatchesService],
+  providers: [
+    SamlRequestsRepository,
+    SamlAssertionsRepository,
+    SamlServiceProviderService,
+    SamlSignInService,
+    SamlLinkService,
+    IdentityMismatchReportRepository,
+    IdentityMismatchExemptionsRepository,
+    IdentityMismatchesService,
+  ],
   exports: [IdentityMismatchesService],
 })
 export class SamlSsoModule {

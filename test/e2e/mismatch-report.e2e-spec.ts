@@ -79,13 +79,13 @@ describe('identity-mismatch report', () => {
     expect(rows.map((r) => [r.kind, r.user_id])).toEqual([
       ['scim_saml_mismatch', people.relinked.userId],
       ['name_id_mismatch', people.observed.userId],
-      ['saml_not_linked', rootId],
+      // The group's creator, an instance admin without SAML, is expected not to use it: no row.
       ['saml_not_linked', people.unlinked.userId],
       ['scim_missing', scimMissingId],
       ['scim_inactive_member', people.inactive.userId],
       ['scim_inactive_member', people.removed.userId],
     ]);
-    expect(res.headers['x-total']).toBe('7');
+    expect(res.headers['x-total']).toBe('6');
     expect(Object.keys(rows[0]).sort()).toEqual(
       ['email', 'explanation', 'kind', 'name', 'observed_at', 'observed_name_id', 'saml_extern_uid', 'scim_extern_uid', 'suggested_fix', 'user_id', 'username'].sort(),
     );
@@ -93,24 +93,53 @@ describe('identity-mismatch report', () => {
     expect(rows[0].explanation).toContain(`The SCIM externalId is "${people.relinked.externalId}" but the SAML identity's extern_uid is "nameid-relinked"`);
     expect(rows[1]).toMatchObject({ scim_extern_uid: people.observed.externalId, saml_extern_uid: null, observed_name_id: 'nameid-observed' });
     expect(typeof rows[1].observed_at).toBe('string');
-    expect(rows[3].explanation).toContain('User is not linked to a SAML account');
-    expect(rows[4]).toMatchObject({ scim_extern_uid: null, saml_extern_uid: 'nameid-nolink' });
-    expect(rows[4].explanation).toContain('409/412');
-    expect(rows[5].explanation).toContain('inactive');
-    expect(rows[6].explanation).toContain('not a member');
+    expect(rows[2].explanation).toContain('User is not linked to a SAML account');
+    expect(rows[3]).toMatchObject({ scim_extern_uid: null, saml_extern_uid: 'nameid-nolink' });
+    expect(rows[3].explanation).toContain('409/412');
+    expect(rows[4].explanation).toContain('inactive');
+    expect(rows[5].explanation).toContain('not a member');
   });
 
   it('pages with the X-Total headers', async () => {
-    const page2 = await report({ per_page: '3', page: '2' }).expect(200);
-    expect((page2.body as Row[]).map((r) => r.kind)).toEqual(['saml_not_linked', 'scim_missing', 'scim_inactive_member']);
-    expect(page2.headers).toMatchObject({ 'x-total': '7', 'x-page': '2', 'x-per-page': '3', 'x-total-pages': '3', 'x-next-page': '3' });
+    const page2 = await report({ per_page: '2', page: '2' }).expect(200);
+    expect((page2.body as Row[]).map((r) => r.kind)).toEqual(['saml_not_linked', 'scim_missing']);
+    expect(page2.headers).toMatchObject({ 'x-total': '6', 'x-page': '2', 'x-per-page': '2', 'x-total-pages': '3', 'x-next-page': '3' });
     const beyond = await report({ per_page: '3', page: '9' }).expect(200);
     expect(beyond.body).toEqual([]);
-    expect(beyond.headers['x-total']).toBe('7');
+    expect(beyond.headers['x-total']).toBe('6');
   });
 
   it('leaves out a person whose identities agree', async () => {
     expect(await rowOf(people.healthy.userId)).toBeUndefined();
+  });
+
+  it('leaves out an instance admin without SAML, and whoever an Owner marks as expected, audited and reversible', async () => {
+    expect(await rowOf(rootId)).toBeUndefined();
+    const marked = await provisionExisting('breakglass');
+    expect((await rowOf(marked.userId))?.kind).toBe('saml_not_linked');
+    const total = async () => Number((await report({ per_page: '1' }).expect(200)).headers['x-total']);
+    const before = await total();
+
+    const put = await t.http().put(`/api/v4/groups/${g.id}/identity_mismatches/${marked.userId}/expected`).set(adminAuth).expect(200);
+    expect(put.body).toEqual({ user_id: marked.userId, expected: 'marked', mismatch: null });
+    expect(await rowOf(marked.userId)).toBeUndefined();
+    expect(await total()).toBe(before - 1);
+    // Marking again changes nothing and writes no second event.
+    await t.http().put(`/api/v4/groups/${g.id}/identity_mismatches/${marked.userId}/expected`).set(adminAuth).expect(200);
+    const events = (name: string) => t.sql('SELECT id FROM audit_events WHERE group_id = ? AND event_name = ? AND target_id = ?', [g.id, name, marked.userId]);
+    expect(await events('identity_mismatch_marked_expected')).toHaveLength(1);
+
+    // A disagreement still counts for someone marked: the mark only covers "does not use SAML".
+    const del = await t.http().delete(`/api/v4/groups/${g.id}/identity_mismatches/${marked.userId}/expected`).set(adminAuth).expect(200);
+    expect(del.body).toEqual({ user_id: marked.userId, expected: null, mismatch: expect.objectContaining({ kind: 'saml_not_linked' }) });
+    expect(await events('identity_mismatch_unmarked_expected')).toHaveLength(1);
+    expect(await total()).toBe(before);
+
+    // Only people the report considers, and only by those who manage the group.
+    const stranger = await createAccount(t, { username: 'stranger', email: 'stranger@elsewhere.test' });
+    await t.http().put(`/api/v4/groups/${g.id}/identity_mismatches/${stranger}/expected`).set(adminAuth).expect(404);
+    const pat = await t.http().post(`/api/v4/users/${people.healthy.userId}/personal_access_tokens`).set(adminAuth).send({ name: 'member' }).expect(201);
+    await t.http().put(`/api/v4/groups/${g.id}/identity_mismatches/${marked.userId}/expected`).set(auth(pat.body.token)).expect(403);
   });
 
   it('is for owners only', async () => {

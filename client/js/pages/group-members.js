@@ -21,8 +21,11 @@ export function identityProblem(member, hasScimToken) {
   const stored = saml?.extern_uid ?? scim?.extern_uid ?? null;
   if (scim && saml && scim.extern_uid !== saml.extern_uid) return 'SCIM externalId and SAML extern_uid differ';
   if (observed !== null && stored !== null && observed !== stored) return 'the last sign-in sent another NameID';
-  if (!saml) return 'not linked to a SAML account';
-  if (!scim && hasScimToken) return 'no SCIM identity';
+  // An instance admin, or someone an Owner marked: not using SAML is expected, as the report says.
+  const expected = Boolean(member.identity_expected);
+  if (!saml && !expected) return 'not linked to a SAML account';
+  if (!saml) return scim && !scim.active ? 'SCIM identity is inactive' : null;
+  if (!scim && hasScimToken && !expected) return 'no SCIM identity';
   if (scim && !scim.active) return 'SCIM identity is inactive';
   return null;
 }

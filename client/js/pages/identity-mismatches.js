@@ -16,6 +16,8 @@ export const KIND_LABELS = {
 };
 
 const RESOLVABLE = new Set(['scim_saml_mismatch', 'name_id_mismatch']);
+/** Kinds that only say "does not use SAML / SCIM": an Owner may mark that as expected. */
+const EXPECTABLE = new Set(['saml_not_linked', 'scim_missing']);
 
 /** The distinct values shown in a row, each with where it was seen. */
 export function candidateValues(row) {
@@ -133,7 +135,33 @@ export async function identityMismatches(container, { group, signal, query, onCo
                   } else button.focus();
                 },
               })
-            : h('span', { class: 'muted small', text: 'See the suggested fix' }),
+            : EXPECTABLE.has(row.kind)
+              ? h('button', {
+                  type: 'button',
+                  class: 'button button-secondary button-small',
+                  text: 'Mark as expected',
+                  'aria-label': `Mark ${row.name} as not using SAML`,
+                  onclick: async (event) => {
+                    const button = event.currentTarget;
+                    const done = await confirmDialog({
+                      title: `Mark ${row.name} as not using SAML?`,
+                      confirmLabel: 'Mark as expected',
+                      body: [
+                        h('p', {
+                          text: 'Use this for people who sign in without SAML on purpose, such as a break-glass or service account. They leave this report and the Members flags; nothing else changes, and the mark is audited.',
+                        }),
+                        h('p', { class: 'small muted', text: 'A disagreement between their SCIM and SAML identifiers would still be reported.' }),
+                      ],
+                      onConfirm: () => api.put(`/groups/${group.id}/identity_mismatches/${row.user_id}/expected`, {}),
+                    });
+                    if (done !== null) {
+                      toast(`${row.name} is marked as not using SAML`);
+                      await list.refresh();
+                      container.querySelector('.list-status')?.focus?.();
+                    } else button.focus();
+                  },
+                })
+              : h('span', { class: 'muted small', text: 'See the suggested fix' }),
       },
     ],
   });
