@@ -36,7 +36,7 @@ export class GroupsController {
   @Post()
   async create(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: CreateGroupDto, @Res({ passthrough: true }) response: Response) {
     requireAdmin(principal);
-    const group = await this.groups.create(actor, { name: input.name, path: input.path });
+    const group = await this.groups.create(actor, { name: input.name, path: input.path }, principal.user.username);
     response.status(201);
     return groupView(group, this.config.baseUrl);
   }

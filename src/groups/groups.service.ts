@@ -57,8 +57,8 @@ export class GroupsService {
     return this.groups.findById(id);
   }
 
-  /** Creates a group; its creator becomes its first Owner. */
-  async create(actor: Actor, input: { name: unknown; path: unknown }): Promise<GroupEntity> {
+  /** Creates a group; its creator (`creatorUsername` names them in the audit log) becomes its first Owner. */
+  async create(actor: Actor, input: { name: unknown; path: unknown }, creatorUsername?: string): Promise<GroupEntity> {
     const fields: Record<string, string[]> = {};
     if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 255) fields.name = ['must be a non-empty string of at most 255 characters'];
     if (typeof input.path !== 'string' || !GROUP_PATH.test(input.path) || /^\d+$/.test(input.path)) {
@@ -72,7 +72,7 @@ export class GroupsService {
         await this.audit.record(tx, { name: 'group_created', actor, scope, target: { type: 'Group', id: group.id, details: group.path } });
         if (actor.id !== null) {
           await this.members.insertIfAbsent(tx, group.id, actor.id, OWNER);
-          await this.audit.record(tx, { name: 'member_added', actor, scope, target: { type: 'User', id: actor.id }, details: { access_level: OWNER } });
+          await this.audit.record(tx, { name: 'member_added', actor, scope, target: { type: 'User', id: actor.id, details: creatorUsername }, details: { access_level: OWNER } });
         }
         return group;
       });

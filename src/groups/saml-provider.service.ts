@@ -95,7 +95,8 @@ export class SamlProviderService {
         });
       }
       const saved = await this.providers.upsert(tx, scope, next);
-      const changed = (Object.keys(next) as (keyof SamlProviderSettings)[]).filter((k) => current?.[k] !== next[k]);
+      // Named as the API and the from/to summaries name them (enforced_sso, not enforcedSso).
+      const changed = (Object.keys(next) as (keyof SamlProviderSettings)[]).filter((k) => current?.[k] !== next[k]).map(snakeCase);
       await this.audit.record(tx, {
         name: 'saml_provider_updated',
         actor,
@@ -113,6 +114,10 @@ export class SamlProviderService {
 }
 
 /** The audit trail records settings without the certificate body (a fingerprint says which). */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
 function summarize(s: SamlProviderSettings): Record<string, unknown> {
   return {
     enabled: s.enabled,

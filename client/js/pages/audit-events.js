@@ -60,17 +60,52 @@ function dayBound(value, end = false) {
  */
 const COLUMN_KEYS = new Set(['author_name', 'target_id', 'target_type', 'target_details', 'ip_address', 'entity_path']);
 
+/** A value as the reader wants it: text as is, nothing as a dash, anything else as compact JSON. */
+function shown(value) {
+  if (value === null || value === undefined || value === '') return dash();
+  return h('span', { class: 'detail-value', text: typeof value === 'string' ? value : JSON.stringify(value) });
+}
+
+/**
+ * A change as a small table of the fields that changed, before and after: `from`/`to` objects
+ * (settings), or `from`/`to` values (an identifier that moved). A grid with table roles, not a
+ * <table>: the list's own table turns into cards on phones, and its rules would reach a nested one.
+ */
+function changeTable(from, to) {
+  const objects = (from === null || typeof from === 'object') && (to === null || typeof to === 'object') && !Array.isArray(from) && !Array.isArray(to);
+  const keys = objects ? [...new Set([...Object.keys(from ?? {}), ...Object.keys(to ?? {})])].filter((k) => JSON.stringify(from?.[k]) !== JSON.stringify(to?.[k])) : [null];
+  if (keys.length === 0) return null;
+  const cell = (role, content) => h('div', { role, class: `change-${role}` }, content);
+  return h(
+    'div',
+    { class: 'change-table', role: 'table', 'aria-label': 'Changed fields' },
+    h('div', { role: 'row', class: 'change-head' }, cell('columnheader', 'Field'), cell('columnheader', 'Before'), cell('columnheader', 'After')),
+    keys.map((k) =>
+      h('div', { role: 'row' }, cell('rowheader', k === null ? 'value' : k.replace(/_/g, ' ')), cell('cell', shown(k === null ? from : from?.[k])), cell('cell', shown(k === null ? to : to?.[k]))),
+    ),
+  );
+}
+
 function detailsCell(event) {
   const details = event.details && typeof event.details === 'object' ? Object.fromEntries(Object.entries(event.details).filter(([key]) => !COLUMN_KEYS.has(key))) : event.details;
   if (details === null || details === undefined || (typeof details === 'object' && Object.keys(details).length === 0)) return dash();
   if (typeof details !== 'object') return h('span', { text: String(details) });
-  // Empty values say nothing to the reader ("in response to: null"); leave them out.
-  const entries = Object.entries(details).filter(([, value]) => value !== null && value !== undefined && value !== '');
-  if (entries.length === 0) return dash();
+  const change = 'from' in details && 'to' in details ? changeTable(details.from, details.to) : null;
+  // Empty values say nothing to the reader ("in response to: null"); leave them out. `changed`
+  // repeats the table's rows.
+  const entries = Object.entries(details).filter(([key, value]) => value !== null && value !== undefined && value !== '' && !(change && (key === 'from' || key === 'to' || key === 'changed')));
+  if (entries.length === 0 && !change) return dash();
   return h(
-    'dl',
-    { class: 'details-list' },
-    entries.map(([key, value]) => h('div', {}, h('dt', { text: key.replace(/_/g, ' ') }), h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) }))),
+    'div',
+    { class: 'stack' },
+    change,
+    entries.length > 0
+      ? h(
+          'dl',
+          { class: 'details-list' },
+          entries.map(([key, value]) => h('div', {}, h('dt', { text: key.replace(/_/g, ' ') }), h('dd', {}, shown(value)))),
+        )
+      : null,
   );
 }
 
