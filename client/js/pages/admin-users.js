@@ -1,11 +1,10 @@
 // Admin › Users: platform accounts with their SAML and SCIM identities, searched on the server.
-import { badge, code, h, replace, time } from '../dom.js';
+import { badge, h, time } from '../dom.js';
 import { api } from '../api.js';
-import { errorNotice } from '../errors.js';
-import { dataTable } from '../components/data-table.js';
 import { textField } from '../components/fields.js';
 import { filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
+import { userActions } from './admin-user-actions.js';
 
 async function groupNames(signal) {
   try {
@@ -20,41 +19,6 @@ function scopeName(names, groupId) {
   if (groupId === null || groupId === undefined) return h('span', { class: 'muted', text: 'Instance' });
   const name = names.get(groupId);
   return name ? h('a', { href: `#/groups/${groupId}/saml/members`, text: name }) : h('span', { text: `Group #${groupId}` });
-}
-
-function identities(userId, names) {
-  const slot = h('div', { class: 'identity-detail' }, h('p', { class: 'muted', text: 'Loading identities…' }));
-  api.get(`/users/${userId}`).then(
-    ({ data }) => {
-      replace(
-        slot,
-        h('h3', { class: 'detail-title', text: 'SAML identities' }),
-        dataTable({
-          caption: 'SAML identities',
-          rows: data.identities ?? [],
-          empty: 'No SAML identities.',
-          columns: [
-            { label: 'Provider', render: (i) => i.provider ?? 'group_saml' },
-            { label: 'Scope', render: (i) => scopeName(names, i.group_id) },
-            { label: 'extern_uid', render: (i) => code(i.extern_uid) },
-          ],
-        }),
-        h('h3', { class: 'detail-title', text: 'SCIM identities' }),
-        dataTable({
-          caption: 'SCIM identities',
-          rows: data.scim_identities ?? [],
-          empty: 'No SCIM identities.',
-          columns: [
-            { label: 'Scope', render: (i) => scopeName(names, i.group_id) },
-            { label: 'externalId', render: (i) => code(i.extern_uid) },
-            { label: 'State', render: (i) => (i.active ? badge('Active', 'success') : badge('Inactive', 'warning')) },
-          ],
-        }),
-      );
-    },
-    (error) => replace(slot, errorNotice(error, 'this user')),
-  );
-  return slot;
 }
 
 export async function adminUsers(container, { signal }) {
@@ -87,7 +51,7 @@ export async function adminUsers(container, { signal }) {
       },
       { label: 'Created', render: (u) => time(u.created_at) },
     ],
-    expandable: { label: 'Identities', render: (u) => identities(u.id, names) },
+    expandable: { label: 'Identities and tokens', render: (u) => userActions(u.id, { names, scopeName: (groupId) => scopeName(names, groupId), onChange: () => list.refresh() }) },
   });
   const query = textField({ label: 'Search users', name: 'search', type: 'search', placeholder: 'Username, name or email', autocomplete: 'off' });
   const form = filterForm({
@@ -97,6 +61,12 @@ export async function adminUsers(container, { signal }) {
       list.reload();
     },
   });
-  container.append(section({ title: 'Users', id: 'users', description: 'Every account on this instance. Open a row to see its SAML and SCIM identities.' }, form, list.el));
+  container.append(
+    section(
+      { title: 'Users', id: 'users', description: 'Every account on this instance. Open a row to see its identities and tokens, block or unblock it, fix a SAML identity or issue a token.' },
+      form,
+      list.el,
+    ),
+  );
   await list.reload();
 }
