@@ -1,3 +1,5 @@
+import { GroupSyncModule } from '../group-sync/group-sync.module.js';
+import { SamlGroupLinksController } from './saml-group-links.controller.js';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
@@ -30,9 +32,10 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
-  imports: [AuditModule, GroupsModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule],
+  imports: [AuditModule, GroupsModule, GroupSyncModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule],
   controllers: [
     GroupsController,
+    SamlGroupLinksController,
     ApplicationController,
     SessionController,
     UsersController,

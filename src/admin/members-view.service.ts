@@ -8,7 +8,7 @@ import { KeysetPage, KeysetRequest, Page, PageRequest } from '../common/paging.j
 import { groupScope } from '../common/scope.js';
 import type { GroupEntity } from '../groups/group.entity.js';
 import { groupDomains } from '../groups/groups.service.js';
-import type { AccessLevel } from '../groups/member.entity.js';
+import type { AccessLevel, RoleSource } from '../groups/member.entity.js';
 import type { MemberRow } from '../groups/members.repository.js';
 import type { MemberFilter } from '../groups/membership.service.js';
 import { MembershipService } from '../groups/membership.service.js';
@@ -46,6 +46,9 @@ export interface MemberView extends PublicMemberView {
   last_saml_sign_in: { name_id: string; at: string; outcome: string } | null;
   /** Not using SAML is expected for this member: an instance admin, or marked by an Owner. */
   identity_expected: 'admin' | 'marked' | null;
+  /** Where the role comes from (docs/group-sync.md), and the links that give it when synced. */
+  role_source: RoleSource;
+  group_sync_links: string[];
 }
 
 /** Whether the caller sees identity data: Owners and admins do, other members do not. */
@@ -94,6 +97,8 @@ export class MembersViewService {
       accessLevel: member.accessLevel,
       memberSince: member.createdAt,
       expiresAt: member.expiresAt ?? null,
+      roleSource: member.roleSource,
+      syncLinks: member.syncLinks === null ? [] : (JSON.parse(member.syncLinks) as string[]),
     };
     return (await this.view(group, [row], audience))[0];
   }
@@ -204,6 +209,8 @@ export class MembersViewService {
         scim_identity: scimIdentity ? { extern_uid: scimIdentity.externUid, active: Boolean(scimIdentity.active) } : null,
         last_saml_sign_in: signIn ? { name_id: signIn.nameId, at: signIn.createdAt, outcome: signIn.outcome } : null,
         identity_expected: expected.get(row.userId) ?? null,
+        role_source: row.roleSource,
+        group_sync_links: row.syncLinks,
       };
     });
   }

@@ -69,6 +69,7 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
     default_membership_role: provider?.defaultMembershipRole ?? 10,
     sso_url: provider?.ssoUrl ?? null,
     certificate: provider?.certificate ?? null,
+    groups_attribute: provider?.groupsAttribute ?? 'groups',
     ...samlEndpoints(baseUrl, group),
   };
 }

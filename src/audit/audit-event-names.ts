@@ -34,6 +34,15 @@ export const AUDIT_EVENT_NAMES = [
   'group_deleted',
   'identity_mismatch_marked_expected',
   'identity_mismatch_unmarked_expected',
+  // Group sync (docs/group-sync.md).
+  'saml_group_link_created',
+  'saml_group_link_deleted',
+  'scim_group_created',
+  'scim_group_updated',
+  'scim_group_deleted',
+  'member_added_by_group_sync',
+  'member_role_updated_by_group_sync',
+  'member_removed_by_group_sync',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -19,9 +19,9 @@ export function isStorableText(text: string): boolean {
   return !unstorable(text);
 }
 
-// SCIM endpoints that never read a body (read-only discovery → 405, Bulk/Me/Groups → 501): the
+// SCIM endpoints that never read a body (read-only discovery → 405, Bulk/Me → 501): the
 // answer is the same whatever was sent, so a body is not parsed (Okta's suite POSTs "test" there).
-const SCIM_BODYLESS = /^\/api\/scim\/v2\/(?:groups\/[^/]+|application)\/(?:ServiceProviderConfig|ResourceTypes|Schemas|Bulk|Me|Groups)(?:\/|$)/i;
+const SCIM_BODYLESS = /^\/api\/scim\/v2\/(?:groups\/[^/]+|application)\/(?:ServiceProviderConfig|ResourceTypes|Schemas|Bulk|Me)(?:\/|$)/i;
 
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];

@@ -1,4 +1,8 @@
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { SamlGroupAssertionEntity } from '../group-sync/saml-group-assertion.entity.js';
+import { SamlGroupLinkEntity } from '../group-sync/saml-group-link.entity.js';
+import { ScimGroupMemberEntity } from '../group-sync/scim-group-member.entity.js';
+import { ScimGroupEntity } from '../group-sync/scim-group.entity.js';
 import { GroupEntity } from '../groups/group.entity.js';
 import { MemberEntity } from '../groups/member.entity.js';
 import { SamlProviderEntity } from '../groups/saml-provider.entity.js';
@@ -26,6 +30,7 @@ import { PatScopesAndExpiry1765050000000 } from './migrations/1765050000000-pat-
 import { SignInLookUpIndexes1765060000000 } from './migrations/1765060000000-sign-in-look-up-indexes.js';
 import { IdentityMismatchExemptions1765070000000 } from './migrations/1765070000000-identity-mismatch-exemptions.js';
 import { IdentityMismatchExemptionEntity } from '../saml/identity-mismatch-exemption.entity.js';
+import { GroupSync1765100000000 } from './migrations/1765100000000-group-sync.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -46,6 +51,10 @@ export const ENTITIES = [
   SamlAssertionEntity,
   ScimRateBucketEntity,
   IdentityMismatchExemptionEntity,
+  SamlGroupLinkEntity,
+  SamlGroupAssertionEntity,
+  ScimGroupEntity,
+  ScimGroupMemberEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -61,4 +70,5 @@ export const MIGRATIONS = [
   PatScopesAndExpiry1765050000000,
   SignInLookUpIndexes1765060000000,
   IdentityMismatchExemptions1765070000000,
+  GroupSync1765100000000,
 ];

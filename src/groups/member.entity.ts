@@ -6,6 +6,13 @@ export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 export const OWNER: AccessLevel = 50;
 export const GUEST: AccessLevel = 10;
 
+/**
+ * Where a membership's role comes from (docs/group-sync.md): set by hand, the provider's default
+ * role given by SCIM provisioning or at a SAML sign-in, or group sync (SAML Group Links).
+ */
+export const ROLE_SOURCES = ['manual', 'scim_provisioning', 'saml_sign_in', 'group_sync'] as const;
+export type RoleSource = (typeof ROLE_SOURCES)[number];
+
 @Entity({ name: 'members' })
 export class MemberEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -23,6 +30,20 @@ export class MemberEntity {
   /** A calendar date (`YYYY-MM-DD`), or null for a membership without end. */
   @Column({ type: 'varchar', name: 'expires_at', nullable: true })
   expiresAt: string | null;
+
+  @Column({ type: 'varchar', name: 'role_source' })
+  roleSource: RoleSource;
+
+  /** While the role comes from group sync: the role the member had without it (null: none, only there through sync). */
+  @Column({ type: 'integer', name: 'base_access_level', nullable: true })
+  baseAccessLevel: AccessLevel | null;
+
+  @Column({ type: 'varchar', name: 'base_role_source', nullable: true })
+  baseRoleSource: RoleSource | null;
+
+  /** While the role comes from group sync: a JSON array of the names of the links that give it. */
+  @Column({ type: 'text', name: 'sync_links', nullable: true })
+  syncLinks: string | null;
 
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;

@@ -7,7 +7,7 @@ import { ScopePositions } from '../database/scope-positions.js';
 import { nowIso } from '../common/clock.js';
 import { KeysetPage, KeysetRequest, keysetWindow, Page, PageRequest, pageOffset } from '../common/paging.js';
 import { UserEntity } from '../users/user.entity.js';
-import { AccessLevel, MemberEntity, OWNER } from './member.entity.js';
+import { AccessLevel, MemberEntity, OWNER, RoleSource } from './member.entity.js';
 import { containsPattern } from '../common/sql-like.js';
 
 /** A member row joined with the account fields the members view shows. */
@@ -21,21 +21,40 @@ export interface MemberRow {
   accessLevel: AccessLevel;
   memberSince: string;
   expiresAt: string | null;
+  roleSource: RoleSource;
+  /** The names of the links that give the role, when it comes from group sync. */
+  syncLinks: string[];
 }
 
 const MEMBER_ROW_COLUMNS =
   'SELECT u."id" AS "userId", u."username" AS "username", u."name" AS "name", u."email" AS "email", u."state" AS "state", ' +
-  'u."enterprise_group_id" AS "enterpriseGroupId", m."access_level" AS "accessLevel", m."created_at" AS "memberSince", m."expires_at" AS "expiresAt"';
+  'u."enterprise_group_id" AS "enterpriseGroupId", m."access_level" AS "accessLevel", m."created_at" AS "memberSince", m."expires_at" AS "expiresAt", ' +
+  'm."role_source" AS "roleSource", m."sync_links" AS "syncLinks"';
 /** The same columns for Database.selectArrays, in MemberRow order. */
-const MEMBER_ROW_EXPRESSIONS = ['u."id"', 'u."username"', 'u."name"', 'u."email"', 'u."state"', 'u."enterprise_group_id"', 'm."access_level"', 'm."created_at"', 'm."expires_at"'];
+const MEMBER_ROW_EXPRESSIONS = [
+  'u."id"',
+  'u."username"',
+  'u."name"',
+  'u."email"',
+  'u."state"',
+  'u."enterprise_group_id"',
+  'm."access_level"',
+  'm."created_at"',
+  'm."expires_at"',
+  'm."role_source"',
+  'm."sync_links"',
+];
 
-function memberRowFromArray([userId, username, name, email, state, enterpriseGroupId, accessLevel, memberSince, expiresAt]: unknown[]): MemberRow {
-  return memberRow({ userId, username, name, email, state, enterpriseGroupId, accessLevel, memberSince, expiresAt } as MemberRow);
+function memberRowFromArray([userId, username, name, email, state, enterpriseGroupId, accessLevel, memberSince, expiresAt, roleSource, syncLinks]: unknown[]): MemberRow {
+  return memberRow({ userId, username, name, email, state, enterpriseGroupId, accessLevel, memberSince, expiresAt, roleSource, syncLinks } as unknown as RawMemberRow);
 }
 
-function memberRow(r: MemberRow): MemberRow {
+type RawMemberRow = Omit<MemberRow, 'syncLinks'> & { syncLinks: string | null };
+
+function memberRow(r: RawMemberRow): MemberRow {
   return {
     ...r,
+    syncLinks: r.syncLinks === null ? [] : (JSON.parse(r.syncLinks) as string[]),
     userId: Number(r.userId),
     accessLevel: Number(r.accessLevel) as AccessLevel,
     enterpriseGroupId: r.enterpriseGroupId === null ? null : Number(r.enterpriseGroupId),
@@ -99,14 +118,41 @@ export class MembersRepository {
   }
 
   /** Adds the membership unless the user already is a member; answers whether it did. */
-  async insertIfAbsent(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel, expiresAt: string | null = null): Promise<boolean> {
+  async insertIfAbsent(
+    tx: Tx,
+    groupId: number,
+    userId: number,
+    accessLevel: AccessLevel,
+    expiresAt: string | null = null,
+    roleSource: RoleSource = 'manual',
+    syncLinks: string | null = null,
+  ): Promise<boolean> {
     const now = nowIso();
-    return (await this.db.insertEntityIfFree(tx, MemberEntity, { groupId, userId, accessLevel, expiresAt, createdAt: now, updatedAt: now })) !== null;
+    const row = { groupId, userId, accessLevel, expiresAt, roleSource, baseAccessLevel: null, baseRoleSource: null, syncLinks, createdAt: now, updatedAt: now };
+    return (await this.db.insertEntityIfFree(tx, MemberEntity, row)) !== null;
+  }
+
+  /** The memberships of `userIds` in one group (inside `tx`, after the group's lock). */
+  async findManyIn(tx: Tx, groupId: number, userIds: number[]): Promise<MemberEntity[]> {
+    if (userIds.length === 0) return [];
+    const ids = this.db.inIds('"user_id"', userIds);
+    return this.db.findWhere(MemberEntity, `"group_id" = ? AND ${ids.sql}`, [groupId, ...ids.values], tx);
+  }
+
+  /** The user ids of a group's members whose role comes from group sync. */
+  async syncedUserIds(tx: Tx, groupId: number): Promise<number[]> {
+    const rows = await tx.select<{ userId: number | string }>(`SELECT "user_id" AS "userId" FROM "members" WHERE "group_id" = ? AND "role_source" = 'group_sync'`, [groupId]);
+    return rows.map((r) => Number(r.userId));
+  }
+
+  /** Group sync's write: the role, its source, the base kept aside and the links that give it. */
+  async setSyncedRole(tx: Tx, id: number, values: Pick<MemberEntity, 'accessLevel' | 'roleSource' | 'baseAccessLevel' | 'baseRoleSource' | 'syncLinks'>): Promise<void> {
+    await this.db.updateById(tx, MemberEntity, id, { ...values, updatedAt: nowIso() });
   }
 
   /** The role, and the expiry date unless `expiresAt` is undefined. */
-  async setAccessLevel(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel, expiresAt?: string | null): Promise<void> {
-    await tx.update(MemberEntity, { groupId, userId }, { accessLevel, ...(expiresAt === undefined ? {} : { expiresAt }), updatedAt: nowIso() });
+  async setAccessLevel(tx: Tx, groupId: number, userId: number, accessLevel: AccessLevel, expiresAt?: string | null, roleSource?: RoleSource): Promise<void> {
+    await tx.update(MemberEntity, { groupId, userId }, { accessLevel, ...(roleSource === undefined ? {} : { roleSource }), ...(expiresAt === undefined ? {} : { expiresAt }), updatedAt: nowIso() });
   }
 
   /** Answers whether a membership was removed. */
@@ -208,7 +254,7 @@ export class MembersRepository {
     const matching = `FROM "members" m INNER JOIN "users" u ON u."id" = m."user_id" WHERE m."group_id" = ? AND ${matches.sql}`;
     const values = [groupId, ...matches.values];
     const [{ n }] = await this.db.select<{ n: number | string }>(`SELECT COUNT(*) AS "n" ${matching}`, values);
-    const rows = await this.db.select<MemberRow>(`${MEMBER_ROW_COLUMNS} ${matching} ORDER BY m."id" LIMIT ? OFFSET ?`, [...values, page.perPage, pageOffset(page)]);
+    const rows = await this.db.select<RawMemberRow>(`${MEMBER_ROW_COLUMNS} ${matching} ORDER BY m."id" LIMIT ? OFFSET ?`, [...values, page.perPage, pageOffset(page)]);
     return { items: rows.map(memberRow), total: Number(n), page: page.page, perPage: page.perPage };
   }
 }

@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { GroupEntity } from './group.entity.js';
-import { ACCESS_LEVELS, AccessLevel, MemberEntity, OWNER } from './member.entity.js';
+import { ACCESS_LEVELS, AccessLevel, MemberEntity, OWNER, RoleSource } from './member.entity.js';
 import { GroupsRepository } from './groups.repository.js';
 import { MemberFilter, MemberRow, MembersRepository } from './members.repository.js';
 
@@ -55,8 +55,8 @@ export class MembershipService {
    * Makes `user` a member at `level` unless already a member (an existing role, higher or lower,
    * is kept: provisioning never demotes). Returns whether a membership was created.
    */
-  async ensureMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt: string | null = null): Promise<boolean> {
-    if (!(await this.members.insertIfAbsent(tx, group.id, user.id, level, expiresAt))) return false;
+  async ensureMember(tx: Tx, actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt: string | null = null, source: RoleSource = 'manual'): Promise<boolean> {
+    if (!(await this.members.insertIfAbsent(tx, group.id, user.id, level, expiresAt, source))) return false;
     await this.audit.record(tx, {
       name: 'member_added',
       actor,
@@ -123,9 +123,10 @@ export class MembershipService {
         member = await this.refuseIfLastOwner(tx, group, user, `Could not change the role of ${user.name} in ${group.name}. Cannot demote last group owner.`);
       }
       if (!member) throw new DomainError('not_found', '404 Member Not Found');
+      if (level !== member.accessLevel) refuseIfSynced(member, user, 'change the role of');
       const expiryChanges = expiresAt !== undefined && expiresAt !== (member.expiresAt ?? null);
       if (member.accessLevel === level && !expiryChanges) return;
-      await this.members.setAccessLevel(tx, group.id, user.id, level, expiryChanges ? expiresAt : undefined);
+      await this.members.setAccessLevel(tx, group.id, user.id, level, expiryChanges ? expiresAt : undefined, member.accessLevel === level ? undefined : 'manual');
       await this.audit.record(tx, {
         name: 'member_role_changed',
         actor,
@@ -139,6 +140,8 @@ export class MembershipService {
   /** Admin API: remove a member (404 when not a member). */
   async remove(actor: Actor, group: GroupEntity, user: UserEntity): Promise<void> {
     await this.db.transaction(async (tx) => {
+      const member = await this.members.find(group.id, user.id, tx);
+      if (member) refuseIfSynced(member, user, 'remove');
       if (!(await this.removeMember(tx, actor, group, user))) throw new DomainError('not_found', '404 Member Not Found');
     });
   }
@@ -169,4 +172,94 @@ export class MembershipService {
       throw error;
     }
   }
+
+  /**
+   * Group sync's lock (database/README.md): every recomputation of roles in a group takes the
+   * group's row first and reads grants and memberships after it.
+   */
+  lockGroup(tx: Tx, groupId: number): Promise<void> {
+    return this.groups.lock(tx, groupId);
+  }
+
+  /** The memberships of `userIds` in a group, inside `tx` (after lockGroup). */
+  membershipsIn(tx: Tx, groupId: number, userIds: number[]): Promise<MemberEntity[]> {
+    return this.members.findManyIn(tx, groupId, userIds);
+  }
+
+  syncedUserIds(tx: Tx, groupId: number): Promise<number[]> {
+    return this.members.syncedUserIds(tx, groupId);
+  }
+
+  /**
+   * Applies what group sync decided for one person (docs/group-sync.md, "How a role is derived"),
+   * inside the caller's transaction with the group's row locked (lockGroup). `grant` is the highest
+   * level among the matching links and their names, or null when no link matches; `noGrant` says
+   * what no grant means: `restore` the role the member had without sync (SCIM groups, links), or
+   * `remove` the membership (a SAML sign-in that carried the groups attribute). The last Owner is
+   * never removed or demoted. `member` is the membership as read after the lock.
+   */
+  async applySync(
+    tx: Tx,
+    actor: Actor,
+    groupId: number,
+    user: { id: number; username: string },
+    member: MemberEntity | null,
+    grant: { level: AccessLevel; links: string[] } | null,
+    noGrant: 'restore' | 'remove',
+  ): Promise<SyncOutcome> {
+    const scope = groupScope(groupId);
+    const group = { id: groupId };
+    const target = { type: 'User' as const, id: user.id, details: user.username };
+    if (grant !== null) {
+      const links = JSON.stringify(grant.links);
+      if (member === null) {
+        await this.members.insertIfAbsent(tx, group.id, user.id, grant.level, null, 'group_sync', links);
+        await this.audit.record(tx, { name: 'member_added_by_group_sync', actor, scope, target, details: { access_level: grant.level, via: grant.links } });
+        return 'added';
+      }
+      if (member.roleSource === 'group_sync' && member.accessLevel === grant.level && member.syncLinks === links) return 'unchanged';
+      if (member.accessLevel === OWNER && grant.level !== OWNER && (await this.members.countOwners(tx, group.id)) <= 1) return 'kept_last_owner';
+      const synced = member.roleSource === 'group_sync';
+      await this.members.setSyncedRole(tx, member.id, {
+        accessLevel: grant.level,
+        roleSource: 'group_sync',
+        baseAccessLevel: synced ? member.baseAccessLevel : member.accessLevel,
+        baseRoleSource: synced ? member.baseRoleSource : member.roleSource,
+        syncLinks: links,
+      });
+      await this.audit.record(tx, { name: 'member_role_updated_by_group_sync', actor, scope, target, details: { from: member.accessLevel, to: grant.level, via: grant.links } });
+      return 'updated';
+    }
+    if (member === null) return 'unchanged';
+    if (noGrant === 'restore' && member.roleSource !== 'group_sync') return 'unchanged';
+    const lastOwner = member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1;
+    if (noGrant === 'restore' && member.baseAccessLevel !== null) {
+      if (lastOwner && member.baseAccessLevel !== OWNER) return 'kept_last_owner';
+      await this.members.setSyncedRole(tx, member.id, {
+        accessLevel: member.baseAccessLevel,
+        roleSource: member.baseRoleSource ?? 'manual',
+        baseAccessLevel: null,
+        baseRoleSource: null,
+        syncLinks: null,
+      });
+      await this.audit.record(tx, { name: 'member_role_updated_by_group_sync', actor, scope, target, details: { from: member.accessLevel, to: member.baseAccessLevel, via: [] } });
+      return 'updated';
+    }
+    if (lastOwner) return 'kept_last_owner';
+    await this.members.delete(tx, group.id, user.id);
+    await this.audit.record(tx, { name: 'member_removed_by_group_sync', actor, scope, target, details: { access_level: member.accessLevel } });
+    return 'removed';
+  }
+}
+
+export type SyncOutcome = 'added' | 'updated' | 'removed' | 'unchanged' | 'kept_last_owner';
+
+/** docs/group-sync.md: a manual change to a member whose role comes from group sync is refused. */
+function refuseIfSynced(member: MemberEntity, user: UserEntity, what: string): void {
+  if (member.roleSource !== 'group_sync') return;
+  const links = member.syncLinks === null ? [] : (JSON.parse(member.syncLinks) as string[]);
+  throw new DomainError(
+    'conflict',
+    `Cannot ${what} ${user.name}: the role is managed by group sync via ${links.join(', ')}. Change the SAML group link, or the person's groups in the identity provider.`,
+  );
 }

@@ -30,6 +30,10 @@ export class SamlProviderEntity {
   @Column({ type: 'text', nullable: true })
   certificate: string | null;
 
+  /** The assertion attribute that carries the person's IdP groups; null means `groups` (docs/group-sync.md). */
+  @Column({ type: 'varchar', name: 'groups_attribute', nullable: true })
+  groupsAttribute: string | null;
+
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;
 

@@ -16,6 +16,18 @@ export interface SamlProviderInput {
   default_membership_role?: unknown;
   sso_url?: unknown;
   certificate?: unknown;
+  groups_attribute?: unknown;
+}
+
+/** The assertion attribute that carries a person's groups when the provider names none (docs/group-sync.md). */
+export const DEFAULT_GROUPS_ATTRIBUTE = 'groups';
+
+function parseGroupsAttribute(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value === 'string' && value.trim() === value && value.length <= 512) return value;
+  throw new DomainError('validation', 'groups_attribute must be an attribute name', {
+    fields: { groups_attribute: ['must be an attribute name of at most 512 characters, without surrounding spaces'] },
+  });
 }
 
 /** A PEM is accepted only if it really is an X.509 certificate: a bad one would fail every sign-in later. */
@@ -83,7 +95,9 @@ export class SamlProviderService {
         defaultMembershipRole: current?.defaultMembershipRole ?? GUEST,
         ssoUrl: current?.ssoUrl ?? null,
         certificate: current?.certificate ?? null,
+        groupsAttribute: current?.groupsAttribute ?? null,
       };
+      if (input.groups_attribute !== undefined) next.groupsAttribute = parseGroupsAttribute(input.groups_attribute);
       if (input.enabled !== undefined) next.enabled = parseBoolean('enabled', input.enabled);
       if (input.enforced_sso !== undefined) next.enforcedSso = parseBoolean('enforced_sso', input.enforced_sso);
       if (input.default_membership_role !== undefined) next.defaultMembershipRole = parseAccessLevel(input.default_membership_role);
@@ -125,5 +139,6 @@ function summarize(s: SamlProviderSettings): Record<string, unknown> {
     default_membership_role: s.defaultMembershipRole,
     sso_url: s.ssoUrl,
     certificate_fingerprint: s.certificate ? new X509Certificate(s.certificate).fingerprint256 : null,
+    groups_attribute: s.groupsAttribute,
   };
 }

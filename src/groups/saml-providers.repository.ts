@@ -4,7 +4,7 @@ import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
 import { SamlProviderEntity } from './saml-provider.entity.js';
 
-export type SamlProviderSettings = Pick<SamlProviderEntity, 'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate'>;
+export type SamlProviderSettings = Pick<SamlProviderEntity, 'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate' | 'groupsAttribute'>;
 
 /** Owns saml_providers. */
 @Injectable()

@@ -177,7 +177,7 @@ export class SamlSignInService {
   async signIn(tx: Tx, ctx: SpContext, actor: Actor, subject: SignInSubject, user: UserEntity, outcome: SignInOutcome): Promise<Decision> {
     const refusal = await this.accessRefusal(tx, ctx, user);
     if (refusal) return this.refuseValid(tx, ctx, actor, subject, user, refusal);
-    const added = await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider!.defaultMembershipRole);
+    const added = await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider!.defaultMembershipRole, null, 'saml_sign_in');
     await this.observe(tx, ctx, subject, user.id, outcome);
     await this.audit.record(tx, {
       name: 'authenticated_with_group_saml',

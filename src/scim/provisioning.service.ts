@@ -121,7 +121,7 @@ export class ProvisioningService {
   /** Row "a platform user has this email": link the account, add it to the group if needed. */
   private async link(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity, doc: ScimUserDoc, input: ProvisioningInput): Promise<Provisioned> {
     const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
-    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
     await this.auditUser(tx, ctx, actor, 'user_linked_by_scim', user, { extern_uid: input.externUid, email: input.email });
     return { identity, user, outcome: 'linked' };
   }
@@ -136,7 +136,7 @@ export class ProvisioningService {
     });
     await this.samlIdentities.create(tx, ctx.scope, user.id, input.externUid);
     const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
-    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
     if (!input.active && !ctx.group) await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_provisioned_by_scim', user, { extern_uid: input.externUid, email: input.email, active: input.active });
     return { identity, user, outcome: 'created' };
@@ -144,7 +144,7 @@ export class ProvisioningService {
 
   /** Group: membership back at the default role. Instance: the account unblocked. */
   async restoreAccess(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity): Promise<void> {
-    if (ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole);
+    if (ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
     else if (user.state !== 'active') await this.users.setState(tx, user.id, 'active');
   }
 

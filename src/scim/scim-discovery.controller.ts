@@ -5,7 +5,6 @@ import { discoveryListResponse, findResourceType, findSchemaResource, renderReso
 import { ScimScopeGuard } from './scim-scope.guard.js';
 import type { ScimRequest } from './scim-scope.guard.js';
 import { SCIM_BASES } from './scim-users.controller.js';
-import { LIST_RESPONSE_SCHEMA } from './scim-user-doc.js';
 
 const readOnly = () => new DomainError('method_not_allowed', 'This discovery endpoint is read-only: use GET');
 
@@ -55,16 +54,5 @@ export class ScimDiscoveryController {
   @All(['Me', 'Me/*path'])
   me(): never {
     throw new DomainError('not_implemented', 'The /Me endpoint is not supported: SCIM tokens belong to a group or the instance, not a person');
-  }
-
-  /** Until group sync exists: an empty list, so IdPs that read Groups do not fail. */
-  @Get('Groups')
-  groups() {
-    return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] };
-  }
-
-  @All(['Groups', 'Groups/*path'])
-  groupsWrite(): never {
-    throw new DomainError('not_implemented', 'Group provisioning is not supported by Roster; turn off group push / group provisioning for this app in your identity provider');
   }
 }

@@ -7,12 +7,14 @@ import { ScimRequestEntity } from './scim-request.entity.js';
 import { ScimRateBucketEntity } from './scim-rate-bucket.entity.js';
 import { ScimRateBucketsRepository } from './scim-rate-buckets.repository.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { GroupSyncModule } from '../group-sync/group-sync.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { ScimDiscoveryController } from './scim-discovery.controller.js';
+import { ScimGroupsController } from './scim-groups.controller.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
 import { ScimIdentitiesService } from './scim-identities.service.js';
 import { ScimRequestLogRepository } from './scim-request-log.repository.js';
@@ -27,11 +29,12 @@ import { ScimUsersService } from './scim-users.service.js';
     TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity, ScimRateBucketEntity], READER),
     AuditModule,
     GroupsModule,
+    GroupSyncModule,
     SamlModule,
     TokensModule,
     UsersModule,
   ],
-  controllers: [ScimUsersController, ScimDiscoveryController],
+  controllers: [ScimUsersController, ScimGroupsController, ScimDiscoveryController],
   providers: [
     ScimIdentitiesRepository,
     ScimRequestLogRepository,

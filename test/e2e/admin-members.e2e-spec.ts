@@ -3,7 +3,7 @@ import { addMember, createPerson, provision } from '../support/admin-people.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 const PUBLIC_KEYS = ['access_level', 'avatar_url', 'created_at', 'expires_at', 'id', 'locked', 'name', 'state', 'username', 'web_url'];
-const ROW_KEYS = [...PUBLIC_KEYS, 'email', 'enterprise', 'group_saml_identity', 'identity_expected', 'last_saml_sign_in', 'scim_identity'].sort();
+const ROW_KEYS = [...PUBLIC_KEYS, 'email', 'enterprise', 'group_saml_identity', 'group_sync_links', 'identity_expected', 'last_saml_sign_in', 'role_source', 'scim_identity'].sort();
 const memberFields = (username: string) => ({ locked: false, avatar_url: null, web_url: `http://roster.test/${username}`, created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
 
 describe('admin API group members', () => {
@@ -81,6 +81,8 @@ describe('admin API group members', () => {
         last_saml_sign_in: null,
         // An instance admin is not expected to sign in with SAML: no identity flag, no report row.
         identity_expected: 'admin',
+        role_source: 'manual',
+        group_sync_links: [],
       });
       expect(provisioned).toEqual({
         id: scim.userId,
@@ -96,6 +98,8 @@ describe('admin API group members', () => {
         group_saml_identity: { extern_uid: 'scim.person@view.test', provider: 'group_saml', saml_provider_id: provider.id },
         last_saml_sign_in: { name_id: 'Other-NameID', at: '2025-01-02T00:00:00.000Z', outcome: 'refused' },
         identity_expected: null,
+        role_source: 'scim_provisioning',
+        group_sync_links: [],
       });
       expect(verifiedRow).toEqual(expect.objectContaining({ id: verified.id, access_level: 30, enterprise: true, scim_identity: null, group_saml_identity: null }));
       expect(outsiderRow).toEqual(expect.objectContaining({ id: outsider.id, access_level: 10, enterprise: false }));
@@ -202,6 +206,8 @@ describe('admin API group members', () => {
         group_saml_identity: null,
         last_saml_sign_in: null,
         identity_expected: null,
+        role_source: 'manual',
+        group_sync_links: [],
       });
       expect(await memberRow(g.id, person.id)).toBe(30);
       expect(await lastEvent(g.id, 'member_added')).toEqual({ author_id: owner.id, target_id: person.id, details: { access_level: 30 } });

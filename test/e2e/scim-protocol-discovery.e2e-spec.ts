@@ -2,9 +2,11 @@ import { setUpGroup, setUpInstance } from '../support/fixtures.js';
 import { ENTERPRISE_SCHEMA, expectScimError, LIST_RESPONSE, ScimClient, scimClient, USER_SCHEMA } from '../support/scim-protocol-client.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
 /**
  * Discovery that tells the truth (scim-api.md "Discovery", RFC 7644 §4), the endpoints Roster does
- * not offer (Bulk, Me: 501), and Groups until group sync exists (GET → empty list, the rest 501).
+ * not offer (Bulk, Me: 501). Groups (group sync) are listed; their behaviour is in group-sync-scim.e2e-spec.ts.
  */
 
 const SCOPES = [
@@ -74,9 +76,9 @@ describe.each(SCOPES)('SCIM discovery at %s', (_scope, setUp) => {
     expect(nullPaths(res.body)).toEqual([]);
   });
 
-  it('ResourceTypes lists User with its endpoint, schema and the enterprise extension', async () => {
+  it('ResourceTypes lists User with its endpoint, schema and the enterprise extension, and Group', async () => {
     const res = await scim.get('/ResourceTypes').expect(200);
-    expect(res.body).toMatchObject({ schemas: [LIST_RESPONSE], totalResults: 1, startIndex: 1, itemsPerPage: 1 });
+    expect(res.body).toMatchObject({ schemas: [LIST_RESPONSE], totalResults: 2, startIndex: 1, itemsPerPage: 2 });
     expect(res.body.Resources).toEqual([
       {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
@@ -88,17 +90,27 @@ describe.each(SCOPES)('SCIM discovery at %s', (_scope, setUp) => {
         schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }],
         meta: { resourceType: 'ResourceType', location: `http://roster.test${base}/ResourceTypes/User` },
       },
+      {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+        id: 'Group',
+        name: 'Group',
+        endpoint: '/Groups',
+        description: 'Group (group sync: its displayName matches SAML Group Links)',
+        schema: GROUP_SCHEMA,
+        schemaExtensions: [],
+        meta: { resourceType: 'ResourceType', location: `http://roster.test${base}/ResourceTypes/Group` },
+      },
     ]);
     expect((await scim.get('/ResourceTypes/User').expect(200)).body).toEqual(res.body.Resources[0]);
     expect((await scim.get('/ResourceTypes/user').expect(200)).body.id).toBe('User');
-    expectScimError(await scim.get('/ResourceTypes/Group'), 404);
+    expect((await scim.get('/ResourceTypes/group').expect(200)).body).toEqual(res.body.Resources[1]);
     expectScimError(await scim.get('/ResourceTypes/3f2a9c'), 404);
   });
 
-  it('Schemas lists the core User and the enterprise extension, without nulls and with camelCase characteristics', async () => {
+  it('Schemas lists the core User, the enterprise extension and the core Group, without nulls and with camelCase characteristics', async () => {
     const res = await scim.get('/Schemas').expect(200);
-    expect(res.body).toMatchObject({ schemas: [LIST_RESPONSE], totalResults: 2, itemsPerPage: 2, startIndex: 1 });
-    expect(res.body.Resources.map((r: { id: string }) => r.id)).toEqual([USER_SCHEMA, ENTERPRISE_SCHEMA]);
+    expect(res.body).toMatchObject({ schemas: [LIST_RESPONSE], totalResults: 3, itemsPerPage: 3, startIndex: 1 });
+    expect(res.body.Resources.map((r: { id: string }) => r.id)).toEqual([USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA]);
     expect(nullPaths(res.body)).toEqual([]);
     const walk = (attributes: SchemaAttribute[]): SchemaAttribute[] => attributes.flatMap((a) => [a, ...walk(a.subAttributes ?? [])]);
     for (const schema of res.body.Resources) {
@@ -181,27 +193,11 @@ describe.each(SCOPES)('SCIM discovery at %s', (_scope, setUp) => {
     }
   });
 
-  it('answers GET Groups with an empty ListResponse, whatever the query (Okta, Entra)', async () => {
+  it('answers GET Groups with a ListResponse even when no group was pushed (Okta, Entra)', async () => {
     for (const query of ['', '?startIndex=1&count=100', '?excludedAttributes=members&filter=displayName%20eq%20%22Test%20SCIMv2%22']) {
       const res = await scim.get(`/Groups${query}`).expect(200);
       expect(res.headers['content-type']).toBe('application/scim+json; charset=utf-8');
       expect(res.body).toEqual({ schemas: [LIST_RESPONSE], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
-    }
-  });
-
-  it('answers every other Groups request with 501 saying group provisioning can be turned off in the IdP', async () => {
-    const requests = [
-      () => scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Test SCIMv2', members: [] }),
-      () => scim.get('/Groups/abc'),
-      () => scim.put('/Groups/abc', { displayName: 'X' }),
-      () => scim.patch('/Groups/abc', { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Y' }] }),
-      () => scim.delete('/Groups/abc'),
-    ];
-    for (const request of requests) {
-      const res = await request();
-      expectScimError(res, 501);
-      expect(res.body.detail).toMatch(/Group provisioning is not supported/);
-      expect(res.body.detail).toMatch(/turn off group push \/ group provisioning .* in your identity provider/);
     }
   });
 

@@ -447,8 +447,8 @@ export function fuzzRequest(seed: number, index: number, targets: Target[]): Fuz
         ['PATCH', `${base}/ResourceTypes/User`, true],
         ['POST', `${base}/Bulk`, true],
         ['DELETE', `${base}/Me`, true],
-        ['POST', `${base}/Groups`, true],
-        ['PATCH', `${base}/Groups/x`, true],
+        ['PUT', `${base}/Groups`, true],
+        ['POST', `${base}/Groups/x`, true],
         ['GET', `${base}/${enc(hostileValue(r) || 'x')}`, false],
         ['DELETE', `${base}/Users/${existing()}/x`, true],
       ];

@@ -21,4 +21,11 @@ export class SamlProviderDto {
   @IsOptional() @ToInteger() default_membership_role?: unknown;
   @OptionalText(2048, false) sso_url?: string;
   @OptionalText(100_000, false) certificate?: string;
+  @OptionalText(512, false) groups_attribute?: string;
+}
+
+/** POST …/saml_group_links: values checked by SamlGroupLinksService (GitLab's messages). */
+export class SamlGroupLinkDto {
+  @IsOptional() saml_group_name?: unknown;
+  @IsOptional() access_level?: unknown;
 }

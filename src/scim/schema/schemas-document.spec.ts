@@ -28,8 +28,8 @@ describe('/Schemas', () => {
     expect(nullPaths(schemas)).toEqual([]);
   });
 
-  it('renders the core User and the enterprise extension in RFC 7643 §7 shape', () => {
-    expect(schemas.map((s) => s.id)).toEqual([CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA]);
+  it('renders the core User, the enterprise extension and the core Group in RFC 7643 §7 shape', () => {
+    expect(schemas.map((s) => s.id)).toEqual([CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
     for (const s of schemas) {
       expect(s).toEqual({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
@@ -82,8 +82,9 @@ describe('/Schemas', () => {
 });
 
 describe('/ResourceTypes', () => {
-  it('lists User with the enterprise extension as an optional schema extension', () => {
-    expect(renderResourceTypes(BASE)).toEqual([
+  it('lists User with the enterprise extension as an optional schema extension, and Group', () => {
+    expect(renderResourceTypes(BASE).map((r) => r.id)).toEqual(['User', 'Group']);
+    expect(renderResourceTypes(BASE).slice(0, 1)).toEqual([
       {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
         id: 'User',
@@ -97,9 +98,10 @@ describe('/ResourceTypes', () => {
     ]);
   });
 
-  it('finds User by name, ignoring case; Group does not exist yet', () => {
+  it('finds User and Group by name, ignoring case', () => {
     expect(findResourceType('user', BASE)!.id).toBe('User');
-    expect(findResourceType('Group', BASE)).toBeUndefined();
+    expect(findResourceType('group', BASE)!.endpoint).toBe('/Groups');
+    expect(findResourceType('Team', BASE)).toBeUndefined();
   });
 });
 

@@ -3,7 +3,12 @@
  * `/Schemas` without `null` values and with camelCase characteristic values (idp-clients.md §2.5
  * item 12), so every document is built from explicit literals, never from optional fields.
  */
+import { CORE_GROUP_SCHEMA } from '../filter/group-filter-attributes.js';
+import { CORE_GROUP } from './group-schema.js';
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, USER_SCHEMAS, type AttributeDefinition, type SchemaDefinition } from './user-schema.js';
+
+/** What /Schemas serves: the User schemas and the Group schema (group sync). */
+const SERVED_SCHEMAS: readonly SchemaDefinition[] = [...USER_SCHEMAS, CORE_GROUP];
 
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
@@ -90,12 +95,12 @@ export function renderSchema(schema: SchemaDefinition, baseUrl: string): SchemaR
 }
 
 export function renderSchemas(baseUrl: string): SchemaResource[] {
-  return USER_SCHEMAS.map((s) => renderSchema(s, baseUrl));
+  return SERVED_SCHEMAS.map((s) => renderSchema(s, baseUrl));
 }
 
 /** `GET Schemas/:urn`; the URN is matched case-insensitively (RFC 7644 §3.10). */
 export function findSchemaResource(urn: string, baseUrl: string): SchemaResource | undefined {
-  const schema = USER_SCHEMAS.find((s) => s.id.toLowerCase() === urn.toLowerCase());
+  const schema = SERVED_SCHEMAS.find((s) => s.id.toLowerCase() === urn.toLowerCase());
   return schema ? renderSchema(schema, baseUrl) : undefined;
 }
 
@@ -112,9 +117,22 @@ export function renderUserResourceType(baseUrl: string): ResourceTypeResource {
   };
 }
 
-/** Only User until group sync exists (scim-api.md "Discovery"). */
+export function renderGroupResourceType(baseUrl: string): ResourceTypeResource {
+  return {
+    schemas: [RESOURCE_TYPE_SCHEMA],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Group (group sync: its displayName matches SAML Group Links)',
+    schema: CORE_GROUP_SCHEMA,
+    schemaExtensions: [],
+    meta: { resourceType: 'ResourceType', location: `${trimBase(baseUrl)}/ResourceTypes/Group` },
+  };
+}
+
+/** User and Group (scim-api.md "Discovery", docs/group-sync.md). */
 export function renderResourceTypes(baseUrl: string): ResourceTypeResource[] {
-  return [renderUserResourceType(baseUrl)];
+  return [renderUserResourceType(baseUrl), renderGroupResourceType(baseUrl)];
 }
 
 export function findResourceType(name: string, baseUrl: string): ResourceTypeResource | undefined {

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import type { Tx } from '../database/database.service.js';
+import type { AccessLevel } from '../groups/member.entity.js';
+import { MembershipService, SyncOutcome } from '../groups/membership.service.js';
+import { Grant, SamlGroupLinksRepository } from './saml-group-links.repository.js';
+
+/** Who to re-evaluate: Roster group id → user ids (`'all'`: everyone the group's links can reach). */
+export type RecomputeTargets = Map<number, Set<number> | 'all'>;
+
+/**
+ * The one role computation of group sync (docs/group-sync.md, "How a role is derived"), used by
+ * every path: SCIM group changes, links, SAML sign-in. It runs inside the caller's transaction;
+ * each Roster group's row is locked (ascending ids, so two recomputations never wait on each other
+ * in a cycle) before grants and memberships are read, so the answer reflects every change that
+ * committed before, in any interleaving and across processes.
+ */
+@Injectable()
+export class GroupSyncService {
+  constructor(
+    private readonly links: SamlGroupLinksRepository,
+    private readonly membership: MembershipService,
+  ) {}
+
+  async recompute(tx: Tx, actor: Actor, targets: RecomputeTargets): Promise<Map<number, Map<number, SyncOutcome>>> {
+    const outcomes = new Map<number, Map<number, SyncOutcome>>();
+    for (const groupId of [...targets.keys()].sort((a, b) => a - b)) {
+      const who = targets.get(groupId)!;
+      await this.membership.lockGroup(tx, groupId);
+      const userIds = who === 'all' ? await this.reachable(tx, groupId) : [...who];
+      outcomes.set(groupId, await this.apply(tx, actor, groupId, userIds, 'restore'));
+    }
+    return outcomes;
+  }
+
+  /**
+   * A SAML sign-in that carried the groups attribute: the asserted names replace the stored ones
+   * and the person is re-evaluated; no grant removes the membership (the last Owner excepted).
+   * Does nothing when the group has no link. Answers the outcome and the grant applied.
+   */
+  async signIn(tx: Tx, actor: Actor, groupId: number, userId: number, names: string[]): Promise<{ outcome: SyncOutcome; level: AccessLevel | null } | null> {
+    await this.membership.lockGroup(tx, groupId);
+    if ((await this.links.list(groupId, tx)).length === 0) return null;
+    await this.links.saveAssertion(tx, groupId, userId, names);
+    const grants = await this.grants(tx, groupId, [userId]);
+    const outcome = (await this.apply(tx, actor, groupId, [userId], 'remove', grants)).get(userId)!;
+    return { outcome, level: grants.get(userId)?.level ?? null };
+  }
+
+  /** Everyone the group's links can reach now or reached before: SCIM group members, sign-ins, synced members. */
+  private async reachable(tx: Tx, groupId: number): Promise<number[]> {
+    const ids = new Set<number>(await this.membership.syncedUserIds(tx, groupId));
+    for (const link of await this.links.list(groupId, tx)) for (const id of await this.links.scimUsersNamed(tx, groupId, link.name)) ids.add(id);
+    for (const id of await this.links.assertingUsers(tx, groupId)) ids.add(id);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  /** Per person: the highest level among the matching links, and the names of the links giving it. */
+  private async grants(tx: Tx, groupId: number, userIds: number[]): Promise<Map<number, { level: AccessLevel; links: string[] }>> {
+    const all: Grant[] = await this.links.scimGrants(tx, groupId, userIds);
+    const asserted = await this.links.assertedNames(tx, groupId, userIds);
+    if (asserted.size > 0) {
+      const links = new Map((await this.links.list(groupId, tx)).map((l) => [l.name, l.accessLevel]));
+      for (const [userId, names] of asserted) for (const name of names) if (links.has(name)) all.push({ userId, name, level: links.get(name)! });
+    }
+    const best = new Map<number, { level: AccessLevel; links: string[] }>();
+    for (const grant of all) {
+      const current = best.get(grant.userId);
+      if (!current || grant.level > current.level) best.set(grant.userId, { level: grant.level, links: [grant.name] });
+      else if (grant.level === current.level && !current.links.includes(grant.name)) current.links.push(grant.name);
+    }
+    for (const grant of best.values()) grant.links.sort();
+    return best;
+  }
+
+  private async apply(
+    tx: Tx,
+    actor: Actor,
+    groupId: number,
+    userIds: number[],
+    noGrant: 'restore' | 'remove',
+    known?: Map<number, { level: AccessLevel; links: string[] }>,
+  ): Promise<Map<number, SyncOutcome>> {
+    const outcomes = new Map<number, SyncOutcome>();
+    if (userIds.length === 0) return outcomes;
+    const grants = known ?? (await this.grants(tx, groupId, userIds));
+    const members = new Map((await this.membership.membershipsIn(tx, groupId, userIds)).map((m) => [m.userId, m]));
+    const usernames = await this.links.usernames(tx, userIds);
+    for (const userId of userIds) {
+      const username = usernames.get(userId);
+      if (username === undefined) continue;
+      const outcome = await this.membership.applySync(tx, actor, groupId, { id: userId, username }, members.get(userId) ?? null, grants.get(userId) ?? null, noGrant);
+      outcomes.set(userId, outcome);
+    }
+    return outcomes;
+  }
+}
