@@ -36,12 +36,13 @@ export class GroupSyncService {
   /**
    * A SAML sign-in that carried the groups attribute: the asserted names replace the stored ones
    * and the person is re-evaluated; no grant removes the membership (the last Owner excepted).
-   * Does nothing when the group has no link. Answers the outcome and the grant applied.
+   * Changes no role when the group has no link (answers null). Answers the outcome and the grant applied.
    */
   async signIn(tx: Tx, actor: Actor, groupId: number, userId: number, names: string[]): Promise<{ outcome: SyncOutcome; level: AccessLevel | null } | null> {
     await this.membership.lockGroup(tx, groupId);
-    if ((await this.links.list(groupId, tx)).length === 0) return null;
+    // Kept even while the group has no link: a link created later applies to what was asserted.
     await this.links.saveAssertion(tx, groupId, userId, names);
+    if ((await this.links.list(groupId, tx)).length === 0) return null;
     const grants = await this.grants(tx, groupId, [userId]);
     const outcome = (await this.apply(tx, actor, groupId, [userId], 'remove', grants)).get(userId)!;
     return { outcome, level: grants.get(userId)?.level ?? null };

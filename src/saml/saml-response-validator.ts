@@ -53,6 +53,21 @@ export interface ValidAssertion {
   inResponseTo: string | null;
   /** When the assertion stops being acceptable anyway: how long its id must be remembered. */
   expiresAt: string;
+  /** Every attribute's text values (group sync reads the groups attribute from here). */
+  attributes: Record<string, string[]>;
+}
+
+/** Values kept per attribute: far above any real groups claim (Entra caps its own at 150). */
+export const MAX_ATTRIBUTE_VALUES = 1000;
+
+function textAttributes(profile: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const attributes = (profile.attributes ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(attributes)) {
+    const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    out[name] = list.slice(0, MAX_ATTRIBUTE_VALUES);
+  }
+  return out;
 }
 
 type XmlNode = { $?: Record<string, string>; _?: string } & Record<string, unknown>;
@@ -248,5 +263,6 @@ export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: 
     // The signed SubjectConfirmation's value wins: an unsigned Response's attribute proves nothing.
     inResponseTo: subjectInResponseTo ?? responseInResponseTo,
     expiresAt,
+    attributes: textAttributes(profile as Profile & Record<string, unknown>),
   };
 }

@@ -15,7 +15,8 @@ export type RefusalReason =
   | 'no_account'
   | 'session_required'
   | 'invalid_csrf_token'
-  | 'link_expired';
+  | 'link_expired'
+  | 'no_group_link';
 
 /** What the refusal page needs to speak about: the group and where its sign-in starts. */
 export interface RefusalContext {
@@ -72,6 +73,15 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     title: 'SAML sign-in is not available',
     message: `SAML single sign-on is not enabled for ${c.groupName}.`,
     steps: ['Ask an Owner of the group to configure and enable SAML SSO.'],
+  }),
+  no_group_link: (c) => ({
+    code: 'forbidden',
+    title: 'SAML sign-in refused',
+    message: `None of your identity provider groups is linked to a role in ${c.groupName}, so you are not a member of it (group sync).`,
+    steps: [
+      'Ask your identity provider administrator to add you to a group that has access to this application.',
+      "Or ask an Owner of the group to add a SAML group link for one of your groups on the group's SAML SSO page.",
+    ],
   }),
   account_blocked: () => ({
     code: 'forbidden',

@@ -3,7 +3,9 @@ import { Actor, RequestOrigin, systemActor } from '../common/actor.js';
 import { nowIso } from '../common/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
+import { GroupSyncService } from '../group-sync/group-sync.service.js';
 import { MembershipService } from '../groups/membership.service.js';
+import { DEFAULT_GROUPS_ATTRIBUTE } from '../groups/saml-provider.service.js';
 import { ScimIdentitiesService } from '../scim/scim-identities.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { ResolvedSession } from '../tokens/sessions.service.js';
@@ -36,6 +38,19 @@ export interface SignInSubject {
   nameId: string;
   email: string | null;
   inResponseTo?: string | null;
+  /** The assertion's attributes, when the sign-in carries one (group sync reads the groups attribute). */
+  attributes?: Record<string, string[]>;
+}
+
+/** Entra sends group object ids under this claim; it is read whatever the groups attribute setting says. */
+export const ENTRA_GROUPS_CLAIM = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups';
+
+/** The person's IdP group names (docs/group-sync.md), or null when the assertion does not carry the attribute. */
+export function assertedGroups(attributes: Record<string, string[]> | undefined, configured: string | null): string[] | null {
+  if (!attributes) return null;
+  const names = [configured ?? DEFAULT_GROUPS_ATTRIBUTE, ENTRA_GROUPS_CLAIM].filter((n) => Object.hasOwn(attributes, n));
+  if (names.length === 0) return null;
+  return [...new Set(names.flatMap((n) => attributes[n]))];
 }
 
 /**
@@ -56,6 +71,7 @@ export class SamlSignInService {
     private readonly scimIdentities: ScimIdentitiesService,
     private readonly users: UsersService,
     private readonly membership: MembershipService,
+    private readonly groupSync: GroupSyncService,
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
     private readonly metrics: Metrics,
@@ -177,6 +193,12 @@ export class SamlSignInService {
   async signIn(tx: Tx, ctx: SpContext, actor: Actor, subject: SignInSubject, user: UserEntity, outcome: SignInOutcome): Promise<Decision> {
     const refusal = await this.accessRefusal(tx, ctx, user);
     if (refusal) return this.refuseValid(tx, ctx, actor, subject, user, refusal);
+    const groups = ctx.scope.kind === 'group' ? assertedGroups(subject.attributes, ctx.provider!.groupsAttribute) : null;
+    if (groups !== null) {
+      // Group sync at sign-in: the role the links give, or no membership when none matches.
+      const synced = await this.groupSync.signIn(tx, actor, ctx.group.id, user.id, groups);
+      if (synced && synced.level === null && synced.outcome !== 'kept_last_owner') return this.refuseValid(tx, ctx, actor, subject, user, 'no_group_link');
+    }
     const added = await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider!.defaultMembershipRole, null, 'saml_sign_in');
     await this.observe(tx, ctx, subject, user.id, outcome);
     await this.audit.record(tx, {

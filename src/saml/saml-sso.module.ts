@@ -4,6 +4,7 @@ import { READER } from '../database/data-source-options.js';
 import { SamlRequestEntity } from './saml-request.entity.js';
 import { SamlAssertionEntity } from './saml-assertion.entity.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { GroupSyncModule } from '../group-sync/group-sync.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { ScimModule } from '../scim/scim.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -33,6 +34,7 @@ import { SamlModule } from './saml.module.js';
     SamlModule,
     ScimModule,
     GroupsModule,
+    GroupSyncModule,
     UsersModule,
     TokensModule,
     AuditModule,
