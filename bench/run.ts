@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { projectRoot } from '../src/project-root.js';
 import { AdminClient } from './admin-setup.js';
 import { createBenchDatabase, isPostgresUrl } from './bench-database.js';
+import { GroupSyncBenchResult, groupSyncTable, runGroupSyncBench } from './group-sync-bench.js';
 import { BIG_GROUP_PATH, bigGroupPerson, SMALL_GROUP_COUNT, smallGroupPath, smallGroupPerson } from './dataset-names.js';
 import type { DriverResult } from './load-driver.js';
 import { checkTable, DatasetRun, describeMachine, judge, lookupRatioChecks, ScenarioOutcome, scenarioTable, startupAndMemoryChecks } from './report.js';
@@ -19,7 +20,7 @@ import { killAllChildren, RosterServer, track } from './server-process.js';
  *
  * Environment: BENCH_DATABASE_URL (postgres://… to run on PostgreSQL), BENCH_DURATION (seconds per
  * scenario, 10), BENCH_CONNECTIONS (32), BENCH_MEMBERS (100000), BENCH_SCENARIOS (comma-separated
- * subset), BENCH_SMALL_RUN=0 (skip the 1,000-member comparison), BENCH_CPU_PROF=<dir> (profile the
+ * subset; `group_sync` names the group sync scenarios, alone it runs only them), BENCH_SMALL_RUN=0 (skip the 1,000-member comparison), BENCH_CPU_PROF=<dir> (profile the
  * large run's server with --cpu-prof; summarise with dist/bench/cpu-profile-top.js),
  * BENCH_LOG_LEVEL (the server's LOG_LEVEL, info as in production: a log line per request),
  * BENCH_SCIM_RATE_LIMIT (per-token limit and burst, off by default; set it high to measure what the
@@ -37,7 +38,10 @@ const selected = (env.BENCH_SCENARIOS ?? '')
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const unknown = selected.filter((s) => !(SCENARIO_IDS as readonly string[]).includes(s));
+/** `group_sync`: the group sync scenarios (bench/group-sync-bench.ts), run after the others, or alone. */
+const groupSyncSelected = selected.length === 0 || selected.includes('group_sync');
+const groupSyncOnly = selected.length > 0 && selected.every((s) => s === 'group_sync');
+const unknown = selected.filter((s) => s !== 'group_sync' && !(SCENARIO_IDS as readonly string[]).includes(s));
 if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_IDS.join(', ')}`);
 const largeScenarios = SCENARIO_IDS.filter((id) => id === 'ceiling' || selected.length === 0 || selected.includes(id));
 const SMALL_SCENARIOS: ScenarioId[] = ['ceiling', 'lookup_username', 'lookup_external_id', 'get_by_id'];
@@ -170,6 +174,7 @@ async function main(): Promise<void> {
   const kind = postgresUrl ? 'postgres' : 'sqlite';
   const cpuProfileDir = env.BENCH_CPU_PROF ? resolve(root, env.BENCH_CPU_PROF) : undefined;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  if (groupSyncOnly) return groupSyncMain(started, machine, kind);
   const large = await runDataset('large', largeMembers, largeScenarios, cpuProfileDir);
   const small = env.BENCH_SMALL_RUN === '0' ? undefined : await runDataset('small', smallMembers, SMALL_SCENARIOS);
   const checks = [...startupAndMemoryChecks(large), ...(small ? lookupRatioChecks(large, small) : [])];
@@ -183,15 +188,41 @@ async function main(): Promise<void> {
     `${large.smallGroups.members.toLocaleString('en-US')}; ${durationSeconds} s per scenario, ${connections} connections, autocannon in a separate process`;
   const output = [heading, '', scenarioTable(large.scenarios), ''];
   if (small) output.push(`the same lookups at ${small.members.toLocaleString('en-US')} members:`, '', scenarioTable(small.scenarios), '');
+  const groupSync = groupSyncSelected ? await runGroupSync() : undefined;
+  if (groupSync) output.push(groupSyncTable(groupSync), '');
   output.push(checkTable(checks), '', `total run time ${elapsedSeconds.toFixed(0)} s`);
   process.stdout.write(`${output.join('\n')}\n`);
 
-  const results = { machine, database: kind, durationSeconds, connections, large, small, checks, elapsedSeconds };
+  const results = { machine, database: kind, durationSeconds, connections, large, small, checks, elapsedSeconds, groupSync };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
   writeFileSync(join(root, 'bench/results/latest.json'), json);
   writeFileSync(join(root, `bench/results/latest-${kind}.json`), json);
   log(`results written to bench/results/latest.json and bench/results/latest-${kind}.json`);
+}
+
+/** The group sync scenarios on a database of their own. */
+async function runGroupSync(): Promise<GroupSyncBenchResult> {
+  const database = await createBenchDatabase(postgresUrl, 'groupsync');
+  const drop = () => database.drop().catch((error: unknown) => log(`could not drop the database: ${String(error)}`));
+  pendingDrops.add(drop);
+  try {
+    return await runGroupSyncBench(root, database, adminToken, largeMembers, log);
+  } finally {
+    pendingDrops.delete(drop);
+    await drop();
+  }
+}
+
+async function groupSyncMain(started: number, machine: ReturnType<typeof describeMachine>, kind: string): Promise<void> {
+  const groupSync = await runGroupSync();
+  machine.loadAverage.end = loadavg()[0];
+  const heading =
+    `Roster group sync benchmark — ${kind} — ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.date}, ` +
+    `load average ${machine.loadAverage.start.toFixed(1)} at start / ${machine.loadAverage.end.toFixed(1)} at end; sequential requests timed by the client`;
+  process.stdout.write(`${heading}\n\n${groupSyncTable(groupSync)}\n\ntotal run time ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, `bench/results/group-sync-${kind}.json`), `${JSON.stringify({ machine, database: kind, groupSync }, null, 2)}\n`);
 }
 
 /** Databases of runs in progress, dropped on Ctrl-C too (a PostgreSQL one would otherwise stay). */

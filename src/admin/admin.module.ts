@@ -1,5 +1,5 @@
 import { GroupSyncModule } from '../group-sync/group-sync.module.js';
-import { SamlGroupLinksController } from './saml-group-links.controller.js';
+import { SamlGroupLinksController, ScimGroupsViewController } from './saml-group-links.controller.js';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
@@ -36,6 +36,7 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
   controllers: [
     GroupsController,
     SamlGroupLinksController,
+    ScimGroupsViewController,
     ApplicationController,
     SessionController,
     UsersController,

@@ -49,21 +49,21 @@ export class SamlGroupLinksRepository {
   }
 
   /**
-   * The grants SCIM groups give `userIds` in a group: the links of the group joined to the SCIM
-   * groups of the same name (the group's scope and the instance's) that hold the person's active
-   * SCIM identity. Every join goes through an index: links by group, SCIM groups by display name,
-   * member rows by SCIM group and identity.
+   * The grants SCIM groups give `userIds` in a group: the person's active SCIM identities (the
+   * group's scope and the instance's), the SCIM groups holding them, and the group's links named
+   * like those. The join runs in that order (CROSS JOIN fixes it on SQLite), from the person
+   * outwards, so its cost depends on how many SCIM groups the person is in, never on how many
+   * members those groups have.
    */
   async scimGrants(tx: Tx, groupId: number, userIds: number[]): Promise<Grant[]> {
     if (userIds.length === 0) return [];
     const users = this.db.inIds('i."user_id"', userIds);
     const rows = await tx.select<{ userId: number | string; name: string; level: number | string }>(
-      'SELECT i."user_id" AS "userId", l."name" AS "name", l."access_level" AS "level" FROM "saml_group_links" l ' +
-        'INNER JOIN "scim_groups" g ON g."display_name" = l."name" AND (g."group_id" = l."group_id" OR g."group_id" IS NULL) ' +
-        'INNER JOIN "scim_group_members" m ON m."scim_group_id" = g."id" ' +
-        'INNER JOIN "scim_identities" i ON i."id" = m."identity_id" AND i."active" = TRUE AND (i."group_id" = l."group_id" OR i."group_id" IS NULL) ' +
-        `WHERE l."group_id" = ? AND ${users.sql}`,
-      [groupId, ...users.values],
+      'SELECT i."user_id" AS "userId", l."name" AS "name", l."access_level" AS "level" FROM "scim_identities" i ' +
+        'CROSS JOIN "scim_group_members" m CROSS JOIN "scim_groups" g CROSS JOIN "saml_group_links" l ' +
+        `WHERE ${users.sql} AND i."active" = TRUE AND (i."group_id" = ? OR i."group_id" IS NULL) AND m."identity_id" = i."id" ` +
+        'AND g."id" = m."scim_group_id" AND (g."group_id" = ? OR g."group_id" IS NULL) AND l."group_id" = ? AND l."name" = g."display_name"',
+      [...users.values, groupId, groupId, groupId],
     );
     return rows.map((r) => ({ userId: Number(r.userId), name: r.name, level: Number(r.level) as AccessLevel }));
   }

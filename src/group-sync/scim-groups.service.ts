@@ -20,6 +20,16 @@ import { ScimGroupsRepository } from './scim-groups.repository.js';
 
 export type ScimGroupResource = Record<string, unknown>;
 
+export interface ScimGroupOverview {
+  id: string;
+  scope: 'group' | 'instance';
+  display_name: string;
+  external_id: string | null;
+  members: number;
+  links: { name: string; access_level: number }[];
+  updated_at: string;
+}
+
 const uniqueness = (name: string) => new DomainError('uniqueness', `A group with displayName "${name}" already exists in this scope`);
 const notFound = (id: string) => new DomainError('not_found', `Group ${id.length > 100 ? `${id.slice(0, 100)}…` : id} not found`);
 
@@ -104,15 +114,21 @@ export class ScimGroupsService {
     });
   }
 
-  /** The SCIM groups of a scope, for the owner's view: name, member count, the links they hit, last change. */
-  async overview(scope: Scope, linkNames: string[]) {
-    const names = new Set(linkNames);
-    return (await this.groups.listForScope(scope)).map((g) => ({
+  /**
+   * The owner's view of a Roster group's SCIM groups: those pushed to the group's own SCIM base,
+   * and the instance's whose name one of the group's links matches; with member counts, the links
+   * they hit and their last change.
+   */
+  async overview(groupId: number): Promise<ScimGroupOverview[]> {
+    const links = new Map((await this.links.list(groupId)).map((l) => [l.name, l.accessLevel]));
+    const rows = [...(await this.groups.listForScope({ kind: 'group', groupId })), ...(await this.groups.listForScope({ kind: 'instance' })).filter((g) => links.has(g.displayName))];
+    return rows.map((g) => ({
       id: g.resourceId,
+      scope: g.groupId === null ? 'instance' : 'group',
       display_name: g.displayName,
       external_id: g.externalId,
       members: g.memberCount,
-      links: names.has(g.displayName) ? [g.displayName] : [],
+      links: links.has(g.displayName) ? [{ name: g.displayName, access_level: links.get(g.displayName)! }] : [],
       updated_at: g.updatedAt,
     }));
   }

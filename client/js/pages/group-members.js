@@ -95,6 +95,24 @@ function signInCell(m) {
   );
 }
 
+const ROLE_SOURCES = { manual: 'Set by hand', scim_provisioning: 'SCIM default role', saml_sign_in: 'SAML default role' };
+
+/** The role and where it comes from: "Developer — via Engineering" for group sync. */
+function roleCell(m) {
+  const role = roleName(m.access_level);
+  if (!m.role_source) return role;
+  if (m.role_source === 'group_sync') {
+    const links = m.group_sync_links ?? [];
+    return h(
+      'div',
+      { class: 'stack role-source' },
+      h('span', {}, `${role} — via `, ...links.flatMap((l, i) => [i > 0 ? ', ' : null, h('em', { text: l })]).filter(Boolean)),
+      badge('Group sync', 'info', 'Set by SAML group links'),
+    );
+  }
+  return h('div', { class: 'stack role-source' }, h('span', { text: role }), h('span', { class: 'small muted', text: ROLE_SOURCES[m.role_source] ?? m.role_source }));
+}
+
 function outcomeLabel(outcome) {
   return String(outcome).replace(/_/g, ' ');
 }
@@ -128,7 +146,7 @@ export async function groupMembers(container, { group, signal, query: urlQuery =
     rowClass: (m) => (identityProblem(m, hasScimToken) ? 'row-flagged' : null),
     columns: [
       { label: 'Member', render: (m) => personCell(m, identityProblem(m, hasScimToken), group.id), className: 'col-person' },
-      { label: 'Role', render: (m) => roleName(m.access_level) },
+      { label: 'Role', render: roleCell },
       { label: 'State', render: (m) => (m.state === 'active' ? badge('Active', 'success') : badge(m.state === 'blocked' ? 'Blocked' : m.state, 'danger')) },
       ...(manager
         ? [

@@ -1,11 +1,13 @@
-// Group › SAML SSO: configuration, SCIM token, members and the identity-mismatch report.
+// Group › SAML SSO: configuration, SCIM token, group links, SCIM groups, members and the identity-mismatch report.
 import { formatCount, h } from '../dom.js';
 import { api } from '../api.js';
 import { setTitle, tabs } from '../components/layout.js';
 import { allowed, canManage, groupShell, SAML_SECTIONS } from './group-shell.js';
+import { groupLinks } from './group-links.js';
 import { groupMembers } from './group-members.js';
 import { identityMismatches } from './identity-mismatches.js';
 import { samlConfiguration } from './saml-configuration.js';
+import { scimGroupsView } from './scim-groups.js';
 import { scimTokenPanel } from './scim-token.js';
 import { signInTroubleshooter } from './sign-in-troubleshooter.js';
 
@@ -46,6 +48,10 @@ export async function groupSamlPage(main, ctx) {
       return samlConfiguration(body, { endpoint: `/groups/${group.id}/saml_provider`, signal: ctx.signal });
     case 'scim-token':
       return scimTokenPanel(body, { endpoint: `/groups/${group.id}/scim_token`, providerEndpoint: `/groups/${group.id}/saml_provider`, signal: ctx.signal });
+    case 'group-links':
+      return groupLinks(body, args);
+    case 'scim-groups':
+      return scimGroupsView(body, args);
     case 'members':
       return groupMembers(body, args);
     case 'mismatches':

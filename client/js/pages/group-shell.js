@@ -15,6 +15,8 @@ export const GROUP_TABS = [
 export const SAML_SECTIONS = [
   { key: 'configuration', label: 'Configuration', manage: true },
   { key: 'scim-token', label: 'SCIM token', manage: true },
+  { key: 'group-links', label: 'Group links', manage: true },
+  { key: 'scim-groups', label: 'SCIM groups', manage: true },
   { key: 'members', label: 'Members' },
   { key: 'mismatches', label: 'Identity mismatches', manage: true },
   { key: 'troubleshoot', label: 'Troubleshoot sign-in', manage: true },

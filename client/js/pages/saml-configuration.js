@@ -80,10 +80,28 @@ function providerForm(provider, endpoint, who) {
     options: ACCESS_LEVELS,
     help: 'The role given to people who join by signing in with SAML, and to people SCIM provisions.',
   });
-  const fields = [enabled, ssoUrl, certificate, enforced, role];
+  const groupsAttribute = textField({
+    label: 'Groups attribute',
+    name: 'groups_attribute',
+    value: provider.groups_attribute ?? 'groups',
+    spellcheck: false,
+    help: 'The assertion attribute that lists the person’s IdP groups, for group links. Entra ID’s groups claim is always read too.',
+  });
+  const fields = [enabled, ssoUrl, certificate, enforced, role, groupsAttribute];
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
-  const form = h('form', { class: 'form', novalidate: true }, enabled.wrap, ssoUrl.wrap, certificate.wrap, enforced.wrap, role.wrap, formError, h('div', { class: 'form-actions' }, submit));
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    enabled.wrap,
+    ssoUrl.wrap,
+    certificate.wrap,
+    enforced.wrap,
+    role.wrap,
+    groupsAttribute.wrap,
+    formError,
+    h('div', { class: 'form-actions' }, submit),
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     formError.replaceChildren();
@@ -97,6 +115,7 @@ function providerForm(provider, endpoint, who) {
         certificate: certificate.input.value.trim() || null,
         enforced_sso: enforced.input.checked,
         default_membership_role: Number(role.input.value),
+        groups_attribute: groupsAttribute.input.value.trim() || null,
       });
       toast('SAML settings saved');
       formError.replaceChildren(h('p', { class: 'notice notice-success', role: 'status', text: 'Saved. Sign-ins use the new settings from now on.' }));
