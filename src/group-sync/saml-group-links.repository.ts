@@ -53,7 +53,9 @@ export class SamlGroupLinksRepository {
    * group's scope and the instance's), the SCIM groups holding them, and the group's links named
    * like those. The join runs in that order (CROSS JOIN fixes it on SQLite), from the person
    * outwards, so its cost depends on how many SCIM groups the person is in, never on how many
-   * members those groups have.
+   * members those groups have. The identity's scope is not a condition: a member row only ever
+   * joins an identity to a SCIM group of the same scope, and an `OR` on `i.group_id` lets SQLite
+   * (with the planner statistics of a big group) walk the scope's whole index instead of the person's.
    */
   async scimGrants(tx: Tx, groupId: number, userIds: number[]): Promise<Grant[]> {
     if (userIds.length === 0) return [];
@@ -61,9 +63,9 @@ export class SamlGroupLinksRepository {
     const rows = await tx.select<{ userId: number | string; name: string; level: number | string }>(
       'SELECT i."user_id" AS "userId", l."name" AS "name", l."access_level" AS "level" FROM "scim_identities" i ' +
         'CROSS JOIN "scim_group_members" m CROSS JOIN "scim_groups" g CROSS JOIN "saml_group_links" l ' +
-        `WHERE ${users.sql} AND i."active" = TRUE AND (i."group_id" = ? OR i."group_id" IS NULL) AND m."identity_id" = i."id" ` +
+        `WHERE ${users.sql} AND i."active" = TRUE AND m."identity_id" = i."id" ` +
         'AND g."id" = m."scim_group_id" AND (g."group_id" = ? OR g."group_id" IS NULL) AND l."group_id" = ? AND l."name" = g."display_name"',
-      [...users.values, groupId, groupId, groupId],
+      [...users.values, groupId, groupId],
     );
     return rows.map((r) => ({ userId: Number(r.userId), name: r.name, level: Number(r.level) as AccessLevel }));
   }

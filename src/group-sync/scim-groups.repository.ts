@@ -115,17 +115,26 @@ export class ScimGroupsRepository {
     return new Map(rows.map((r) => [r.uid, { identityId: Number(r.identityId), userId: Number(r.userId) }]));
   }
 
-  /** Adds the members not there yet; answers the identity ids it added. */
+  /**
+   * Adds the members not there yet; answers the identity ids it added. One read of which are
+   * there already and multi-row INSERTs of the rest: the caller holds the SCIM group's row lock
+   * (lock()), so no other transaction adds to this group in between.
+   */
   async addMembers(tx: Tx, scimGroupId: number, identityIds: number[]): Promise<number[]> {
-    const added: number[] = [];
+    if (identityIds.length === 0) return [];
+    const ids = this.db.inIds('"identity_id"', identityIds);
+    const present = await tx.select<{ identityId: number | string }>(`SELECT "identity_id" AS "identityId" FROM "scim_group_members" WHERE "scim_group_id" = ? AND ${ids.sql}`, [
+      scimGroupId,
+      ...ids.values,
+    ]);
+    const there = new Set(present.map((r) => Number(r.identityId)));
+    const added = [...new Set(identityIds)].filter((id) => !there.has(id));
     const now = nowIso();
-    for (const identityId of identityIds) {
-      const { affected } = await tx.execute(
-        'INSERT INTO "scim_group_members" ("scim_group_id", "identity_id", "created_at") VALUES (?, ?, ?) ON CONFLICT ("scim_group_id", "identity_id") DO NOTHING',
-        [scimGroupId, identityId, now],
-      );
-      if (affected > 0) added.push(identityId);
-    }
+    await tx.insertRows(
+      'scim_group_members',
+      ['scim_group_id', 'identity_id', 'created_at'],
+      added.map((identityId) => [scimGroupId, identityId, now]),
+    );
     return added;
   }
 
