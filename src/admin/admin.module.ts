@@ -16,6 +16,7 @@ import { GroupAccessService } from './group-access.service.js';
 import { gitlabJsonResponses } from './gitlab-json.middleware.js';
 import { GroupsController } from './groups.controller.js';
 import { IdentitiesController } from './identities.controller.js';
+import { ScimAliasesController } from './scim-aliases.controller.js';
 import { MembersController } from './members.controller.js';
 import { MembersViewService } from './members-view.service.js';
 import { ScimRequestsController } from './scim-requests.controller.js';
@@ -46,6 +47,7 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
     PersonalAccessTokensController,
     MembersController,
     IdentitiesController,
+    ScimAliasesController,
     AuditEventsController,
     ScimRequestsController,
     IdentityMismatchesController,

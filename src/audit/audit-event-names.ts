@@ -43,6 +43,8 @@ export const AUDIT_EVENT_NAMES = [
   'member_added_by_group_sync',
   'member_role_updated_by_group_sync',
   'member_removed_by_group_sync',
+  'scim_identity_alias_created',
+  'scim_identity_alias_dropped',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

@@ -12,6 +12,7 @@ import { SamlRequestEntity } from '../saml/saml-request.entity.js';
 import { SamlSignInEntity } from '../saml/saml-sign-in.entity.js';
 import { ScimIdentityEmailEntity } from '../scim/scim-identity-email.entity.js';
 import { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
+import { ScimIdentityAliasEntity } from '../scim/scim-identity-alias.entity.js';
 import { ScimRequestEntity } from '../scim/scim-request.entity.js';
 import { ScimRateBucketEntity } from '../scim/scim-rate-bucket.entity.js';
 import { PersonalAccessTokenEntity } from '../tokens/personal-access-token.entity.js';
@@ -31,6 +32,7 @@ import { SignInLookUpIndexes1765060000000 } from './migrations/1765060000000-sig
 import { IdentityMismatchExemptions1765070000000 } from './migrations/1765070000000-identity-mismatch-exemptions.js';
 import { IdentityMismatchExemptionEntity } from '../saml/identity-mismatch-exemption.entity.js';
 import { GroupSync1765100000000 } from './migrations/1765100000000-group-sync.js';
+import { ScimIdentityAliases1765100000000 } from './migrations/1765100000000-scim-identity-aliases.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -55,6 +57,7 @@ export const ENTITIES = [
   SamlGroupAssertionEntity,
   ScimGroupEntity,
   ScimGroupMemberEntity,
+  ScimIdentityAliasEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -71,4 +74,5 @@ export const MIGRATIONS = [
   SignInLookUpIndexes1765060000000,
   IdentityMismatchExemptions1765070000000,
   GroupSync1765100000000,
+  ScimIdentityAliases1765100000000,
 ];

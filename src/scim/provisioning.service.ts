@@ -13,6 +13,7 @@ import { emailDomain, UsersService } from '../users/users.service.js';
 import { provisioningInput, ProvisioningInput } from './provisioning-input.js';
 import { changeWithLogRow, type ScimContext } from './scim-context.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
+import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import type { ScimUserDoc } from './scim-user-doc.js';
 import { Metrics } from '../ops/metrics.js';
@@ -49,6 +50,7 @@ export class ProvisioningService {
   constructor(
     private readonly db: Database,
     private readonly identities: ScimIdentitiesRepository,
+    private readonly aliases: ScimIdentityAliasesService,
     private readonly users: UsersService,
     private readonly membership: MembershipService,
     private readonly samlIdentities: SamlIdentitiesService,
@@ -83,7 +85,8 @@ export class ProvisioningService {
     // each reads what the one before it committed and the table gives one answer: one 201, then 409s.
     await tx.lockKey('scim_person', `${scopeKey(ctx.scope)}:${input.externUid.toLowerCase()}`);
     await tx.lockKey('scim_person_email', input.email.toLowerCase());
-    const existing = await this.identities.findByExternUid(ctx.scope, input.externUid, tx);
+    // A previous id the IdP still uses (an alias) is the same person: re-adding them reactivates.
+    const existing = (await this.aliases.resolve(ctx.scope, input.externUid, tx, false))?.identity ?? null;
     const user = await this.users.findByEmail(input.email, tx);
     if (existing?.active) throw new DomainError('uniqueness', TAKEN);
     if (existing) return this.reprovision(tx, ctx, actor, existing, doc, input);

@@ -146,10 +146,31 @@ export class ScimIdentitiesRepository {
     return row ? identityFromRow(row) : null;
   }
 
-  /** GET Users/:id: the rendered columns only (see IdentityView). */
-  async findViewByExternUid(scope: Scope, externUid: string): Promise<IdentityView | null> {
+  /** The identity with this row id, locked like findByExternUid (an alias addresses it by id). */
+  async findById(id: number, tx?: Tx, lock = false): Promise<ScimIdentityEntity | null> {
+    const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
+    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE i."id" = ?${forUpdate}`, [id], tx);
+    return row ? identityFromRow(row) : null;
+  }
+
+  /**
+   * GET Users/:id: the rendered columns only (see IdentityView), plus whether previous ids still
+   * address the identity (in the same indexed read: a GET by the current id retires them).
+   */
+  async findViewByExternUid(scope: Scope, externUid: string): Promise<(IdentityView & { hasAliases: boolean }) | null> {
     const inScope = scopeCondition('i', scopeGroupId(scope));
-    const [row] = await this.db.select<ViewRow>(`${selectView('i')} FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?`, [...inScope.values, normalizeForCompare(externUid)]);
+    const [row] = await this.db.select<ViewRow & { hasAliases: boolean | number }>(
+      `${selectView('i')}, EXISTS (SELECT 1 FROM "scim_identity_aliases" a WHERE a."identity_id" = i."id") AS "hasAliases" FROM "scim_identities" i WHERE ${inScope.sql} AND i."extern_uid_lower" = ?`,
+      [...inScope.values, normalizeForCompare(externUid)],
+    );
+    if (!row) return null;
+    const { hasAliases, ...view } = row;
+    return { ...viewFromRow(view), hasAliases: hasAliases === true || Number(hasAliases) === 1 };
+  }
+
+  /** GET Users/:id by an alias: the identity's rendered columns by row id. */
+  async findViewById(id: number): Promise<IdentityView | null> {
+    const [row] = await this.db.select<ViewRow>(`${selectView('i')} FROM "scim_identities" i WHERE i."id" = ?`, [id]);
     return row ? viewFromRow(row) : null;
   }
 

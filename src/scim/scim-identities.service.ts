@@ -6,10 +6,13 @@ import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { validateExternUid } from './provisioning-input.js';
 import { IdentitySummary, ScimIdentitiesRepository } from './scim-identities.repository.js';
+import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 
 export const IDENTITY_NOT_FOUND = '404 Identity Not Found';
 export const EXTERN_UID_TAKEN = 'Extern uid has already been taken';
+export const EXTERN_UID_IS_ALIAS =
+  "Extern uid has already been taken: it is another member's previous SCIM id, which their identity provider may still use; drop that alias first (DELETE /api/v4/groups/:id/scim_aliases/:extern_uid)";
 
 /**
  * SCIM identities as the admin API and the SAML module see them (GitLab's `doc/api/scim.md`
@@ -21,6 +24,7 @@ export class ScimIdentitiesService {
     private readonly db: Database,
     private readonly identities: ScimIdentitiesRepository,
     private readonly audit: AuditService,
+    private readonly aliases: ScimIdentityAliasesService,
   ) {}
 
   findByUser(scope: Scope, userId: number, em?: Tx): Promise<ScimIdentityEntity | null> {
@@ -72,6 +76,8 @@ export class ScimIdentitiesService {
       target: { type: 'User', id: identity.userId },
       details: { from: identity.externUid, to: externUid },
     });
+    // The IdP keeps addressing Users/<previous>: the old value stays an alias of this identity.
+    await this.aliases.recordChange(tx, actor, scope, identity, externUid, new DomainError('invalid_value', EXTERN_UID_IS_ALIAS));
     return updated;
   }
 
@@ -95,6 +101,7 @@ export class ScimIdentitiesService {
     await this.db.transaction(async (tx) => {
       const identity = await this.identities.findByExternUid(scope, uid, tx);
       if (!identity) throw new DomainError('not_found', IDENTITY_NOT_FOUND);
+      await this.aliases.dropAllOf(tx, actor, scope, identity);
       await this.identities.delete(tx, identity.id);
       await this.audit.record(tx, {
         name: 'scim_identity_deleted',

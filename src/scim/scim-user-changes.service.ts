@@ -14,6 +14,7 @@ import { pickEmail, pickName, validateExternUid } from './provisioning-input.js'
 import { ProvisioningService, TAKEN } from './provisioning.service.js';
 import { changeWithLogRow, type ScimContext } from './scim-context.js';
 import { ScimIdentitiesRepository } from './scim-identities.repository.js';
+import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import { etagListMatches, versionTag } from './scim-user.mapper.js';
 import type { ScimUserDoc } from './scim-user-doc.js';
@@ -34,6 +35,7 @@ export class ScimUserChangesService {
   constructor(
     private readonly db: Database,
     private readonly identities: ScimIdentitiesRepository,
+    private readonly aliases: ScimIdentityAliasesService,
     private readonly provisioning: ProvisioningService,
     private readonly users: UsersService,
     private readonly samlIdentities: SamlIdentitiesService,
@@ -51,7 +53,7 @@ export class ScimUserChangesService {
   /** DELETE: deprovision; already inactive is a no-op (idempotent 204). */
   async delete(ctx: ScimContext, actor: Actor, id: string, ifMatch?: string): Promise<void> {
     await changeWithLogRow(this.db, ctx, 204, async (tx) => {
-      const { identity, user } = await this.load(tx, ctx, id, ifMatch);
+      const { identity, user } = await this.load(tx, ctx, actor, id, ifMatch);
       await this.provisioning.deprovision(tx, ctx, actor, identity, user);
     });
   }
@@ -60,12 +62,16 @@ export class ScimUserChangesService {
    * The identity, locked until the transaction ends (a concurrent PATCH, PUT or DELETE of the same
    * person waits, then reads what this one committed), the If-Match check against it, and its account.
    */
-  private async load(tx: Tx, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<{ identity: ScimIdentityEntity; user: UserEntity }> {
-    const identity = await this.identities.findByExternUid(ctx.scope, id, tx, true);
-    if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
+  private async load(tx: Tx, ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined): Promise<{ identity: ScimIdentityEntity; user: UserEntity }> {
+    // `id` may be a previous extern_uid the IdP still uses (an alias); addressing the current one
+    // tells that the IdP has moved to it, and the aliases are retired with this change.
+    const found = await this.aliases.resolve(ctx.scope, id, tx, true);
+    if (!found) throw new DomainError('not_found', `Resource ${id} not found`);
+    const { identity } = found;
     if (ifMatch !== undefined && !etagListMatches(ifMatch, versionTag(identity))) {
       throw new DomainError('version_mismatch', `The resource was changed (version ${versionTag(identity)}); read it again and retry`);
     }
+    if (!found.viaAlias) await this.aliases.dropAfterUseOfCurrent(tx, actor, ctx.scope, identity);
     // The identity's account is kept by a foreign key.
     return { identity, user: userFound(await this.users.findById(identity.userId, tx)) };
   }
@@ -74,7 +80,7 @@ export class ScimUserChangesService {
   private async change(ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined, status: number, compute: (current: ScimUserDoc) => ScimUserDoc): Promise<ScimIdentityEntity> {
     try {
       return await changeWithLogRow(this.db, ctx, status, async (tx) => {
-        const { identity, user } = await this.load(tx, ctx, id, ifMatch);
+        const { identity, user } = await this.load(tx, ctx, actor, id, ifMatch);
         const stored = JSON.parse(identity.attributes) as ScimUserDoc;
         const before: ScimUserDoc = { ...stored, externalId: identity.externUid, active: identity.active };
         const after = compute(before);
@@ -92,7 +98,7 @@ export class ScimUserChangesService {
         // `active` lives in its own column, written (with the version bump) by deprovision or reactivate.
         const documentChanged = changes.changedAttributes.some((a) => a !== 'active') || externUid !== identity.externUid;
         let current = documentChanged ? await this.identities.update(tx, identity, { doc, externUid }) : identity;
-        if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity.externUid, externUid);
+        if (externUid !== identity.externUid) await this.moveExternUid(tx, ctx, actor, user, identity, externUid);
         if (changes.profileChanged) await this.copyProfile(tx, ctx, actor, user, doc, changes.changedAttributes);
         // The account as loaded, unless the profile copy above may have just changed it.
         const owner = changes.profileChanged ? undefined : user;
@@ -107,7 +113,8 @@ export class ScimUserChangesService {
   }
 
   /** The SCIM id changes; the SAML identity follows when it held the old value. */
-  private async moveExternUid(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity, from: string, to: string): Promise<void> {
+  private async moveExternUid(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity, identity: ScimIdentityEntity, to: string): Promise<void> {
+    const from = identity.externUid;
     const holder = await this.identities.findByExternUid(ctx.scope, to, tx);
     if (holder && holder.userId !== user.id) throw new DomainError('uniqueness', TAKEN);
     const samlMoved = await this.samlIdentities.followExternUidChange(tx, ctx.scope, user.id, from, to);
@@ -118,6 +125,8 @@ export class ScimUserChangesService {
       target: { type: 'User', id: user.id, details: user.username },
       details: { from, to, saml_identity_updated: samlMoved },
     });
+    // Okta and Entra keep addressing Users/<from>: it stays an alias of this identity.
+    await this.aliases.recordChange(tx, actor, ctx.scope, identity, to, new DomainError('uniqueness', TAKEN));
   }
 
   /** userName / name / emails reach the account only for Enterprise users of this group. */

@@ -7,6 +7,8 @@ import { Cursor, encodeCursor, ListRequest } from './list-request.js';
 import { applyProjection, parseProjection } from './projection.js';
 import type { ScimContext } from './scim-context.js';
 import { IdentityView, ScimIdentitiesRepository } from './scim-identities.repository.js';
+import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
+import { systemActor } from '../common/actor.js';
 import { toScimUser, ScimUserResource } from './scim-user.mapper.js';
 import { LIST_RESPONSE_SCHEMA } from './scim-user-doc.js';
 
@@ -25,10 +27,22 @@ export class ScimUsersService {
   constructor(
     private readonly db: Database,
     private readonly identities: ScimIdentitiesRepository,
+    private readonly aliases: ScimIdentityAliasesService,
   ) {}
 
+  /**
+   * GET Users/:id: by the current extern_uid (which retires the identity's aliases: the IdP has
+   * moved to it), else by a previous one that is still an alias, answering with the current resource.
+   */
   async getIdentity(ctx: ScimContext, id: string): Promise<IdentityView> {
-    const identity = await this.identities.findViewByExternUid(ctx.scope, id);
+    const found = await this.identities.findViewByExternUid(ctx.scope, id);
+    if (found) {
+      const { hasAliases, ...identity } = found;
+      if (hasAliases) await this.aliases.dropAfterRead(systemActor(ctx.origin), ctx.scope, identity.id);
+      return identity;
+    }
+    const aliased = await this.aliases.identityIdOf(ctx.scope, id);
+    const identity = aliased === null ? null : await this.identities.findViewById(aliased);
     if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
     return identity;
   }

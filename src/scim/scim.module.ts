@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { READER } from '../database/data-source-options.js';
 import { ScimIdentityEntity } from './scim-identity.entity.js';
 import { ScimIdentityEmailEntity } from './scim-identity-email.entity.js';
+import { ScimIdentityAliasEntity } from './scim-identity-alias.entity.js';
+import { ScimIdentityAliasesRepository } from './scim-identity-aliases.repository.js';
+import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
 import { ScimRequestEntity } from './scim-request.entity.js';
 import { ScimRateBucketEntity } from './scim-rate-bucket.entity.js';
 import { ScimRateBucketsRepository } from './scim-rate-buckets.repository.js';
@@ -26,7 +29,7 @@ import { ScimUsersService } from './scim-users.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity, ScimRateBucketEntity], READER),
+    TypeOrmModule.forFeature([ScimIdentityEntity, ScimIdentityEmailEntity, ScimRequestEntity, ScimRateBucketEntity, ScimIdentityAliasEntity], READER),
     AuditModule,
     GroupsModule,
     GroupSyncModule,
@@ -45,8 +48,10 @@ import { ScimUsersService } from './scim-users.service.js';
     ScimIdentitiesService,
     ScimScopeGuard,
     ScimRateBucketsRepository,
+    ScimIdentityAliasesRepository,
+    ScimIdentityAliasesService,
   ],
-  exports: [ScimRequestLogService, ScimIdentitiesService],
+  exports: [ScimRequestLogService, ScimIdentitiesService, ScimIdentityAliasesService],
 })
 /** The request log is recorded by an app-level middleware (app-setup.ts), ahead of body parsing. */
 export class ScimModule {}

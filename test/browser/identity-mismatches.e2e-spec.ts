@@ -75,6 +75,25 @@ describeInBrowser('UI: the identity-mismatch report after a SAML sign-in with an
     expect(offered).toEqual([email, externalId].sort());
     await expect(dialog.locator('input[type="text"], textarea').count()).resolves.toBe(0);
     await expect(dialog.getByRole('radio', { checked: true }).inputValue()).resolves.toBe(email);
+    // The dialog says exactly what changes in Roster and at the IdP, for the value chosen.
+    const effects = async () => (await dialog.locator('.effects-list li').allInnerTexts()).map((text) => text.trim());
+    expect(await effects()).toEqual([
+      `SCIM id and externalId: "${externalId}" becomes "${email}".`,
+      `SAML extern_uid: unchanged ("${email}").`,
+      'Both changes and their audit events are saved together, or nothing is.',
+      `Nothing is sent to the IdP. It keeps addressing this person as Users/${externalId}; Roster keeps answering that id with this person (now "${email}") until the IdP first uses Users/${email}, or an owner drops the old id.`,
+      `If the IdP sends externalId "${externalId}" again in an update, the SCIM id goes back to "${externalId}" and this problem returns: make the IdP send "${email}" as this person’s externalId.`,
+      `Sign-in works when the IdP sends the NameID "${email}".`,
+    ]);
+    await dialog.getByRole('radio', { name: new RegExp(externalId) }).check();
+    expect(await effects()).toEqual([
+      `SCIM id and externalId: unchanged ("${externalId}").`,
+      `SAML extern_uid: "${email}" becomes "${externalId}".`,
+      'Both changes and their audit events are saved together, or nothing is.',
+      `Nothing is sent to the IdP, and its SCIM id for this person (${externalId}) keeps working.`,
+      `Sign-in works when the IdP sends the NameID "${externalId}".`,
+    ]);
+    await dialog.getByRole('radio', { name: new RegExp(email.replace(/\./g, '\\.')) }).check();
     await screenshot(page, 'identity-mismatches-resolve');
     await dialog.getByRole('button', { name: 'Resolve' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -83,6 +102,19 @@ describeInBrowser('UI: the identity-mismatch report after a SAML sign-in with an
     expect(await identities()).toEqual({ scim: email, saml: email });
     const audit = await ui.t.sql('SELECT id FROM audit_events WHERE event_name = ? AND target_id = ?', ['identity_mismatch_resolved', userId]);
     expect(audit).toHaveLength(1);
+    // The IdP still holds the id it was given at creation: it keeps reaching the same person.
+    const scim = { ...auth(group.scimToken), 'Content-Type': SCIM_JSON };
+    const read = await ui.t.http().get(`${group.base}/Users/${externalId}`).set(scim).expect(200);
+    expect(read.body).toMatchObject({ id: email, externalId: email, userName: email });
+    await ui.t
+      .http()
+      .patch(`${group.base}/Users/${externalId}`)
+      .set(scim)
+      .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Kim Lee (Ops)' }] }))
+      .expect(204);
+    const stored = await ui.t.sql<{ attributes: string; user_id: number }>('SELECT attributes, user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [group.id, email]);
+    expect(Number(stored[0].user_id)).toBe(userId);
+    expect(JSON.parse(stored[0].attributes).displayName).toBe('Kim Lee (Ops)');
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();
   });

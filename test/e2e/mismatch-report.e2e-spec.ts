@@ -175,8 +175,8 @@ describe('identity-mismatch report', () => {
       expect(await t.sql('SELECT extern_uid FROM scim_identities WHERE group_id = ? AND user_id = ?', [g.id, people.relinked.userId])).toEqual([{ extern_uid: 'nameid-relinked' }]);
       expect(await t.sql('SELECT extern_uid FROM saml_identities WHERE group_id = ? AND user_id = ?', [g.id, people.relinked.userId])).toEqual([{ extern_uid: 'nameid-relinked' }]);
       const events = await auditSince(t, auditId);
-      expect(events.map((e) => e.event_name)).toEqual(['scim_identity_updated', 'identity_mismatch_resolved']);
-      expect(events[1].details).toMatchObject({ kind: 'scim_saml_mismatch', extern_uid: 'nameid-relinked', scim: { from: people.relinked.externalId } });
+      expect(events.map((e) => e.event_name)).toEqual(['scim_identity_updated', 'scim_identity_alias_created', 'identity_mismatch_resolved']);
+      expect(events[2].details).toMatchObject({ kind: 'scim_saml_mismatch', extern_uid: 'nameid-relinked', scim: { from: people.relinked.externalId } });
       expect(await rowOf(people.relinked.userId)).toBeUndefined();
       const found = await scim('get', '/Users/nameid-relinked').expect(200);
       expect(found.body.id).toBe('nameid-relinked');

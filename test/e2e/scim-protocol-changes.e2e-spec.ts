@@ -296,10 +296,12 @@ describe.each(SCOPES)('SCIM PATCH and PUT at %s', (_scope, setUp) => {
       expectScimError(await scim.put(userPath(b.externalId), { ...b, externalId: a.externalId.toUpperCase() }), 409, 'uniqueness');
     });
 
-    it('moves the SCIM id with externalId: the new id answers, the old one is gone', async () => {
+    it('moves the SCIM id with externalId: the new id answers; the old one answers as an alias until the new one is used', async () => {
       const p = await fresh();
       await patch(p.externalId, { op: 'Replace', path: 'externalId', value: 'Eqpj' }).expect(204);
       expect((await scim.find('externalId eq "Eqpj"')).Resources.map((r) => r.id)).toEqual(['Eqpj']);
+      expect((await scim.get(userPath(p.externalId)).expect(200)).body.id).toBe('Eqpj');
+      await scim.get(userPath('Eqpj')).expect(200);
       expectScimError(await scim.get(userPath(p.externalId)), 404);
     });
   });

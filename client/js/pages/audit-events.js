@@ -37,6 +37,8 @@ export const EVENT_NAMES = [
   'user_updated',
   'personal_access_token_revoked',
   'group_deleted',
+  'scim_identity_alias_created',
+  'scim_identity_alias_dropped',
 ];
 
 export function eventLabel(name) {

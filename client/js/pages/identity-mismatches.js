@@ -44,6 +44,45 @@ function valuesCell(row) {
   );
 }
 
+/**
+ * What Resolve with `choice` changes, in Roster and at the IdP, as sentences. The SCIM id keeps
+ * working for the IdP under its old value (an alias) until the IdP uses the new one.
+ */
+export function resolveEffects(row, choice) {
+  const roster = [];
+  const idp = [];
+  const scim = row.scim_extern_uid;
+  const saml = row.saml_extern_uid;
+  if (scim === null || scim === undefined) roster.push('No SCIM identity: nothing to change on the SCIM side.');
+  else if (scim === choice) roster.push(`SCIM id and externalId: unchanged ("${choice}").`);
+  else roster.push(`SCIM id and externalId: "${scim}" becomes "${choice}".`);
+  if (saml === null || saml === undefined) roster.push('No SAML identity: none is created here; the person links one by signing in through the group’s SSO URL.');
+  else if (saml === choice) roster.push(`SAML extern_uid: unchanged ("${choice}").`);
+  else roster.push(`SAML extern_uid: "${saml}" becomes "${choice}".`);
+  roster.push('Both changes and their audit events are saved together, or nothing is.');
+  if (scim !== null && scim !== undefined && scim !== choice) {
+    idp.push(
+      `Nothing is sent to the IdP. It keeps addressing this person as Users/${scim}; Roster keeps answering that id with this person (now "${choice}") until the IdP first uses Users/${choice}, or an owner drops the old id.`,
+    );
+    idp.push(`If the IdP sends externalId "${scim}" again in an update, the SCIM id goes back to "${scim}" and this problem returns: make the IdP send "${choice}" as this person’s externalId.`);
+  } else {
+    idp.push(`Nothing is sent to the IdP, and its SCIM id for this person${scim ? ` (${scim})` : ''} keeps working.`);
+  }
+  idp.push(`Sign-in works when the IdP sends the NameID "${choice}".`);
+  return { roster, idp };
+}
+
+function effectsBlock(row, choice) {
+  const { roster, idp } = resolveEffects(row, choice);
+  const list = (items) =>
+    h(
+      'ul',
+      { class: 'effects-list' },
+      items.map((text) => h('li', { text })),
+    );
+  return [h('h3', { class: 'dialog-subtitle', text: 'In Roster' }), list(roster), h('h3', { class: 'dialog-subtitle', text: 'At the identity provider' }), list(idp)];
+}
+
 function resolveDialog(group, row) {
   const candidates = candidateValues(row);
   const name = uid('resolve');
@@ -57,14 +96,13 @@ function resolveDialog(group, row) {
       h('label', { for: id }, code(c.value), h('span', { class: 'small muted', text: ` — ${c.sources.join('; ')}` })),
     );
   });
+  const effects = h('div', { class: 'resolve-effects', 'aria-live': 'polite' }, effectsBlock(row, preferred));
+  const fieldset = h('fieldset', { class: 'radio-group' }, h('legend', { text: 'Set both identifiers to' }), options);
+  fieldset.addEventListener('change', (event) => effects.replaceChildren(...effectsBlock(row, event.target.value)));
   return confirmDialog({
     title: `Resolve the identities of ${row.name}?`,
     confirmLabel: 'Resolve',
-    body: [
-      h('p', { text: 'Both the SCIM externalId and the SAML extern_uid will be set to the value you choose. Choose the NameID your identity provider really sends for this person.' }),
-      h('fieldset', { class: 'radio-group' }, h('legend', { text: 'Set both identifiers to' }), options),
-      h('p', { class: 'small muted', text: 'Also make the IdP send this same value as the SCIM externalId, or the next SCIM update will disagree again.' }),
-    ],
+    body: [h('p', { text: 'Choose the NameID your identity provider really sends for this person.' }), fieldset, effects],
     onConfirm: async (form) => {
       const choice = form.querySelector(`input[name="${name}"]:checked`)?.value;
       if (!choice) throw Object.assign(new Error('choose'), { status: 400, serverMessage: 'Choose one of the values', fields: null });
