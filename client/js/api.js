@@ -74,7 +74,7 @@ export async function request(method, path, options = {}) {
     if (response.status === 401 && !options.quiet401) onSessionLost();
     throw error;
   }
-  return { data, page: readPage(response.headers) };
+  return { data, page: readPage(response.headers), headers: response.headers };
 }
 
 function readPage(headers) {

@@ -17,6 +17,8 @@ import { gitlabJsonResponses } from './gitlab-json.middleware.js';
 import { GroupsController } from './groups.controller.js';
 import { IdentitiesController } from './identities.controller.js';
 import { ScimAliasesController } from './scim-aliases.controller.js';
+import { EmailOutboxController } from './email-outbox.controller.js';
+import { MailModule } from '../mail/mail.module.js';
 import { MembersController } from './members.controller.js';
 import { MembersViewService } from './members-view.service.js';
 import { ScimRequestsController } from './scim-requests.controller.js';
@@ -33,7 +35,7 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
-  imports: [AuditModule, GroupsModule, GroupSyncModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule],
+  imports: [AuditModule, GroupsModule, GroupSyncModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule, MailModule],
   controllers: [
     GroupsController,
     SamlGroupLinksController,
@@ -48,6 +50,7 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
     MembersController,
     IdentitiesController,
     ScimAliasesController,
+    EmailOutboxController,
     AuditEventsController,
     ScimRequestsController,
     IdentityMismatchesController,

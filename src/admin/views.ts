@@ -70,6 +70,8 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
     sso_url: provider?.ssoUrl ?? null,
     certificate: provider?.certificate ?? null,
     groups_attribute: provider?.groupsAttribute ?? 'groups',
+    welcome_email: provider?.welcomeEmail ?? true,
+    welcome_email_on_reactivation: provider?.welcomeEmailOnReactivation ?? false,
     ...samlEndpoints(baseUrl, group),
   };
 }

@@ -27,6 +27,24 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** How often expired memberships are removed (MemberExpiryService); 0: never. */
   memberExpiryIntervalMs: number;
+  /** The outbox's delivery: without an SMTP URL messages stay in the outbox, shown to admins. */
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://…:465`; unset: no delivery. */
+  smtpUrl?: string;
+  /** The From header of every message. */
+  from: string;
+  /** How often a worker looks for messages due. */
+  pollMs: number;
+  /** The first retry's delay; each further failure doubles it, up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Connection, greeting and socket timeout of one delivery attempt. */
+  smtpTimeoutMs: number;
+  /** How long a claimed message is reserved for the worker that claimed it (then any worker may retry it). */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +96,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (adminToken !== undefined && adminToken.length < 20) {
     throw new ConfigError('ADMIN_TOKEN must be at least 20 characters long');
   }
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(smtpUrl).protocol;
+    } catch {
+      /* reported below */
+    }
+    // The message never repeats the URL: it may carry the SMTP password.
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+  }
+  const smtpTimeoutMs = integer(env, 'SMTP_TIMEOUT_MS', 10_000, 100, 600_000);
+  const mail: MailConfig = {
+    smtpUrl,
+    from: env.MAIL_FROM?.trim() || `Roster <roster@${new URL(baseUrl).hostname}>`,
+    pollMs: integer(env, 'MAIL_POLL_MS', 2_000, 10, 3_600_000),
+    retryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 30_000, 10, 86_400_000),
+    retryMaxMs: integer(env, 'MAIL_RETRY_MAX_MS', 3_600_000, 10, 86_400_000),
+    smtpTimeoutMs,
+    // Longer than any attempt can take, so a live worker's message is never sent twice at once.
+    leaseMs: smtpTimeoutMs * 3 + 5_000,
+  };
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 20) throw new ConfigError('METRICS_TOKEN must be at least 20 characters long');
   return {
@@ -96,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsGroupLimit: integer(env, 'METRICS_GROUP_LIMIT', 50, 0, 10_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 0, 0, 120_000),
     memberExpiryIntervalMs: integer(env, 'MEMBER_EXPIRY_INTERVAL_MS', 600_000, 0, 86_400_000),
+    mail,
   };
 }
 

@@ -13,6 +13,7 @@ import { SamlSignInEntity } from '../saml/saml-sign-in.entity.js';
 import { ScimIdentityEmailEntity } from '../scim/scim-identity-email.entity.js';
 import { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
 import { ScimIdentityAliasEntity } from '../scim/scim-identity-alias.entity.js';
+import { OutboxMessageEntity } from '../mail/outbox-message.entity.js';
 import { ScimRequestEntity } from '../scim/scim-request.entity.js';
 import { ScimRateBucketEntity } from '../scim/scim-rate-bucket.entity.js';
 import { PersonalAccessTokenEntity } from '../tokens/personal-access-token.entity.js';
@@ -33,6 +34,7 @@ import { IdentityMismatchExemptions1765070000000 } from './migrations/1765070000
 import { IdentityMismatchExemptionEntity } from '../saml/identity-mismatch-exemption.entity.js';
 import { GroupSync1765100000000 } from './migrations/1765100000000-group-sync.js';
 import { ScimIdentityAliases1765100000000 } from './migrations/1765100000000-scim-identity-aliases.js';
+import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbox.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -58,6 +60,7 @@ export const ENTITIES = [
   ScimGroupEntity,
   ScimGroupMemberEntity,
   ScimIdentityAliasEntity,
+  OutboxMessageEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -75,4 +78,5 @@ export const MIGRATIONS = [
   IdentityMismatchExemptions1765070000000,
   GroupSync1765100000000,
   ScimIdentityAliases1765100000000,
+  EmailOutbox1765200000000,
 ];

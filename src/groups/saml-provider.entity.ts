@@ -33,6 +33,13 @@ export class SamlProviderEntity {
   /** The assertion attribute that carries the person's IdP groups; null means `groups` (docs/group-sync.md). */
   @Column({ type: 'varchar', name: 'groups_attribute', nullable: true })
   groupsAttribute: string | null;
+  /** Send a welcome email (group name, SSO URL) when SCIM creates or links an account. */
+  @Column({ type: 'boolean', name: 'welcome_email' })
+  welcomeEmail: boolean;
+
+  /** Also when a removed person is added back. */
+  @Column({ type: 'boolean', name: 'welcome_email_on_reactivation' })
+  welcomeEmailOnReactivation: boolean;
 
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;

@@ -17,6 +17,8 @@ export interface SamlProviderInput {
   sso_url?: unknown;
   certificate?: unknown;
   groups_attribute?: unknown;
+  welcome_email?: unknown;
+  welcome_email_on_reactivation?: unknown;
 }
 
 /** The assertion attribute that carries a person's groups when the provider names none (docs/group-sync.md). */
@@ -96,6 +98,8 @@ export class SamlProviderService {
         ssoUrl: current?.ssoUrl ?? null,
         certificate: current?.certificate ?? null,
         groupsAttribute: current?.groupsAttribute ?? null,
+        welcomeEmail: current?.welcomeEmail ?? true,
+        welcomeEmailOnReactivation: current?.welcomeEmailOnReactivation ?? false,
       };
       if (input.groups_attribute !== undefined) next.groupsAttribute = parseGroupsAttribute(input.groups_attribute);
       if (input.enabled !== undefined) next.enabled = parseBoolean('enabled', input.enabled);
@@ -103,6 +107,8 @@ export class SamlProviderService {
       if (input.default_membership_role !== undefined) next.defaultMembershipRole = parseAccessLevel(input.default_membership_role);
       if (input.sso_url !== undefined) next.ssoUrl = input.sso_url === null ? null : parseSsoUrl(input.sso_url);
       if (input.certificate !== undefined) next.certificate = input.certificate === null ? null : parseCertificate(input.certificate);
+      if (input.welcome_email !== undefined) next.welcomeEmail = parseBoolean('welcome_email', input.welcome_email);
+      if (input.welcome_email_on_reactivation !== undefined) next.welcomeEmailOnReactivation = parseBoolean('welcome_email_on_reactivation', input.welcome_email_on_reactivation);
       if (next.enabled && (!next.ssoUrl || !next.certificate)) {
         throw new DomainError('validation', 'An enabled SAML provider needs sso_url and certificate', {
           fields: { ...(next.ssoUrl ? {} : { sso_url: ["can't be blank when enabled"] }), ...(next.certificate ? {} : { certificate: ["can't be blank when enabled"] }) },
@@ -140,5 +146,7 @@ function summarize(s: SamlProviderSettings): Record<string, unknown> {
     sso_url: s.ssoUrl,
     certificate_fingerprint: s.certificate ? new X509Certificate(s.certificate).fingerprint256 : null,
     groups_attribute: s.groupsAttribute,
+    welcome_email: s.welcomeEmail,
+    welcome_email_on_reactivation: s.welcomeEmailOnReactivation,
   };
 }

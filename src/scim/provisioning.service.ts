@@ -17,6 +17,7 @@ import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
 import type { ScimIdentityEntity } from './scim-identity.entity.js';
 import type { ScimUserDoc } from './scim-user-doc.js';
 import { Metrics } from '../ops/metrics.js';
+import { OutboxService } from '../mail/outbox.service.js';
 
 export const TAKEN = 'User has already been taken';
 export const NOT_LINKED = "The member's email address is not linked to a SAML account or has an inactive SCIM identity.";
@@ -56,6 +57,7 @@ export class ProvisioningService {
     private readonly samlIdentities: SamlIdentitiesService,
     private readonly audit: AuditService,
     private readonly metrics: Metrics,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** POST Users. `doc` is the canonicalised body; `bodyId` the body's `id`, if any. */
@@ -118,6 +120,7 @@ export class ProvisioningService {
     const updated = await this.identities.update(tx, identity, { doc, active: input.active });
     if (input.active) await this.restoreAccess(tx, ctx, actor, user);
     await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });
+    if (input.active) await this.welcome(tx, ctx, user, 'reactivated');
     return { identity: updated, user, outcome: 'reactivated' };
   }
 
@@ -126,6 +129,7 @@ export class ProvisioningService {
     const identity = await this.identities.insert(tx, ctx.scope, { userId: user.id, externUid: input.externUid, active: input.active, doc });
     if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
     await this.auditUser(tx, ctx, actor, 'user_linked_by_scim', user, { extern_uid: input.externUid, email: input.email });
+    if (input.active) await this.welcome(tx, ctx, user, 'linked');
     return { identity, user, outcome: 'linked' };
   }
 
@@ -142,6 +146,7 @@ export class ProvisioningService {
     if (input.active && ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
     if (!input.active && !ctx.group) await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_provisioned_by_scim', user, { extern_uid: input.externUid, email: input.email, active: input.active });
+    if (input.active) await this.welcome(tx, ctx, user, 'created');
     return { identity, user, outcome: 'created' };
   }
 
@@ -174,7 +179,19 @@ export class ProvisioningService {
     const updated = await this.identities.update(tx, identity, { active: true });
     await this.restoreAccess(tx, ctx, actor, user);
     await this.auditUser(tx, ctx, actor, 'user_reprovisioned_by_scim', user, { extern_uid: identity.externUid });
+    await this.welcome(tx, ctx, user, 'reactivated');
     return updated;
+  }
+
+  /**
+   * Queues the welcome (group name, SSO URL) in the provisioning transaction when the group's
+   * settings ask for it: on by default for new and linked accounts, opt-in for people added back.
+   * Group scope only: the instance has no SSO URL to give.
+   */
+  private async welcome(tx: Tx, ctx: ScimContext, user: UserEntity, outcome: Provisioned['outcome']): Promise<void> {
+    if (!ctx.group || !ctx.provider.welcomeEmail) return;
+    if (outcome === 'reactivated' && !ctx.provider.welcomeEmailOnReactivation) return;
+    await this.outbox.enqueueWelcome(tx, { group: ctx.group, user });
   }
 
   /** The provisioning events all describe one user of the scope; only the name and details vary. */

@@ -15,6 +15,7 @@ import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { MailModule } from '../mail/mail.module.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { ScimDiscoveryController } from './scim-discovery.controller.js';
 import { ScimGroupsController } from './scim-groups.controller.js';
@@ -36,6 +37,7 @@ import { ScimUsersService } from './scim-users.service.js';
     SamlModule,
     TokensModule,
     UsersModule,
+    MailModule,
   ],
   controllers: [ScimUsersController, ScimGroupsController, ScimDiscoveryController],
   providers: [

@@ -1,8 +1,9 @@
-// Admin area: the instance's SCIM token and SAML settings, users, and instance-wide logs.
+// Admin area: the instance's SCIM token and SAML settings, users, instance-wide logs and the email outbox.
 import { h } from '../dom.js';
 import { breadcrumbs, pageHeader, setTitle, tabs } from '../components/layout.js';
 import { currentUser } from '../session.js';
 import { adminUsers } from './admin-users.js';
+import { emailOutbox } from './admin-email-outbox.js';
 import { auditEventsView } from './audit-events.js';
 import { samlConfiguration } from './saml-configuration.js';
 import { scimRequestsView } from './scim-requests.js';
@@ -14,6 +15,7 @@ const SECTIONS = [
   { key: 'users', label: 'Users' },
   { key: 'audit-events', label: 'Audit events' },
   { key: 'scim-requests', label: 'SCIM requests' },
+  { key: 'email-outbox', label: 'Email outbox' },
 ];
 
 export async function adminPage(main, { params, signal }) {
@@ -46,5 +48,7 @@ export async function adminPage(main, { params, signal }) {
       return auditEventsView(body, { endpoint: '/audit_events', signal, description: 'Events from every group and the instance, newest first.' });
     case 'scim-requests':
       return scimRequestsView(body, { endpoint: '/application/scim_requests', signal, description: 'Requests to the instance SCIM API, newest first. Open a row to see the body it sent.' });
+    case 'email-outbox':
+      return emailOutbox(body, { signal });
   }
 }

@@ -87,18 +87,31 @@ function providerForm(provider, endpoint, who) {
     spellcheck: false,
     help: 'The assertion attribute that lists the person’s IdP groups, for group links. Entra ID’s groups claim is always read too.',
   });
-  const fields = [enabled, ssoUrl, certificate, enforced, role, groupsAttribute];
+  // Welcome emails name the group and its SSO URL, so they exist only for groups.
+  const isGroup = Boolean(provider.sp_entity_id);
+  const welcome = isGroup
+    ? checkboxField({
+        label: 'Send a welcome email',
+        name: 'welcome_email',
+        checked: provider.welcome_email,
+        help: 'When SCIM provisioning creates an account or links an existing one, Roster emails the person this group’s name and its SSO URL. Messages are queued and sent by the mail server set in SMTP_URL; without it they wait in Admin area › Email outbox.',
+      })
+    : null;
+  const welcomeAgain = isGroup
+    ? checkboxField({
+        label: 'Also welcome people who are added back',
+        name: 'welcome_email_on_reactivation',
+        checked: provider.welcome_email_on_reactivation,
+        help: 'Send the welcome again when SCIM reactivates someone who had been removed from the group.',
+      })
+    : null;
+  const fields = [enabled, ssoUrl, certificate, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
   const form = h(
     'form',
     { class: 'form', novalidate: true },
-    enabled.wrap,
-    ssoUrl.wrap,
-    certificate.wrap,
-    enforced.wrap,
-    role.wrap,
-    groupsAttribute.wrap,
+    fields.map((f) => f.wrap),
     formError,
     h('div', { class: 'form-actions' }, submit),
   );
@@ -116,6 +129,7 @@ function providerForm(provider, endpoint, who) {
         enforced_sso: enforced.input.checked,
         default_membership_role: Number(role.input.value),
         groups_attribute: groupsAttribute.input.value.trim() || null,
+        ...(isGroup ? { welcome_email: welcome.input.checked, welcome_email_on_reactivation: welcomeAgain.input.checked } : {}),
       });
       toast('SAML settings saved');
       formError.replaceChildren(h('p', { class: 'notice notice-success', role: 'status', text: 'Saved. Sign-ins use the new settings from now on.' }));

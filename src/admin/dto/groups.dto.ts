@@ -22,6 +22,8 @@ export class SamlProviderDto {
   @OptionalText(2048, false) sso_url?: string;
   @OptionalText(100_000, false) certificate?: string;
   @OptionalText(512, false) groups_attribute?: string;
+  @OptionalBoolean() welcome_email?: boolean;
+  @OptionalBoolean() welcome_email_on_reactivation?: boolean;
 }
 
 /** POST …/saml_group_links: values checked by SamlGroupLinksService (GitLab's messages). */
