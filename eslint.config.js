@@ -61,7 +61,7 @@ export default defineConfig(
 
   // Tooling at the root and the project's ESLint rules: ES modules run by Node.
   {
-    files: ['*.js', 'eslint-rules/**/*.js'],
+    files: ['*.js', 'eslint-rules/**/*.js', 'scripts/**/*.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
 
