@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger as PinoLogger } from 'pino';
+import { webUrlRedirects } from './web-url-redirects.js';
 import { isScimPath, sendError } from './app-error.filter.js';
 import { bodyParsing } from './common/body-parsing.js';
 import { parseQueryString } from './common/query-string.js';
@@ -53,6 +54,8 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.use(cookieParser());
+  // Before the UI's static files (registered when the app starts): a web_url opens its UI page.
+  app.use(webUrlRedirects);
   // Registered before body parsing, so a refused body (415, 413, malformed JSON) is logged too.
   // RFC 7644 §3.1: SCIM responses are application/scim+json (res.json keeps a type already set).
   const logScimRequest = scimRequestLogMiddleware(app.get(ScimRequestLogService), metrics);

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
-import { DomainError } from '../common/domain-error.js';
+import { FieldProblems } from '../common/field-problems.js';
 import { parsePageRequest } from '../common/paging.js';
 import { groupScope } from '../common/scope.js';
 import { APP_CONFIG } from '../config/app-config.js';
@@ -70,14 +70,17 @@ export class GroupsController {
   async update(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @GitlabParams() input: UpdateGroupDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const settings: GroupSettings = {};
+    // Every bad field in one answer.
+    const problems = new FieldProblems();
     if (input.name !== undefined) {
-      if (input.name.trim() === '') {
-        throw new DomainError('validation', 'Invalid name', { fields: { name: ['must be a non-empty string of at most 255 characters'] } });
-      }
-      settings.name = input.name.trim();
+      if (input.name.trim() === '') problems.add('name', 'must be a non-empty string of at most 255 characters');
+      else settings.name = input.name.trim();
     }
-    if (input.allowed_email_domains !== undefined) settings.allowedEmailDomains = parseDomains('allowed_email_domains', input.allowed_email_domains);
-    if (input.verified_domains !== undefined) settings.verifiedDomains = parseDomains('verified_domains', input.verified_domains);
+    const allowed = input.allowed_email_domains;
+    const verified = input.verified_domains;
+    if (allowed !== undefined) settings.allowedEmailDomains = problems.check('allowed_email_domains', () => parseDomains('allowed_email_domains', allowed));
+    if (verified !== undefined) settings.verifiedDomains = problems.check('verified_domains', () => parseDomains('verified_domains', verified));
+    problems.throwIfAny();
     return groupView(await this.groups.update(actor, group, settings), this.config.baseUrl);
   }
 

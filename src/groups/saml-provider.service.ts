@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
+import { FieldProblems } from '../common/field-problems.js';
 import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx } from '../database/database.service.js';
@@ -101,14 +102,21 @@ export class SamlProviderService {
         welcomeEmail: current?.welcomeEmail ?? true,
         welcomeEmailOnReactivation: current?.welcomeEmailOnReactivation ?? false,
       };
-      if (input.groups_attribute !== undefined) next.groupsAttribute = parseGroupsAttribute(input.groups_attribute);
-      if (input.enabled !== undefined) next.enabled = parseBoolean('enabled', input.enabled);
-      if (input.enforced_sso !== undefined) next.enforcedSso = parseBoolean('enforced_sso', input.enforced_sso);
-      if (input.default_membership_role !== undefined) next.defaultMembershipRole = parseAccessLevel(input.default_membership_role);
-      if (input.sso_url !== undefined) next.ssoUrl = input.sso_url === null ? null : parseSsoUrl(input.sso_url);
-      if (input.certificate !== undefined) next.certificate = input.certificate === null ? null : parseCertificate(input.certificate);
-      if (input.welcome_email !== undefined) next.welcomeEmail = parseBoolean('welcome_email', input.welcome_email);
-      if (input.welcome_email_on_reactivation !== undefined) next.welcomeEmailOnReactivation = parseBoolean('welcome_email_on_reactivation', input.welcome_email_on_reactivation);
+      // Every bad field is reported in one answer, not the first one found.
+      const problems = new FieldProblems();
+      if (input.groups_attribute !== undefined) problems.check('groups_attribute', () => (next.groupsAttribute = parseGroupsAttribute(input.groups_attribute)));
+      if (input.enabled !== undefined) problems.check('enabled', () => (next.enabled = parseBoolean('enabled', input.enabled)));
+      if (input.enforced_sso !== undefined) problems.check('enforced_sso', () => (next.enforcedSso = parseBoolean('enforced_sso', input.enforced_sso)));
+      if (input.default_membership_role !== undefined) {
+        problems.check('default_membership_role', () => (next.defaultMembershipRole = parseAccessLevel(input.default_membership_role)));
+      }
+      if (input.sso_url !== undefined) problems.check('sso_url', () => (next.ssoUrl = input.sso_url === null ? null : parseSsoUrl(input.sso_url)));
+      if (input.certificate !== undefined) problems.check('certificate', () => (next.certificate = input.certificate === null ? null : parseCertificate(input.certificate)));
+      if (input.welcome_email !== undefined) problems.check('welcome_email', () => (next.welcomeEmail = parseBoolean('welcome_email', input.welcome_email)));
+      if (input.welcome_email_on_reactivation !== undefined) {
+        problems.check('welcome_email_on_reactivation', () => (next.welcomeEmailOnReactivation = parseBoolean('welcome_email_on_reactivation', input.welcome_email_on_reactivation)));
+      }
+      problems.throwIfAny();
       if (next.enabled && (!next.ssoUrl || !next.certificate)) {
         throw new DomainError('validation', 'An enabled SAML provider needs sso_url and certificate', {
           fields: { ...(next.ssoUrl ? {} : { sso_url: ["can't be blank when enabled"] }), ...(next.certificate ? {} : { certificate: ["can't be blank when enabled"] }) },

@@ -106,6 +106,30 @@ describe('admin API input validation', () => {
     }
   });
 
+  it('reports every bad field of a write in one answer, not one at a time', async () => {
+    const before = await snapshot();
+    const saml = await t
+      .http()
+      .put(`/api/v4/groups/${groupId}/saml_provider`)
+      .set(adminAuth)
+      .send({ enabled: 'maybe', sso_url: 'ftp://idp.example', certificate: 'not a certificate', default_membership_role: 99, welcome_email: 'x' })
+      .expect(400);
+    expect(Object.keys(saml.body.message).sort()).toEqual(['certificate', 'default_membership_role', 'enabled', 'sso_url', 'welcome_email']);
+    expect(saml.body.message.default_membership_role[0]).toMatch(/^must be one of 5 \(Minimal Access\)/);
+    const group = await t
+      .http()
+      .put(`/api/v4/groups/${groupId}`)
+      .set(adminAuth)
+      .send({ name: ' ', allowed_email_domains: ['not a domain'], verified_domains: ['@@'] })
+      .expect(400);
+    expect(Object.keys(group.body.message).sort()).toEqual(['allowed_email_domains', 'name', 'verified_domains']);
+    const user = await t.http().put(`/api/v4/users/${userId}`).set(adminAuth).send({ name: '', email: 'not-an-email' }).expect(400);
+    expect(user.body).toEqual({ message: { name: ['must be a non-empty string of at most 255 characters'], email: ['must be a valid email address'] } });
+    const pat = await t.http().post(`/api/v4/users/${userId}/personal_access_tokens`).set(adminAuth).send({ name: ' ', expires_at: 'soon' }).expect(400);
+    expect(Object.keys(pat.body.message).sort()).toEqual(['expires_at', 'name']);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('treats a token far too long to be real as a wrong token', async () => {
     const res = await t
       .http()

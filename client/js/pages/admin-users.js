@@ -21,8 +21,9 @@ function scopeName(names, groupId) {
   return name ? h('a', { href: `#/groups/${groupId}/saml/members`, text: name }) : h('span', { text: `Group #${groupId}` });
 }
 
-export async function adminUsers(container, { signal }) {
-  let search = '';
+/** `initialSearch` comes from the address (a user's web_url leads here with their username). */
+export async function adminUsers(container, { signal, initialSearch = '' }) {
+  let search = initialSearch;
   const names = await groupNames(signal);
   const list = listView({
     what: 'the user list',
@@ -53,7 +54,7 @@ export async function adminUsers(container, { signal }) {
     ],
     expandable: { label: 'Identities and tokens', render: (u) => userActions(u.id, { names, scopeName: (groupId) => scopeName(names, groupId), onChange: () => list.refresh() }) },
   });
-  const query = textField({ label: 'Search users', name: 'search', type: 'search', placeholder: 'Username, name or email', autocomplete: 'off' });
+  const query = textField({ label: 'Search users', name: 'search', type: 'search', value: initialSearch, placeholder: 'Username, name or email', autocomplete: 'off' });
   const form = filterForm({
     fields: [query],
     onSubmit: (values) => {

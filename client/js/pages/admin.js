@@ -18,7 +18,7 @@ const SECTIONS = [
   { key: 'email-outbox', label: 'Email outbox' },
 ];
 
-export async function adminPage(main, { params, signal }) {
+export async function adminPage(main, { params, query, signal }) {
   const active = SECTIONS.find((s) => s.key === params.section) ?? SECTIONS[0];
   setTitle(active.label, 'Admin');
   main.append(
@@ -43,7 +43,7 @@ export async function adminPage(main, { params, signal }) {
     case 'saml':
       return samlConfiguration(body, { endpoint: '/application/saml_provider', signal, scope: 'instance' });
     case 'users':
-      return adminUsers(body, { signal });
+      return adminUsers(body, { signal, initialSearch: query?.search ?? '' });
     case 'audit-events':
       return auditEventsView(body, { endpoint: '/audit_events', signal, description: 'Events from every group and the instance, newest first.' });
     case 'scim-requests':

@@ -49,7 +49,12 @@ function spSection(provider, who) {
 }
 
 function providerForm(provider, endpoint, who) {
-  const enabled = checkboxField({ label: 'Enable SAML authentication', name: 'enabled', checked: provider.enabled, help: `Let ${who} sign in through the identity provider.` });
+  const enabled = checkboxField({
+    label: 'Enable SAML authentication',
+    name: 'enabled',
+    checked: provider.enabled,
+    help: `Lets ${who} sign in through the identity provider at the SSO URL above. When off, SAML sign-ins are refused; SCIM provisioning keeps working.`,
+  });
   const ssoUrl = textField({
     label: 'Identity provider single sign-on URL',
     name: 'sso_url',
@@ -57,7 +62,7 @@ function providerForm(provider, endpoint, who) {
     value: provider.sso_url ?? '',
     spellcheck: false,
     placeholder: 'https://idp.example.com/app/…/sso/saml',
-    help: 'Where Roster sends people to sign in. Your IdP shows it in the app’s SAML setup.',
+    help: 'Where Roster sends people who open the SSO URL, to sign in at the IdP. Your IdP shows it in the app’s SAML setup.',
   });
   const certificate = textareaField({
     label: 'Identity provider signing certificate',
@@ -71,14 +76,14 @@ function providerForm(provider, endpoint, who) {
     label: 'Enforce SSO-only authentication',
     name: 'enforced_sso',
     checked: provider.enforced_sso,
-    help: 'People whose SCIM identity is deactivated are refused at sign-in.',
+    help: 'When on, the IdP decides who gets in: a person whose SCIM identity here was deactivated is refused at SAML sign-in until the IdP reactivates them, and SCIM provisioning links an existing account only if that account has already signed in here with SAML (otherwise the IdP gets a 412 and the audit log says why). When off, a deactivated person can still sign in, and SCIM links existing accounts by email. Personal access tokens are not affected.',
   });
   const role = selectField({
     label: 'Default membership role',
     name: 'default_membership_role',
     value: provider.default_membership_role,
     options: ACCESS_LEVELS,
-    help: 'The role given to people who join by signing in with SAML, and to people SCIM provisions.',
+    help: 'The role given to people who join by signing in with SAML and to people SCIM provisions or adds back. People who are already members keep their role.',
   });
   const groupsAttribute = textField({
     label: 'Groups attribute',

@@ -1,4 +1,4 @@
-import { OptionalBoolean, OptionalText, OptionalTextList, RequiredText, ToInteger } from './coercion.js';
+import { OptionalText, OptionalTextList, RequiredText, ToBoolean, ToInteger } from './coercion.js';
 import { IsOptional } from 'class-validator';
 
 /** POST /groups. */
@@ -15,15 +15,16 @@ export class UpdateGroupDto {
 }
 
 /** PUT …/saml_provider: types coerced here, values checked by SamlProviderService. */
+/** Booleans are only coerced here: SamlProviderService checks every field, so all problems are told at once. */
 export class SamlProviderDto {
-  @OptionalBoolean() enabled?: boolean;
-  @OptionalBoolean() enforced_sso?: boolean;
+  @IsOptional() @ToBoolean() enabled?: unknown;
+  @IsOptional() @ToBoolean() enforced_sso?: unknown;
   @IsOptional() @ToInteger() default_membership_role?: unknown;
   @OptionalText(2048, false) sso_url?: string;
   @OptionalText(100_000, false) certificate?: string;
   @OptionalText(512, false) groups_attribute?: string;
-  @OptionalBoolean() welcome_email?: boolean;
-  @OptionalBoolean() welcome_email_on_reactivation?: boolean;
+  @IsOptional() @ToBoolean() welcome_email?: unknown;
+  @IsOptional() @ToBoolean() welcome_email_on_reactivation?: unknown;
 }
 
 /** POST …/saml_group_links: values checked by SamlGroupLinksService (GitLab's messages). */
