@@ -125,8 +125,6 @@ describe('admin API input validation', () => {
     expect(Object.keys(group.body.message).sort()).toEqual(['allowed_email_domains', 'name', 'verified_domains']);
     const user = await t.http().put(`/api/v4/users/${userId}`).set(adminAuth).send({ name: '', email: 'not-an-email' }).expect(400);
     expect(user.body).toEqual({ message: { name: ['must be a non-empty string of at most 255 characters'], email: ['must be a valid email address'] } });
-    const pat = await t.http().post(`/api/v4/users/${userId}/personal_access_tokens`).set(adminAuth).send({ name: ' ', expires_at: 'soon' }).expect(400);
-    expect(Object.keys(pat.body.message).sort()).toEqual(['expires_at', 'name']);
     expect(await snapshot()).toEqual(before);
   });
 

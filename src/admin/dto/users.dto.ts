@@ -1,4 +1,4 @@
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { OptionalDate, OptionalId, OptionalText, OptionalTextList, RequiredText, ToBoolean } from './coercion.js';
 
 /** POST /users: GitLab's names (`admin`) and Roster's (`is_admin`) for the same flag. */
@@ -13,8 +13,7 @@ export class CreateUserDto {
 
 /** POST /users/:id/personal_access_tokens; `scopes` and `expires_at` are accepted as GitLab's clients send them. */
 export class CreateTokenDto {
-  /** Not blank, checked here with the other fields (the service checks it again). */
-  @RequiredText(255) @Matches(/\S/, { message: 'must be a non-empty string of at most 255 characters' }) name: string;
+  @RequiredText(255) name: string;
   @OptionalTextList() scopes?: string[];
   @OptionalDate() expires_at?: string | null;
   @OptionalText(1000) description?: string;
