@@ -25,10 +25,13 @@ const sources = Math.max(
     .filter((path) => existsSync(path))
     .map(newest),
 );
-const built = existsSync(stamp) && existsSync(join(root, 'dist', 'src', 'main.js')) ? statSync(stamp).mtimeMs : -1;
+const hasOutput = existsSync(join(root, 'dist', 'src', 'main.js'));
+const built = existsSync(stamp) && hasOutput ? statSync(stamp).mtimeMs : -1;
 if (built >= sources && process.env.ROSTER_FORCE_BUILD !== '1') process.exit(0);
 
-process.stderr.write(built < 0 ? 'Roster is not built yet: compiling the TypeScript (about 30 s, once)…\n' : 'Sources changed since the last build: compiling the TypeScript (about 30 s)…\n');
+process.stderr.write(
+  hasOutput ? 'Sources changed since the last build (or it did not finish): compiling the TypeScript (about 30 s)…\n' : 'Roster is not built yet: compiling the TypeScript (about 30 s, once)…\n',
+);
 // The stamp gets the time the build started: a file saved during the compile triggers the next one.
 const started = new Date();
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
