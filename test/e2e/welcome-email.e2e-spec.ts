@@ -116,7 +116,7 @@ describe('welcome email: the outbox, without SMTP', () => {
     const off = await t.http().put(`/api/v4/groups/${g.id}/saml_provider`).set(adminAuth).send({ welcome_email: false }).expect(200);
     expect(off.body.welcome_email).toBe(false);
     const audit = await t.sql<{ details: string }>("SELECT details FROM audit_events WHERE event_name = 'saml_provider_updated' ORDER BY id DESC LIMIT 1");
-    expect(JSON.parse(audit[0].details)).toMatchObject({ changed: ['welcomeEmail'], to: { welcome_email: false } });
+    expect(JSON.parse(audit[0].details)).toMatchObject({ changed: ['welcome_email'], to: { welcome_email: false } });
     expect((await provisionPerson(t, g, 'quiet@acme.test')).status).toBe(201);
     expect((await outboxRows(t)).filter((r) => r.recipient === 'quiet@acme.test')).toEqual([]);
     const bad = await t.http().put(`/api/v4/groups/${g.id}/saml_provider`).set(adminAuth).send({ welcome_email: 'maybe' }).expect(400);
