@@ -33,7 +33,7 @@ import { SignInLookUpIndexes1765060000000 } from './migrations/1765060000000-sig
 import { IdentityMismatchExemptions1765070000000 } from './migrations/1765070000000-identity-mismatch-exemptions.js';
 import { IdentityMismatchExemptionEntity } from '../saml/identity-mismatch-exemption.entity.js';
 import { GroupSync1765100000000 } from './migrations/1765100000000-group-sync.js';
-import { ScimIdentityAliases1765100000000 } from './migrations/1765100000000-scim-identity-aliases.js';
+import { ScimIdentityAliases1765150000000 } from './migrations/1765150000000-scim-identity-aliases.js';
 import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbox.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
@@ -77,6 +77,6 @@ export const MIGRATIONS = [
   SignInLookUpIndexes1765060000000,
   IdentityMismatchExemptions1765070000000,
   GroupSync1765100000000,
-  ScimIdentityAliases1765100000000,
+  ScimIdentityAliases1765150000000,
   EmailOutbox1765200000000,
 ];

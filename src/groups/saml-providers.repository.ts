@@ -4,7 +4,10 @@ import { nowIso } from '../common/clock.js';
 import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
 import { SamlProviderEntity } from './saml-provider.entity.js';
 
-export type SamlProviderSettings = Pick<SamlProviderEntity, 'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate' | 'groupsAttribute' | 'welcomeEmail' | 'welcomeEmailOnReactivation'>;
+export type SamlProviderSettings = Pick<
+  SamlProviderEntity,
+  'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate' | 'groupsAttribute' | 'welcomeEmail' | 'welcomeEmailOnReactivation'
+>;
 
 /** Owns saml_providers. */
 @Injectable()

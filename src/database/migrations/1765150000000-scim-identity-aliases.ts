@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
  * "Leniency kept on purpose"). One value per scope, like the identities' own (a partial unique index
  * for the instance, whose group_id is NULL); removed with their identity or group.
  */
-export class ScimIdentityAliases1765100000000 implements MigrationInterface {
-  name = 'ScimIdentityAliases1765100000000';
+export class ScimIdentityAliases1765150000000 implements MigrationInterface {
+  name = 'ScimIdentityAliases1765150000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(
