@@ -27,6 +27,10 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** How often expired memberships are removed (MemberExpiryService); 0: never. */
   memberExpiryIntervalMs: number;
+  /** SAML response validation off the event loop (saml-validation-pool.ts): worker threads, per-response deadline, waiting responses. */
+  samlValidationWorkers: number;
+  samlValidationDeadlineMs: number;
+  samlValidationQueue: number;
   /** The outbox's delivery: without an SMTP URL messages stay in the outbox, shown to admins. */
   mail: MailConfig;
 }
@@ -137,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 0, 0, 120_000),
     memberExpiryIntervalMs: integer(env, 'MEMBER_EXPIRY_INTERVAL_MS', 600_000, 0, 86_400_000),
     mail,
+    // 0 (the default): one worker fewer than the machine's cores, at least one.
+    samlValidationWorkers: integer(env, 'SAML_VALIDATION_WORKERS', 0, 0, 64),
+    samlValidationDeadlineMs: integer(env, 'SAML_VALIDATION_DEADLINE_MS', 500, 50, 60_000),
+    samlValidationQueue: integer(env, 'SAML_VALIDATION_QUEUE', 32, 0, 10_000),
   };
 }
 

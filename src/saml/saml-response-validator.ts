@@ -1,7 +1,7 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { Profile } from '@node-saml/node-saml';
 import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
-import { isEmailAddress } from '../users/users.service.js';
+import { isEmailAddress } from '../users/email-address.js';
 import { decodedSizeProblem, encodedSizeProblem } from './saml-response-limits.js';
 import type { ServiceProvider } from './service-provider.js';
 
@@ -31,7 +31,11 @@ export type InvalidResponseReason =
   | 'in_response_to_mismatch'
   | 'idp_error'
   | 'transient_name_id'
-  | 'invalid_response';
+  | 'invalid_response'
+  /** Validation did not finish within its deadline (saml-validation-pool.ts): the worker was ended. */
+  | 'validation_timeout'
+  /** Every validation worker is busy and the queue is full: try again in a moment. */
+  | 'validation_busy';
 
 export class InvalidSamlResponse extends Error {
   constructor(
@@ -102,7 +106,12 @@ export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: st
   });
 }
 
-function decode(samlResponse: string): string {
+/**
+ * The cheap structural checks made before any XML parse, on the main thread: base64, and the size
+ * and element caps (saml-response-limits.ts), counted on the bytes. Returns the decoded bytes, in
+ * an ArrayBuffer of their own so they can be handed to a worker without a copy.
+ */
+export function decodeSamlResponse(samlResponse: string): Uint8Array {
   // Copies of a value up to 1 MiB are made only when needed: each costs the event loop too.
   const compact = /\s/.test(samlResponse) ? samlResponse.replace(/\s+/g, '') : samlResponse;
   const tooLong = encodedSizeProblem(compact);
@@ -112,12 +121,17 @@ function decode(samlResponse: string): string {
   // Before any parser runs: what a parse and node-saml's lookups may cost is bounded by these caps.
   const tooBig = decodedSizeProblem(bytes);
   if (tooBig) throw new InvalidSamlResponse('too_large', tooBig);
-  const xml = bytes
+  return new Uint8Array(bytes);
+}
+
+/** The decoded bytes as XML text: UTF-8, and no DTD (SAML never needs one). */
+export function xmlOf(bytes: Uint8Array): string {
+  const xml = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trim();
   if (!xml.startsWith('<')) throw new InvalidSamlResponse('malformed', 'SAMLResponse does not decode to XML');
-  // SAML never needs a DTD; refusing them rules out entity-expansion tricks before any parser runs.
+  // Refusing DTDs rules out entity-expansion tricks before any parser runs.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InvalidSamlResponse('malformed', 'SAMLResponse contains a DTD');
   return xml;
 }
@@ -216,13 +230,27 @@ function subjectNameId(assertion: XmlNode): string {
 }
 
 /**
- * Validates a base64 `SAMLResponse` for the group's service provider: signature (Response or
- * Assertion, by the configured IdP certificate; wrapping is node-saml's job), audience, time
- * window, Recipient, Destination. Throws InvalidSamlResponse; replay and InResponseTo need the
- * database and are the caller's.
+ * Validates a base64 `SAMLResponse` for the group's service provider in this thread: the
+ * structural checks of decodeSamlResponse, then validateSamlDocument. The server runs the second
+ * part in its worker pool (saml-validation-pool.ts); this is what that pool's results must equal.
  */
 export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: string, samlResponse: string): Promise<ValidAssertion> {
-  const xml = decode(samlResponse);
+  return validateSamlDocument(sp, idpCertificate, decodeSamlResponse(samlResponse));
+}
+
+/** Validates decoded bytes (decodeSamlResponse): what a validation worker runs. */
+export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: string, document: Uint8Array): Promise<ValidAssertion> {
+  return validateSamlXml(sp, idpCertificate, xmlOf(document));
+}
+
+/**
+ * Validates the XML of a response (xmlOf) for the group's service provider: signature
+ * (Response or Assertion, by the configured IdP certificate; wrapping is node-saml's job),
+ * status, audience, time window, Recipient, Destination. Throws InvalidSamlResponse; replay and
+ * InResponseTo need the database and are the caller's. Its cost grows with the document (bounded
+ * by the caps), which is why the server calls it in a worker with a deadline.
+ */
+export async function validateSamlXml(sp: ServiceProvider, idpCertificate: string, xml: string): Promise<ValidAssertion> {
   let profile: Profile | null;
   let root: Element | null;
   try {

@@ -65,6 +65,16 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     steps: ["Tell an Owner of the group: the identity provider's SAML app must send a persistent NameID (for example email address or unspecified) instead of a transient one."],
   }),
   invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
+  validation_timeout: (c) => ({
+    ...invalid("The identity provider's answer took too long to check, so it was not accepted. Real sign-in responses are checked in a few milliseconds.")(c),
+    code: 'payload_too_large',
+  }),
+  validation_busy: () => ({
+    code: 'unavailable',
+    title: 'SAML sign-in is busy',
+    message: 'Too many sign-in responses are being checked right now, so yours was not read.',
+    steps: ['Wait a few seconds, then start the sign-in again from the SSO URL or your identity provider.'],
+  }),
   missing_response: invalid('No SAML response was received.'),
   replayed: invalid('This sign-in answer was already used. Each answer from the identity provider works only once.'),
   unknown_request: invalid('This sign-in was not started here, was started too long ago, or has already been completed.'),
@@ -139,6 +149,9 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
   }),
 };
 
+/** Seconds a client is asked to wait (Retry-After) after `validation_busy`. */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
+
 /** A refused SAML sign-in or link: rendered as an HTML page by saml-error.renderer.ts. */
 export class SamlRefusal extends DomainError {
   readonly text: RefusalText;
@@ -148,7 +161,7 @@ export class SamlRefusal extends DomainError {
     context: RefusalContext,
   ) {
     const text = TEXTS[reason](context);
-    super(text.code, text.message);
+    super(text.code, text.message, reason === 'validation_busy' ? { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS } : {});
     this.text = text;
     this.name = 'SamlRefusal';
   }

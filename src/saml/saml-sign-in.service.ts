@@ -18,7 +18,8 @@ import { RefusalReason, SamlRefusal } from './saml-sign-in.errors.js';
 import { Metrics } from '../ops/metrics.js';
 import type { SamlSignInOutcome } from '../ops/metrics.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
-import { InvalidSamlResponse, validateSamlResponse, ValidAssertion } from './saml-response-validator.js';
+import { InvalidSamlResponse, ValidAssertion } from './saml-response-validator.js';
+import { SamlValidationService } from './saml-validation.service.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';
 
@@ -75,6 +76,7 @@ export class SamlSignInService {
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
     private readonly metrics: Metrics,
+    private readonly validation: SamlValidationService,
   ) {}
 
   /** Validates a response without using it up (the cross-site resubmit page shows only for valid ones). */
@@ -129,7 +131,7 @@ export class SamlSignInService {
     if (!ctx.provider) throw await this.refuseAlone(ctx, origin, 'not_enabled', {});
     if (typeof samlResponse !== 'string' || samlResponse === '') throw await this.refuseAlone(ctx, origin, 'missing_response', {});
     try {
-      return await validateSamlResponse(ctx.sp, ctx.provider.certificate, samlResponse);
+      return await this.validation.validate(ctx.sp, ctx.provider.certificate, samlResponse);
     } catch (error) {
       if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, origin, error.reason, { detail: error.detail });
       throw error;

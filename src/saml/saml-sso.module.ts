@@ -20,6 +20,7 @@ import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { SamlServiceProviderService } from './saml-service-provider.service.js';
 import { SamlSignInService } from './saml-sign-in.service.js';
 import { SamlSsoController } from './saml-sso.controller.js';
+import { SamlValidationService } from './saml-validation.service.js';
 import { SamlModule } from './saml.module.js';
 
 /**
@@ -41,6 +42,7 @@ import { SamlModule } from './saml.module.js';
   ],
   controllers: [SamlSsoController],
   providers: [
+    SamlValidationService,
     SamlRequestsRepository,
     SamlAssertionsRepository,
     SamlServiceProviderService,

@@ -7,6 +7,7 @@ import { UserEntity, UserState } from './user.entity.js';
 import { UserFilter, UsersRepository } from './users.repository.js';
 
 export type { UserFilter } from './users.repository.js';
+import { isEmailAddress } from './email-address.js';
 import { firstFreeUsername, sanitizeUsername } from './username.js';
 
 export interface CreateUserInput {
@@ -18,11 +19,7 @@ export interface CreateUserInput {
   enterpriseGroupId?: number | null;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function isEmailAddress(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
-}
+export { isEmailAddress };
 
 export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
