@@ -72,6 +72,8 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
     groups_attribute: provider?.groupsAttribute ?? 'groups',
     welcome_email: provider?.welcomeEmail ?? true,
     welcome_email_on_reactivation: provider?.welcomeEmailOnReactivation ?? false,
+    idp_entity_id: provider?.idpEntityId ?? null,
+    want_assertions_signed: provider?.wantAssertionsSigned ?? false,
     ...samlEndpoints(baseUrl, group),
   };
 }

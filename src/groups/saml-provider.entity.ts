@@ -41,6 +41,14 @@ export class SamlProviderEntity {
   @Column({ type: 'boolean', name: 'welcome_email_on_reactivation' })
   welcomeEmailOnReactivation: boolean;
 
+  /** The IdP's entity id; when set, every Issuer of a response must be exactly this. */
+  @Column({ type: 'varchar', name: 'idp_entity_id', nullable: true })
+  idpEntityId: string | null;
+
+  /** Responses must sign the Assertion itself (a Response-level signature alone is refused); the SP metadata's WantAssertionsSigned. */
+  @Column({ type: 'boolean', name: 'want_assertions_signed', default: false })
+  wantAssertionsSigned: boolean;
+
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;
 

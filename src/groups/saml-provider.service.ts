@@ -20,6 +20,8 @@ export interface SamlProviderInput {
   groups_attribute?: unknown;
   welcome_email?: unknown;
   welcome_email_on_reactivation?: unknown;
+  idp_entity_id?: unknown;
+  want_assertions_signed?: unknown;
 }
 
 /** The assertion attribute that carries a person's groups when the provider names none (docs/group-sync.md). */
@@ -55,6 +57,15 @@ function parseSsoUrl(value: unknown): string {
     }
   }
   throw new DomainError('validation', 'sso_url must be an http(s) URL', { fields: { sso_url: ['must be an http(s) URL'] } });
+}
+
+/** An entity id is a URI in practice (Okta: `http://www.okta.com/exk…`, Entra: `https://sts.windows.net/<tenant>/`); compared exactly, never trimmed. */
+function parseEntityId(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value === 'string' && value.length <= 1024 && value.trim() === value && !/[\u0000-\u001f\u007f]/.test(value)) return value;
+  throw new DomainError('validation', 'idp_entity_id must be the IdP entity id, without surrounding spaces', {
+    fields: { idp_entity_id: ['must be the identity provider’s entity id (Issuer), at most 1024 characters, without surrounding spaces'] },
+  });
 }
 
 function parseBoolean(field: string, value: unknown): boolean {
@@ -101,6 +112,8 @@ export class SamlProviderService {
         groupsAttribute: current?.groupsAttribute ?? null,
         welcomeEmail: current?.welcomeEmail ?? true,
         welcomeEmailOnReactivation: current?.welcomeEmailOnReactivation ?? false,
+        idpEntityId: current?.idpEntityId ?? null,
+        wantAssertionsSigned: current?.wantAssertionsSigned ?? false,
       };
       // Every bad field is reported in one answer, not the first one found.
       const problems = new FieldProblems();
@@ -115,6 +128,10 @@ export class SamlProviderService {
       if (input.welcome_email !== undefined) problems.check('welcome_email', () => (next.welcomeEmail = parseBoolean('welcome_email', input.welcome_email)));
       if (input.welcome_email_on_reactivation !== undefined) {
         problems.check('welcome_email_on_reactivation', () => (next.welcomeEmailOnReactivation = parseBoolean('welcome_email_on_reactivation', input.welcome_email_on_reactivation)));
+      }
+      if (input.idp_entity_id !== undefined) problems.check('idp_entity_id', () => (next.idpEntityId = parseEntityId(input.idp_entity_id)));
+      if (input.want_assertions_signed !== undefined) {
+        problems.check('want_assertions_signed', () => (next.wantAssertionsSigned = parseBoolean('want_assertions_signed', input.want_assertions_signed)));
       }
       problems.throwIfAny();
       if (next.enabled && (!next.ssoUrl || !next.certificate)) {
@@ -156,5 +173,7 @@ function summarize(s: SamlProviderSettings): Record<string, unknown> {
     groups_attribute: s.groupsAttribute,
     welcome_email: s.welcomeEmail,
     welcome_email_on_reactivation: s.welcomeEmailOnReactivation,
+    idp_entity_id: s.idpEntityId,
+    want_assertions_signed: s.wantAssertionsSigned,
   };
 }

@@ -15,6 +15,7 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
 const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 const EMAIL_ATTRIBUTES = ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'];
 
 /** Why a response is not accepted; each has its own explanation page (saml-pages.ts). */
@@ -31,6 +32,8 @@ export type InvalidResponseReason =
   | 'in_response_to_mismatch'
   | 'idp_error'
   | 'transient_name_id'
+  | 'wrong_issuer'
+  | 'assertion_unsigned'
   | 'invalid_response'
   /** Validation did not finish within its deadline (saml-validation-pool.ts): the worker was ended. */
   | 'validation_timeout'
@@ -46,6 +49,14 @@ export class InvalidSamlResponse extends Error {
     super(detail);
     this.name = 'InvalidSamlResponse';
   }
+}
+
+/** The provider's settings a response is checked against, besides the certificate. */
+export interface ValidationSettings {
+  /** The IdP's entity id: when set, the Assertion's Issuer, and the Response's when it has one, must be exactly this. */
+  idpEntityId?: string | null;
+  /** The Assertion itself must be signed; a Response-level signature alone is refused. */
+  wantAssertionsSigned?: boolean;
 }
 
 /** What a valid, signed assertion says, in the terms the sign-in decision uses. */
@@ -85,16 +96,17 @@ function children(node: XmlNode | undefined, name: string): XmlNode[] {
  * The group's SAML service provider as @node-saml/node-saml models it. InResponseTo is checked by
  * the caller against the saml_requests table (node-saml's own cache would live in one process).
  */
-export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: string | null, requestId?: string): SAML {
+export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: string | null, requestId?: string, settings: ValidationSettings = {}): SAML {
   return new SAML({
     issuer: sp.entityId,
     callbackUrl: sp.acsUrl,
     audience: sp.entityId,
     idpCert: idpCertificate,
     entryPoint: ssoUrl ?? undefined,
-    // Either the Response or the Assertion must be signed (saml.md); node-saml then insists on a
-    // verified assertion whenever the Response itself carries no valid signature.
-    wantAssertionsSigned: false,
+    // Either the Response or the Assertion must be signed (saml.md), unless the provider wants the
+    // Assertion signed; node-saml insists on a verified assertion whenever the Response itself
+    // carries no valid signature.
+    wantAssertionsSigned: settings.wantAssertionsSigned === true,
     wantAuthnResponseSigned: false,
     acceptedClockSkewMs: CLOCK_SKEW_MS,
     validateInResponseTo: ValidateInResponseTo.never,
@@ -209,6 +221,39 @@ function checkStatusAndAssertionCount(root: Element | null): void {
   if (count !== 1) throw new InvalidSamlResponse('invalid_response', `the Response carries ${count} assertions, not exactly one`);
 }
 
+/**
+ * A provider that wants the Assertion signed: a Response whose assertion carries no signature of its
+ * own is refused with that reason (node-saml would only say "Invalid signature"). A signature that
+ * is there but wrong is node-saml's to refuse.
+ */
+function requireAssertionSignature(root: Element): void {
+  const assertion = childElements(root, SAML_NS, 'Assertion')[0];
+  if (assertion && childElements(assertion, DSIG_NS, 'Signature').length === 0) {
+    throw new InvalidSamlResponse('assertion_unsigned', 'the provider requires a signed Assertion; this one is not signed (only the Response may be)');
+  }
+}
+
+/**
+ * ruby-saml's `idp_entity_id` check: the verified assertion's Issuer, and the Response's Issuer
+ * when it has one, are exactly the configured entity id (never trimmed).
+ */
+function checkIssuers(root: Element | null, assertion: XmlNode, expected: string): void {
+  const issuers = children(assertion, 'Issuer');
+  const assertionIssuer = issuers.length === 1 ? (typeof issuers[0] === 'string' ? (issuers[0] as unknown as string) : (issuers[0]._ ?? '')) : null;
+  if (assertionIssuer !== expected) {
+    throw new InvalidSamlResponse(
+      'wrong_issuer',
+      `the Assertion's Issuer is ${assertionIssuer === null ? 'missing' : JSON.stringify(assertionIssuer.slice(0, 200))}, not ${JSON.stringify(expected)}`,
+    );
+  }
+  const responseIssuers = root ? childElements(root, SAML_NS, 'Issuer') : [];
+  if (responseIssuers.length > 1) throw new InvalidSamlResponse('wrong_issuer', 'the Response has more than one Issuer');
+  const responseIssuer = responseIssuers[0]?.textContent;
+  if (responseIssuers.length === 1 && responseIssuer !== expected) {
+    throw new InvalidSamlResponse('wrong_issuer', `the Response's Issuer is ${JSON.stringify((responseIssuer ?? '').slice(0, 200))}, not ${JSON.stringify(expected)}`);
+  }
+}
+
 function childElements(parent: Element, ns: string, localName: string): Element[] {
   return Array.from(parent.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === localName);
 }
@@ -234,13 +279,13 @@ function subjectNameId(assertion: XmlNode): string {
  * structural checks of decodeSamlResponse, then validateSamlDocument. The server runs the second
  * part in its worker pool (saml-validation-pool.ts); this is what that pool's results must equal.
  */
-export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: string, samlResponse: string): Promise<ValidAssertion> {
-  return validateSamlDocument(sp, idpCertificate, decodeSamlResponse(samlResponse));
+export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: string, samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+  return validateSamlDocument(sp, idpCertificate, decodeSamlResponse(samlResponse), settings);
 }
 
 /** Validates decoded bytes (decodeSamlResponse): what a validation worker runs. */
-export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: string, document: Uint8Array): Promise<ValidAssertion> {
-  return validateSamlXml(sp, idpCertificate, xmlOf(document));
+export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: string, document: Uint8Array, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+  return validateSamlXml(sp, idpCertificate, xmlOf(document), settings);
 }
 
 /**
@@ -250,13 +295,14 @@ export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: 
  * InResponseTo need the database and are the caller's. Its cost grows with the document (bounded
  * by the caps), which is why the server calls it in a worker with a deadline.
  */
-export async function validateSamlXml(sp: ServiceProvider, idpCertificate: string, xml: string): Promise<ValidAssertion> {
+export async function validateSamlXml(sp: ServiceProvider, idpCertificate: string, xml: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
   let profile: Profile | null;
   let root: Element | null;
   try {
     root = (await parseDomFromString(xml)).documentElement;
     if (root?.localName !== 'Response') throw new InvalidSamlResponse('malformed', `the document is a ${root?.localName ?? 'nothing'}, not a SAML Response`);
-    ({ profile } = await nodeSaml(sp, idpCertificate, null).validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') }));
+    if (settings.wantAssertionsSigned) requireAssertionSignature(root);
+    ({ profile } = await nodeSaml(sp, idpCertificate, null, undefined, settings).validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') }));
   } catch (error) {
     throw classify(error, xml);
   }
@@ -264,6 +310,7 @@ export async function validateSamlXml(sp: ServiceProvider, idpCertificate: strin
   const assertion = (profile.getAssertion() as { Assertion?: XmlNode }).Assertion;
   if (!assertion) throw new InvalidSamlResponse('invalid_response', 'the response carries no assertion');
   checkStatusAndAssertionCount(root);
+  if (settings.idpEntityId) checkIssuers(root, assertion, settings.idpEntityId);
   const now = Date.now();
   const confirmation = checkSubjectAndDestination(sp, assertion, root, now);
 

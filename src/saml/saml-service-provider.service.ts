@@ -25,6 +25,8 @@ export interface SpContext {
   group: GroupEntity;
   scope: Scope;
   sp: ServiceProvider;
+  /** Whether the stored settings (enabled or not) want the Assertion signed: the metadata says so. */
+  wantAssertionsSigned: boolean;
   /** The provider when it is enabled and complete (sso_url and certificate), else null. */
   provider: (SamlProviderEntity & { ssoUrl: string; certificate: string }) | null;
 }
@@ -50,7 +52,7 @@ export class SamlServiceProviderService {
     const scope = groupScope(group.id);
     const provider = await this.providers.find(scope);
     const usable = provider?.enabled && provider.ssoUrl && provider.certificate ? (provider as SpContext['provider']) : null;
-    return { group, scope, sp: groupServiceProvider(this.config.baseUrl, group), provider: usable };
+    return { group, scope, sp: groupServiceProvider(this.config.baseUrl, group), wantAssertionsSigned: provider?.wantAssertionsSigned ?? false, provider: usable };
   }
 
   /**
@@ -58,12 +60,17 @@ export class SamlServiceProviderService {
    * usually set up from this document before the group has the IdP's certificate.
    */
   metadata(ctx: SpContext): string {
-    return generateServiceProviderMetadata({
+    const xml = generateServiceProviderMetadata({
       issuer: ctx.sp.entityId,
       callbackUrl: ctx.sp.acsUrl,
       identifierFormat: NAME_ID_FORMAT,
-      wantAssertionsSigned: true,
+      // What the callback really requires (saml.md: the Response or the Assertion signed, unless
+      // the owner chose "responses must sign the Assertion").
+      wantAssertionsSigned: ctx.wantAssertionsSigned,
     });
+    // node-saml leaves the attribute out when false (the schema's default); said explicitly, an IdP
+    // administrator reading the metadata need not know the default.
+    return ctx.wantAssertionsSigned ? xml : xml.replace(/<SPSSODescriptor(?![^>]*WantAssertionsSigned)/, '<SPSSODescriptor WantAssertionsSigned="false"');
   }
 
   /**

@@ -65,6 +65,8 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     steps: ["Tell an Owner of the group: the identity provider's SAML app must send a persistent NameID (for example email address or unspecified) instead of a transient one."],
   }),
   invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
+  wrong_issuer: invalid("The identity provider's answer names another identity provider as its Issuer than the entity id configured for this group."),
+  assertion_unsigned: invalid("This group requires the identity provider to sign the assertion itself, and this answer's assertion is not signed (only the response around it may be)."),
   validation_timeout: (c) => ({
     ...invalid("The identity provider's answer took too long to check, so it was not accepted. Real sign-in responses are checked in a few milliseconds.")(c),
     code: 'payload_too_large',

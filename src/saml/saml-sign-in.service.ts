@@ -131,7 +131,10 @@ export class SamlSignInService {
     if (!ctx.provider) throw await this.refuseAlone(ctx, origin, 'not_enabled', {});
     if (typeof samlResponse !== 'string' || samlResponse === '') throw await this.refuseAlone(ctx, origin, 'missing_response', {});
     try {
-      return await this.validation.validate(ctx.sp, ctx.provider.certificate, samlResponse);
+      return await this.validation.validate(ctx.sp, ctx.provider.certificate, samlResponse, {
+        idpEntityId: ctx.provider.idpEntityId,
+        wantAssertionsSigned: ctx.provider.wantAssertionsSigned,
+      });
     } catch (error) {
       if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, origin, error.reason, { detail: error.detail });
       throw error;

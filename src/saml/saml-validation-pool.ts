@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../project-root.js';
 import { InvalidSamlResponse } from './saml-response-validator.js';
-import type { ValidAssertion } from './saml-response-validator.js';
+import type { ValidAssertion, ValidationSettings } from './saml-response-validator.js';
 import type { WorkerAnswer, WorkerJob } from './saml-validation-protocol.js';
 import type { ServiceProvider } from './service-provider.js';
 
@@ -28,6 +28,7 @@ export function defaultPoolSize(): number {
 export interface ValidationRequest {
   sp: ServiceProvider;
   idpCertificate: string;
+  settings?: ValidationSettings;
   /** Handed to the worker (its ArrayBuffer is transferred when the array spans all of it). */
   document: Uint8Array;
 }
@@ -159,7 +160,7 @@ export class SamlValidationPool {
       slot.job = { ...job, id, timer };
       const { document } = job.request;
       const whole = document.byteOffset === 0 && document.byteLength === document.buffer.byteLength && document.buffer instanceof ArrayBuffer;
-      const message: WorkerJob = { id, ...job.request };
+      const message: WorkerJob = { id, ...job.request, settings: job.request.settings ?? {} };
       // Transferred, the bytes cost the event loop no copy; a shared or partial buffer is cloned.
       slot.worker.postMessage(message, whole ? [document.buffer as ArrayBuffer] : []);
     }

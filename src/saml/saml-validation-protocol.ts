@@ -1,4 +1,4 @@
-import type { InvalidResponseReason, ValidAssertion } from './saml-response-validator.js';
+import type { InvalidResponseReason, ValidAssertion, ValidationSettings } from './saml-response-validator.js';
 import type { ServiceProvider } from './service-provider.js';
 
 /** A validation the pool hands a worker: everything validateSamlDocument needs, as plain data. */
@@ -6,6 +6,7 @@ export interface WorkerJob {
   id: number;
   sp: ServiceProvider;
   idpCertificate: string;
+  settings: ValidationSettings;
   /** The decoded response (decodeSamlResponse), transferred, not copied. */
   document: Uint8Array;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { decodeSamlResponse } from './saml-response-validator.js';
-import type { ValidAssertion } from './saml-response-validator.js';
+import type { ValidAssertion, ValidationSettings } from './saml-response-validator.js';
 import { defaultPoolSize, SamlValidationPool } from './saml-validation-pool.js';
 import type { ServiceProvider } from './service-provider.js';
 
@@ -23,8 +23,8 @@ export class SamlValidationService implements OnModuleDestroy {
     });
   }
 
-  validate(sp: ServiceProvider, idpCertificate: string, samlResponse: string): Promise<ValidAssertion> {
-    return this.pool.validate({ sp, idpCertificate, document: decodeSamlResponse(samlResponse) });
+  validate(sp: ServiceProvider, idpCertificate: string, samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+    return this.pool.validate({ sp, idpCertificate, settings, document: decodeSamlResponse(samlResponse) });
   }
 
   onModuleDestroy(): Promise<void> {

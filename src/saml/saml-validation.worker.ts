@@ -11,7 +11,7 @@ const port = parentPort;
 if (!port) throw new Error('saml-validation.worker runs only as a worker thread');
 
 port.on('message', (job: WorkerJob) => {
-  validateSamlDocument(job.sp, job.idpCertificate, job.document).then(
+  validateSamlDocument(job.sp, job.idpCertificate, job.document, job.settings).then(
     (assertion) => port.postMessage({ id: job.id, assertion } satisfies WorkerAnswer),
     (error: unknown) => {
       const answer: WorkerAnswer =

@@ -72,6 +72,20 @@ function providerForm(provider, endpoint, who) {
     placeholder: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
     help: 'The X.509 certificate the IdP signs responses with, in PEM form. Responses signed with any other key are refused.',
   });
+  const entityId = textField({
+    label: 'Identity provider entity ID (optional)',
+    name: 'idp_entity_id',
+    value: provider.idp_entity_id ?? '',
+    spellcheck: false,
+    placeholder: 'http://www.okta.com/exk… or https://sts.windows.net/<tenant>/',
+    help: 'Also called Issuer. When set, responses from any other issuer are refused. Compared exactly.',
+  });
+  const wantSigned = checkboxField({
+    label: 'Responses must sign the assertion',
+    name: 'want_assertions_signed',
+    checked: provider.want_assertions_signed,
+    help: 'Refuse responses where only the outer response is signed. Roster’s metadata tells the IdP (WantAssertionsSigned).',
+  });
   const enforced = checkboxField({
     label: 'Enforce SSO-only authentication',
     name: 'enforced_sso',
@@ -110,7 +124,7 @@ function providerForm(provider, endpoint, who) {
         help: 'Send the welcome again when SCIM reactivates someone who had been removed from the group.',
       })
     : null;
-  const fields = [enabled, ssoUrl, certificate, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
+  const fields = [enabled, ssoUrl, certificate, entityId, wantSigned, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
   const form = h(
@@ -131,6 +145,8 @@ function providerForm(provider, endpoint, who) {
         enabled: enabled.input.checked,
         sso_url: ssoUrl.input.value.trim() || null,
         certificate: certificate.input.value.trim() || null,
+        idp_entity_id: entityId.input.value.trim() || null,
+        want_assertions_signed: wantSigned.input.checked,
         enforced_sso: enforced.input.checked,
         default_membership_role: Number(role.input.value),
         groups_attribute: groupsAttribute.input.value.trim() || null,
@@ -159,6 +175,7 @@ function providerForm(provider, endpoint, who) {
 function guessField(fields, error) {
   const message = (error.serverMessage ?? '').toLowerCase();
   if (error.status !== 400 && error.status !== 422) return null;
+  if (message.includes('entity')) return fields.find((f) => f.name === 'idp_entity_id');
   if (message.includes('certificate')) return fields.find((f) => f.name === 'certificate');
   if (message.includes('url')) return fields.find((f) => f.name === 'sso_url');
   if (message.includes('role')) return fields.find((f) => f.name === 'default_membership_role');

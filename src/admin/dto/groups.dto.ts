@@ -25,6 +25,8 @@ export class SamlProviderDto {
   @OptionalText(512, false) groups_attribute?: string;
   @IsOptional() @ToBoolean() welcome_email?: unknown;
   @IsOptional() @ToBoolean() welcome_email_on_reactivation?: unknown;
+  @OptionalText(1024, false) idp_entity_id?: string;
+  @IsOptional() @ToBoolean() want_assertions_signed?: unknown;
 }
 
 /** POST …/saml_group_links: values checked by SamlGroupLinksService (GitLab's messages). */
