@@ -1,17 +1,21 @@
 /**
- * The HTML pages of the SAML flow. Every value that came from an IdP, a user or the database is
- * escaped; no inline script or style, so the pages work under the app's strict CSP.
+ * The HTML pages of the SAML flow, in the admin UI's look: its stylesheets (client/css), its
+ * header, a card. Every value that came from an IdP, a user or the database is escaped; no inline
+ * script or style, so the pages work under the app's strict CSP.
  */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+const STYLESHEETS = ['base', 'layout', 'components'].map((name) => `<link rel="stylesheet" href="/css/${name}.css">`).join('');
+
 function page(title: string, body: string): string {
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)} · Roster</title></head>`,
-    `<body><main>${body}</main></body></html>`,
+    `<title>${escapeHtml(title)} · Roster</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">${STYLESHEETS}</head>`,
+    '<body><header class="topbar"><div class="topbar-inner"><a class="brand" href="/"><img src="/favicon.svg" alt="" width="22" height="22"><span>Roster</span></a></div></header>',
+    `<main id="main" class="page page-narrow"><section class="card"><div class="card-body saml-page">${body}</div></section></main></body></html>`,
   ].join('\n');
 }
 
@@ -24,9 +28,15 @@ export interface RefusalPageInput {
 
 /** A refusal a person understands: what happened, what to do, and a reason code to quote. */
 export function refusalPage(input: RefusalPageInput): string {
-  const steps = input.steps.length ? `<h2>What you can do</h2><ol>${input.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>` : '';
-  const reason = input.reason ? `<p><small>Reason: <code>${escapeHtml(input.reason)}</code></small></p>` : '';
-  return page(input.title, `<h1>${escapeHtml(input.title)}</h1><p>${escapeHtml(input.message)}</p>${steps}${reason}<p><a href="/">Go to Roster</a></p>`);
+  const steps = input.steps.length ? `<h2>What you can do</h2><ol class="saml-steps">${input.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>` : '';
+  // The code an owner looks up: the audit log's saml_sign_in_refused event carries it as `reason`.
+  const reason = input.reason
+    ? `<p class="saml-reason muted">Reason code: <code>${escapeHtml(input.reason)}</code>. Quote it to an Owner of the group: the audit log records this refusal as <code>saml_sign_in_refused</code> with this reason.</p>`
+    : '';
+  return page(
+    input.title,
+    `<h1>${escapeHtml(input.title)}</h1><div class="notice notice-error" role="alert"><p>${escapeHtml(input.message)}</p></div>${steps}${reason}<p><a class="button button-secondary" href="/">Go to Roster</a></p>`,
+  );
 }
 
 export interface LinkOfferPageInput {
@@ -56,7 +66,7 @@ export function linkOfferPage(input: LinkOfferPageInput): string {
       `<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrfToken)}">`,
       `<input type="hidden" name="pending" value="${escapeHtml(input.pending)}">`,
       `<input type="hidden" name="RelayState" value="${escapeHtml(input.relayState)}">`,
-      '<button type="submit">Authorize</button> <a href="/">Cancel</a>',
+      '<div class="form-actions"><button type="submit" class="button button-primary">Authorize</button> <a class="button button-secondary" href="/">Cancel</a></div>',
       '</form>',
     ].join(''),
   );
@@ -73,7 +83,7 @@ export function resubmitPage(action: string, scriptSrc: string, fields: Record<s
     .join('');
   return page(
     'Signing you in',
-    `<h1>Signing you in…</h1><form id="resubmit" method="post" action="${escapeHtml(action)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form><script src="${escapeHtml(scriptSrc)}"></script>`,
+    `<h1>Signing you in…</h1><form id="resubmit" method="post" action="${escapeHtml(action)}">${inputs}<noscript><button type="submit" class="button button-primary">Continue</button></noscript></form><script src="${escapeHtml(scriptSrc)}"></script>`,
   );
 }
 

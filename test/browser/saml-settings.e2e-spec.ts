@@ -1,8 +1,10 @@
 import { jest } from '@jest/globals';
-import { openPage, settled, signInThroughUi } from '../support/browser.js';
+import { ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
+import { freePort } from '../support/server-process.js';
 import { ADMIN_TOKEN } from '../support/test-app.js';
+import { groupSp, samlPostFormHtml } from '../support/test-idp.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
 
 jest.setTimeout(90_000);
@@ -37,6 +39,52 @@ describeInBrowser('UI: SAML provider settings of issue 14', () => {
     expect(await page.getByLabel('Identity provider entity ID (optional)').inputValue()).toBe('http://www.okta.com/exk1fcia6d6EMsf9Z0h7');
     expect(await page.getByLabel('Responses must sign the assertion').isChecked()).toBe(true);
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
+    await context.close();
+  });
+});
+
+describeInBrowser('UI: SAML refusal pages look like the rest of Roster', () => {
+  let ui: UiHarness;
+
+  beforeAll(async () => {
+    // The IdP's form posts to the ACS URL the response names, so BASE_URL must be the real address.
+    const port = await freePort();
+    ui = await startUi({ PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` });
+    await setUpGroup(ui.t, 'acme');
+  });
+  afterAll(async () => ui?.close());
+
+  it('a response signed with an untrusted key, posted by a browser, gets the styled page with the header, the reason code, and no script', async () => {
+    const { page, context, takeProblems } = await openPage(ui.browser, ui.baseUrl);
+    await page.setContent(samlPostFormHtml(groupSp(ui.baseUrl, 'acme'), { nameId: 'someone@acme.test', key: 'other' }));
+    const [answer] = await Promise.all([page.waitForNavigation(), page.click('#post')]);
+    expect(answer?.status()).toBe(400);
+    await page.getByRole('heading', { name: 'SAML sign-in failed', level: 1 }).waitFor();
+    expect(await page.title()).toBe('SAML sign-in failed · Roster');
+    // The UI's header and stylesheets: not the browser's default serif page.
+    expect(await page.locator('header.topbar .brand').textContent()).toBe('Roster');
+    const look = await page.evaluate(() => ({
+      font: getComputedStyle(document.body).fontFamily,
+      background: getComputedStyle(document.body).backgroundColor,
+      sheets: Array.from(document.styleSheets).map((s) => new URL(s.href ?? '', location.href).pathname),
+      rules: Array.from(document.styleSheets).reduce((n, s) => n + s.cssRules.length, 0),
+      scripts: document.scripts.length,
+      inlineStyles: document.querySelectorAll('[style], style').length,
+    }));
+    expect(look.font).toMatch(/system-ui/);
+    expect(look.font).not.toMatch(/^serif|Times/);
+    expect(look.background).toBe('rgb(245, 246, 248)');
+    expect(look.sheets).toEqual(['/css/base.css', '/css/layout.css', '/css/components.css']);
+    expect(look.rules).toBeGreaterThan(50);
+    expect(look.scripts).toBe(0);
+    expect(look.inlineStyles).toBe(0);
+    // The reason an owner can look up, and what the person can do.
+    expect(await page.locator('.saml-reason code').first().textContent()).toBe('invalid_signature');
+    await page.getByRole('heading', { name: 'What you can do', level: 2 }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('does not match the certificate configured for this group');
+    // Chromium logs the page's own 400 as an error; nothing else may fail (a missing stylesheet would).
+    expect(takeProblems()).toEqual({ consoleErrors: [expect.stringMatching(/status of 400 .*\/groups\/acme\/-\/saml\/callback\)$/)], pageErrors: [], dialogs: [] });
+    await screenshot(page, 'saml-refusal-page', [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR]);
     await context.close();
   });
 });
