@@ -3,6 +3,7 @@ import { groupDomains } from '../groups/groups.service.js';
 import type { SamlProviderEntity } from '../groups/saml-provider.entity.js';
 import type { PersonalAccessTokenEntity } from '../tokens/personal-access-token.entity.js';
 import { isExpired, parseStoredScopes } from '../tokens/pat-scopes.js';
+import { certificateSummary } from '../groups/saml-provider.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 /**
@@ -72,6 +73,9 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
     groups_attribute: provider?.groupsAttribute ?? 'groups',
     welcome_email: provider?.welcomeEmail ?? true,
     welcome_email_on_reactivation: provider?.welcomeEmailOnReactivation ?? false,
+    secondary_certificate: provider?.secondaryCertificate ?? null,
+    // Fingerprint, subject and expiry of each accepted certificate, with the 30-day warning.
+    certificates: [provider?.certificate, provider?.secondaryCertificate].filter((pem): pem is string => !!pem).map((pem) => certificateSummary(pem)),
     idp_entity_id: provider?.idpEntityId ?? null,
     want_assertions_signed: provider?.wantAssertionsSigned ?? false,
     ...samlEndpoints(baseUrl, group),

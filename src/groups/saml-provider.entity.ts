@@ -41,6 +41,10 @@ export class SamlProviderEntity {
   @Column({ type: 'boolean', name: 'welcome_email_on_reactivation' })
   welcomeEmailOnReactivation: boolean;
 
+  /** PEM of a second accepted IdP signing certificate (rotation: the IdP's next or previous one). */
+  @Column({ type: 'text', name: 'secondary_certificate', nullable: true })
+  secondaryCertificate: string | null;
+
   /** The IdP's entity id; when set, every Issuer of a response must be exactly this. */
   @Column({ type: 'varchar', name: 'idp_entity_id', nullable: true })
   idpEntityId: string | null;

@@ -20,6 +20,7 @@ export interface SamlProviderInput {
   groups_attribute?: unknown;
   welcome_email?: unknown;
   welcome_email_on_reactivation?: unknown;
+  secondary_certificate?: unknown;
   idp_entity_id?: unknown;
   want_assertions_signed?: unknown;
 }
@@ -36,15 +37,48 @@ function parseGroupsAttribute(value: unknown): string | null {
 }
 
 /** A PEM is accepted only if it really is an X.509 certificate: a bad one would fail every sign-in later. */
-export function parseCertificate(value: unknown): string {
+export function parseCertificate(value: unknown, field = 'certificate'): string {
   if (typeof value !== 'string' || !value.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new DomainError('validation', 'certificate must be a PEM-encoded X.509 certificate', { fields: { certificate: ['must be a PEM-encoded X.509 certificate'] } });
+    throw new DomainError('validation', `${field} must be a PEM-encoded X.509 certificate`, { fields: { [field]: ['must be a PEM-encoded X.509 certificate'] } });
   }
   try {
     return new X509Certificate(value.trim()).toString().trim();
   } catch {
-    throw new DomainError('validation', 'certificate is not a valid X.509 certificate', { fields: { certificate: ['is not a valid X.509 certificate'] } });
+    throw new DomainError('validation', `${field} is not a valid X.509 certificate`, { fields: { [field]: ['is not a valid X.509 certificate'] } });
   }
+}
+
+/** What the settings page shows of a certificate: enough to tell which one it is and when it stops working. */
+export interface CertificateSummary {
+  fingerprint_sha256: string;
+  subject: string;
+  issuer: string;
+  valid_from: string;
+  valid_to: string;
+  days_left: number;
+  /** Within EXPIRY_WARNING_DAYS of its end (or past it): time to rotate. */
+  expiring_soon: boolean;
+  expired: boolean;
+}
+
+/** How long before a certificate's end the page warns (issue 14: 30 days). */
+export const EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function certificateSummary(pem: string, now = Date.now()): CertificateSummary {
+  const cert = new X509Certificate(pem);
+  const validTo = new Date(cert.validTo);
+  const left = validTo.getTime() - now;
+  return {
+    fingerprint_sha256: cert.fingerprint256,
+    subject: cert.subject.replace(/\n/g, ', '),
+    issuer: cert.issuer.replace(/\n/g, ', '),
+    valid_from: new Date(cert.validFrom).toISOString(),
+    valid_to: validTo.toISOString(),
+    days_left: Math.floor(left / DAY_MS),
+    expiring_soon: left <= EXPIRY_WARNING_DAYS * DAY_MS,
+    expired: left <= 0,
+  };
 }
 
 function parseSsoUrl(value: unknown): string {
@@ -112,6 +146,7 @@ export class SamlProviderService {
         groupsAttribute: current?.groupsAttribute ?? null,
         welcomeEmail: current?.welcomeEmail ?? true,
         welcomeEmailOnReactivation: current?.welcomeEmailOnReactivation ?? false,
+        secondaryCertificate: current?.secondaryCertificate ?? null,
         idpEntityId: current?.idpEntityId ?? null,
         wantAssertionsSigned: current?.wantAssertionsSigned ?? false,
       };
@@ -129,11 +164,24 @@ export class SamlProviderService {
       if (input.welcome_email_on_reactivation !== undefined) {
         problems.check('welcome_email_on_reactivation', () => (next.welcomeEmailOnReactivation = parseBoolean('welcome_email_on_reactivation', input.welcome_email_on_reactivation)));
       }
+      if (input.secondary_certificate !== undefined) {
+        problems.check('secondary_certificate', () => {
+          next.secondaryCertificate = input.secondary_certificate === null || input.secondary_certificate === '' ? null : parseCertificate(input.secondary_certificate, 'secondary_certificate');
+        });
+      }
       if (input.idp_entity_id !== undefined) problems.check('idp_entity_id', () => (next.idpEntityId = parseEntityId(input.idp_entity_id)));
       if (input.want_assertions_signed !== undefined) {
         problems.check('want_assertions_signed', () => (next.wantAssertionsSigned = parseBoolean('want_assertions_signed', input.want_assertions_signed)));
       }
       problems.throwIfAny();
+      if (next.secondaryCertificate && !next.certificate) {
+        throw new DomainError('validation', 'A second certificate needs a first one', { fields: { certificate: ["can't be blank when secondary_certificate is set"] } });
+      }
+      if (next.secondaryCertificate && next.secondaryCertificate === next.certificate) {
+        throw new DomainError('validation', 'secondary_certificate is the same certificate as certificate', {
+          fields: { secondary_certificate: ['is the same certificate as certificate'] },
+        });
+      }
       if (next.enabled && (!next.ssoUrl || !next.certificate)) {
         throw new DomainError('validation', 'An enabled SAML provider needs sso_url and certificate', {
           fields: { ...(next.ssoUrl ? {} : { sso_url: ["can't be blank when enabled"] }), ...(next.certificate ? {} : { certificate: ["can't be blank when enabled"] }) },
@@ -158,11 +206,12 @@ export class SamlProviderService {
   }
 }
 
-/** The audit trail records settings without the certificate body (a fingerprint says which). */
+/** Audit `changed` entries use the API's field names (enforced_sso, not enforcedSso). */
 function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
+/** The audit trail records settings without the certificate bodies (a fingerprint says which). */
 function summarize(s: SamlProviderSettings): Record<string, unknown> {
   return {
     enabled: s.enabled,
@@ -173,6 +222,7 @@ function summarize(s: SamlProviderSettings): Record<string, unknown> {
     groups_attribute: s.groupsAttribute,
     welcome_email: s.welcomeEmail,
     welcome_email_on_reactivation: s.welcomeEmailOnReactivation,
+    secondary_certificate_fingerprint: s.secondaryCertificate ? new X509Certificate(s.secondaryCertificate).fingerprint256 : null,
     idp_entity_id: s.idpEntityId,
     want_assertions_signed: s.wantAssertionsSigned,
   };

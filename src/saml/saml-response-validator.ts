@@ -96,7 +96,7 @@ function children(node: XmlNode | undefined, name: string): XmlNode[] {
  * The group's SAML service provider as @node-saml/node-saml models it. InResponseTo is checked by
  * the caller against the saml_requests table (node-saml's own cache would live in one process).
  */
-export function nodeSaml(sp: ServiceProvider, idpCertificate: string, ssoUrl: string | null, requestId?: string, settings: ValidationSettings = {}): SAML {
+export function nodeSaml(sp: ServiceProvider, idpCertificate: string | string[], ssoUrl: string | null, requestId?: string, settings: ValidationSettings = {}): SAML {
   return new SAML({
     issuer: sp.entityId,
     callbackUrl: sp.acsUrl,
@@ -279,12 +279,12 @@ function subjectNameId(assertion: XmlNode): string {
  * structural checks of decodeSamlResponse, then validateSamlDocument. The server runs the second
  * part in its worker pool (saml-validation-pool.ts); this is what that pool's results must equal.
  */
-export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: string, samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+export async function validateSamlResponse(sp: ServiceProvider, idpCertificate: string | string[], samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
   return validateSamlDocument(sp, idpCertificate, decodeSamlResponse(samlResponse), settings);
 }
 
 /** Validates decoded bytes (decodeSamlResponse): what a validation worker runs. */
-export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: string, document: Uint8Array, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: string | string[], document: Uint8Array, settings: ValidationSettings = {}): Promise<ValidAssertion> {
   return validateSamlXml(sp, idpCertificate, xmlOf(document), settings);
 }
 
@@ -295,7 +295,7 @@ export async function validateSamlDocument(sp: ServiceProvider, idpCertificate: 
  * InResponseTo need the database and are the caller's. Its cost grows with the document (bounded
  * by the caps), which is why the server calls it in a worker with a deadline.
  */
-export async function validateSamlXml(sp: ServiceProvider, idpCertificate: string, xml: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+export async function validateSamlXml(sp: ServiceProvider, idpCertificate: string | string[], xml: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
   let profile: Profile | null;
   let root: Element | null;
   try {

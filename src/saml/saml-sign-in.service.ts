@@ -131,7 +131,9 @@ export class SamlSignInService {
     if (!ctx.provider) throw await this.refuseAlone(ctx, origin, 'not_enabled', {});
     if (typeof samlResponse !== 'string' || samlResponse === '') throw await this.refuseAlone(ctx, origin, 'missing_response', {});
     try {
-      return await this.validation.validate(ctx.sp, ctx.provider.certificate, samlResponse, {
+      // Both signing certificates are trusted during a rotation; node-saml accepts a signature by either.
+      const certificates = [ctx.provider.certificate, ...(ctx.provider.secondaryCertificate ? [ctx.provider.secondaryCertificate] : [])];
+      return await this.validation.validate(ctx.sp, certificates, samlResponse, {
         idpEntityId: ctx.provider.idpEntityId,
         wantAssertionsSigned: ctx.provider.wantAssertionsSigned,
       });

@@ -27,7 +27,7 @@ export function defaultPoolSize(): number {
 /** A validation to run: the decoded response (decodeSamlResponse) and what it is checked against. */
 export interface ValidationRequest {
   sp: ServiceProvider;
-  idpCertificate: string;
+  idpCertificate: string | string[];
   settings?: ValidationSettings;
   /** Handed to the worker (its ArrayBuffer is transferred when the array spans all of it). */
   document: Uint8Array;

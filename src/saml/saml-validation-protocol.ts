@@ -5,7 +5,7 @@ import type { ServiceProvider } from './service-provider.js';
 export interface WorkerJob {
   id: number;
   sp: ServiceProvider;
-  idpCertificate: string;
+  idpCertificate: string | string[];
   settings: ValidationSettings;
   /** The decoded response (decodeSamlResponse), transferred, not copied. */
   document: Uint8Array;

@@ -23,7 +23,7 @@ export class SamlValidationService implements OnModuleDestroy {
     });
   }
 
-  validate(sp: ServiceProvider, idpCertificate: string, samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
+  validate(sp: ServiceProvider, idpCertificate: string | string[], samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
     return this.pool.validate({ sp, idpCertificate, settings, document: decodeSamlResponse(samlResponse) });
   }
 

@@ -1,6 +1,6 @@
 // SAML SSO configuration for a group or the instance: the SP's own URLs to hand to the IdP, and
 // the form for the IdP's side.
-import { h } from '../dom.js';
+import { badge, code, h, time } from '../dom.js';
 import { api } from '../api.js';
 import { describeError, errorNotice } from '../errors.js';
 import { copyField } from '../components/copy-field.js';
@@ -27,7 +27,54 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
         { class: 'notice notice-info' },
         h('p', { text: 'These settings apply to instance-level SCIM provisioning. People sign in through their group’s SAML SSO URL, so the instance has no service provider URLs of its own.' }),
       );
-  container.append(spDetails, providerForm(provider, endpoint, who));
+  let panel = certificatePanel(provider);
+  // After a save the panel shows what is now stored.
+  const onSaved = (saved) => {
+    const next = certificatePanel(saved);
+    panel.replaceWith(next);
+    panel = next;
+  };
+  container.append(spDetails, panel, providerForm(provider, endpoint, who, onSaved));
+}
+
+/**
+ * The accepted IdP signing certificates (up to two, for rotation): which ones they are (SHA-256
+ * fingerprint, subject) and when they stop working, with a warning from 30 days before.
+ */
+function certificatePanel(provider) {
+  const certificates = provider.certificates ?? [];
+  const body = certificates.length
+    ? certificates.map((c, i) => certificateCard(c, i === 0 ? 'Signing certificate' : 'Second signing certificate', i > 0))
+    : [h('p', { class: 'muted', text: 'No signing certificate yet. Paste the one your identity provider shows in its SAML setup below.' })];
+  return section(
+    {
+      title: 'Signing certificates',
+      id: 'idp-certificates',
+      description: 'Responses signed with either certificate are accepted. To rotate, add the IdP’s new certificate as the second one, let the IdP switch, then remove the old one.',
+    },
+    h('div', { class: 'certificate-list' }, body),
+  );
+}
+
+function certificateCard(c, label, second) {
+  const state = c.expired ? badge('Expired', 'danger') : c.expiring_soon ? badge(`Expires in ${c.days_left} days`, 'warning') : badge('Valid', 'success');
+  const next = second ? 'Replace it with the identity provider’s next certificate' : 'Add the identity provider’s next certificate as the second certificate';
+  const warning = c.expired
+    ? h('p', { class: 'notice notice-error', role: 'alert', text: `This certificate has expired. ${next}, so sign-ins keep working while the IdP switches.` })
+    : c.expiring_soon
+      ? h('p', { class: 'notice notice-warning', role: 'status', text: `This certificate expires in ${c.days_left} days. ${next} before then, so sign-ins keep working while the IdP switches.` })
+      : null;
+  const row = (key, value) => h('div', { class: 'kv' }, h('span', { class: 'kv-key', text: key }), value);
+  return h(
+    'article',
+    { class: 'certificate', 'aria-label': label },
+    h('div', { class: 'inline-row' }, h('h3', { text: label }), state),
+    row('SHA-256 fingerprint', code(c.fingerprint_sha256, { class: 'value fingerprint' })),
+    row('Subject', h('span', { text: c.subject })),
+    row('Issuer', h('span', { text: c.issuer })),
+    row('Valid until', time(c.valid_to)),
+    warning,
+  );
 }
 
 function spSection(provider, who) {
@@ -48,7 +95,7 @@ function spSection(provider, who) {
   );
 }
 
-function providerForm(provider, endpoint, who) {
+function providerForm(provider, endpoint, who, onSaved) {
   const enabled = checkboxField({
     label: 'Enable SAML authentication',
     name: 'enabled',
@@ -71,6 +118,14 @@ function providerForm(provider, endpoint, who) {
     rows: 7,
     placeholder: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
     help: 'The X.509 certificate the IdP signs responses with, in PEM form. Responses signed with any other key are refused.',
+  });
+  const secondCertificate = textareaField({
+    label: 'Second signing certificate (optional, for rotation)',
+    name: 'secondary_certificate',
+    value: provider.secondary_certificate ?? '',
+    rows: 5,
+    placeholder: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
+    help: 'The IdP’s next (or previous) certificate. Both are accepted until you remove one.',
   });
   const entityId = textField({
     label: 'Identity provider entity ID (optional)',
@@ -124,7 +179,7 @@ function providerForm(provider, endpoint, who) {
         help: 'Send the welcome again when SCIM reactivates someone who had been removed from the group.',
       })
     : null;
-  const fields = [enabled, ssoUrl, certificate, entityId, wantSigned, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
+  const fields = [enabled, ssoUrl, certificate, secondCertificate, entityId, wantSigned, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
   const form = h(
@@ -141,10 +196,11 @@ function providerForm(provider, endpoint, who) {
     submit.disabled = true;
     submit.textContent = 'Saving…';
     try {
-      await api.put(endpoint, {
+      const saved = await api.put(endpoint, {
         enabled: enabled.input.checked,
         sso_url: ssoUrl.input.value.trim() || null,
         certificate: certificate.input.value.trim() || null,
+        secondary_certificate: secondCertificate.input.value.trim() || null,
         idp_entity_id: entityId.input.value.trim() || null,
         want_assertions_signed: wantSigned.input.checked,
         enforced_sso: enforced.input.checked,
@@ -152,6 +208,7 @@ function providerForm(provider, endpoint, who) {
         groups_attribute: groupsAttribute.input.value.trim() || null,
         ...(isGroup ? { welcome_email: welcome.input.checked, welcome_email_on_reactivation: welcomeAgain.input.checked } : {}),
       });
+      onSaved(saved.data);
       toast('SAML settings saved');
       formError.replaceChildren(h('p', { class: 'notice notice-success', role: 'status', text: 'Saved. Sign-ins use the new settings from now on.' }));
     } catch (error) {
@@ -176,6 +233,7 @@ function guessField(fields, error) {
   const message = (error.serverMessage ?? '').toLowerCase();
   if (error.status !== 400 && error.status !== 422) return null;
   if (message.includes('entity')) return fields.find((f) => f.name === 'idp_entity_id');
+  if (message.includes('secondary_certificate')) return fields.find((f) => f.name === 'secondary_certificate');
   if (message.includes('certificate')) return fields.find((f) => f.name === 'certificate');
   if (message.includes('url')) return fields.find((f) => f.name === 'sso_url');
   if (message.includes('role')) return fields.find((f) => f.name === 'default_membership_role');

@@ -25,6 +25,7 @@ export class SamlProviderDto {
   @OptionalText(512, false) groups_attribute?: string;
   @IsOptional() @ToBoolean() welcome_email?: unknown;
   @IsOptional() @ToBoolean() welcome_email_on_reactivation?: unknown;
+  @OptionalText(100_000, false) secondary_certificate?: string;
   @OptionalText(1024, false) idp_entity_id?: string;
   @IsOptional() @ToBoolean() want_assertions_signed?: unknown;
 }
