@@ -1,4 +1,4 @@
-import { groupSp, samlResponseXml, TEST_IDP_KEYS } from '../../test/support/test-idp.js';
+import { groupSp, samlResponseXml, TEST_IDP_ISSUER, TEST_IDP_KEYS } from '../../test/support/test-idp.js';
 import type { ResponseOptions } from '../../test/support/test-idp.js';
 import { InvalidSamlResponse, validateSamlDocument } from './saml-response-validator.js';
 import type { ValidAssertion } from './saml-response-validator.js';
@@ -84,6 +84,26 @@ describe('SamlValidationPool', () => {
     ]);
   });
 
+  it('passes the provider settings and both rotation certificates to the worker, with the in-thread results', async () => {
+    const p = pool({ queueLimit: 16 });
+    const settings = { idpEntityId: TEST_IDP_ISSUER, wantAssertionsSigned: true };
+    const both = [CERT, TEST_IDP_KEYS.other.certificate];
+    const cases: [ResponseOptions, string | string[]][] = [
+      [{ nameId: 'a', assertionId: '_ok' }, CERT],
+      [{ nameId: 'a', issuer: 'https://evil.test/' }, CERT],
+      [{ nameId: 'a', sign: 'response' }, CERT],
+      [{ nameId: 'a', key: 'other', assertionId: '_second' }, both],
+      [{ nameId: 'a', key: 'other' }, CERT],
+    ];
+    // Built once: both runs check the same documents (each gets its own copy of the bytes; the pool transfers them).
+    const xmls = cases.map(([o]) => samlResponseXml(idp, o));
+    const run = (validate: (document: Uint8Array, certs: string | string[]) => Promise<ValidAssertion>) => Promise.all(cases.map(([, certs], i) => outcome(() => validate(bytes(xmls[i]), certs))));
+    const pooled = await run((document, certs) => p.validate({ sp, idpCertificate: certs, settings, document }));
+    const inThread = await run((document, certs) => validateSamlDocument(sp, certs, document, settings));
+    expect(pooled).toEqual(inThread);
+    expect(pooled.map((o) => ('reason' in o ? o.reason : o.assertion.assertionId))).toEqual(['_ok', 'wrong_issuer', 'assertion_unsigned', '_second', 'invalid_signature']);
+  });
+
   it('ends a validation over its deadline, refuses it validation_timeout, and replaces the worker', async () => {
     const p = pool({ deadlineMs: 1_000 });
     // Warm: the worker is started and has validated once.
@@ -111,9 +131,11 @@ describe('SamlValidationPool', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const waiting = [1, 2].map((n) => outcome(() => p.validate({ sp, idpCertificate: CERT, document: bytes(samlResponseXml(idp, { nameId: `w${n}`, assertionId: `_w${n}` })) })));
     expect(p.queued).toBe(2);
+    const extra = bytes(samlResponseXml(idp, { nameId: 'w3' }));
     const started = Date.now();
-    const refused = await outcome(() => p.validate({ sp, idpCertificate: CERT, document: bytes(samlResponseXml(idp, { nameId: 'w3' })) }));
-    expect(Date.now() - started).toBeLessThan(100);
+    const refused = await outcome(() => p.validate({ sp, idpCertificate: CERT, document: extra }));
+    // At once: long before the running validation's 1 s deadline frees the worker.
+    expect(Date.now() - started).toBeLessThan(500);
     expect(refused).toMatchObject({ reason: 'validation_busy' });
     expect(p.queued).toBe(2);
     // The slow one meets its deadline; the two that waited are then validated by the new worker.
