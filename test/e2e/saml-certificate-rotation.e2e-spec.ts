@@ -37,7 +37,7 @@ describe('SAML IdP certificate rotation', () => {
     let [event] = await auditSince(t, auditId);
     expect(event.event_name).toBe('saml_provider_updated');
     expect(event.details).toMatchObject({
-      changed: ['secondaryCertificate'],
+      changed: ['secondary_certificate'],
       from: { certificate_fingerprint: trustedFingerprint, secondary_certificate_fingerprint: null },
       to: { certificate_fingerprint: trustedFingerprint, secondary_certificate_fingerprint: otherFingerprint },
     });
@@ -50,7 +50,7 @@ describe('SAML IdP certificate rotation', () => {
     await t.http().put(`/api/v4/groups/${g.id}/saml_provider`).set(adminAuth).send({ certificate: other, secondary_certificate: null }).expect(200);
     [event] = await auditSince(t, auditId);
     expect(event.details).toMatchObject({
-      changed: ['certificate', 'secondaryCertificate'],
+      changed: ['certificate', 'secondary_certificate'],
       to: { certificate_fingerprint: otherFingerprint, secondary_certificate_fingerprint: null },
     });
     await signInWithSaml(t, g, { nameId: person.externalId, key: 'other', assertionId: newSamlId() }).expect(303);

@@ -81,7 +81,7 @@ describe('SAML provider: IdP entity id and assertion signing', () => {
     expect(stored.map((r) => [r.idp_entity_id, Boolean(r.want_assertions_signed)])).toEqual([['https://sts.windows.net/tenant-id/', true]]);
     const [event] = await auditSince(t, auditId);
     expect(event.event_name).toBe('saml_provider_updated');
-    expect(event.details.changed).toEqual(expect.arrayContaining(['idpEntityId', 'wantAssertionsSigned']));
+    expect(event.details.changed).toEqual(expect.arrayContaining(['idp_entity_id', 'want_assertions_signed']));
     expect(event.details).toMatchObject({ to: { idp_entity_id: 'https://sts.windows.net/tenant-id/', want_assertions_signed: true } });
 
     const bad = await t.http().put('/api/v4/application/saml_provider').set(adminAuth).send({ idp_entity_id: ' https://sts.windows.net/tenant-id/' }).expect(400);
