@@ -35,8 +35,8 @@ import { IdentityMismatchExemptionEntity } from '../saml/identity-mismatch-exemp
 import { GroupSync1765100000000 } from './migrations/1765100000000-group-sync.js';
 import { ScimIdentityAliases1765150000000 } from './migrations/1765150000000-scim-identity-aliases.js';
 import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbox.js';
-import { SamlProviderIssuerAndAssertionSigning1765100000000 } from './migrations/1765100000000-saml-provider-issuer-and-assertion-signing.js';
-import { SamlProviderSecondaryCertificate1765200000000 } from './migrations/1765200000000-saml-provider-secondary-certificate.js';
+import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations/1765300000000-saml-provider-issuer-and-assertion-signing.js';
+import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -81,6 +81,6 @@ export const MIGRATIONS = [
   GroupSync1765100000000,
   ScimIdentityAliases1765150000000,
   EmailOutbox1765200000000,
-  SamlProviderIssuerAndAssertionSigning1765100000000,
-  SamlProviderSecondaryCertificate1765200000000,
+  SamlProviderIssuerAndAssertionSigning1765300000000,
+  SamlProviderSecondaryCertificate1765310000000,
 ];

@@ -6,7 +6,17 @@ import { SamlProviderEntity } from './saml-provider.entity.js';
 
 export type SamlProviderSettings = Pick<
   SamlProviderEntity,
-  'enabled' | 'enforcedSso' | 'defaultMembershipRole' | 'ssoUrl' | 'certificate' | 'secondaryCertificate' | 'groupsAttribute' | 'welcomeEmail' | 'welcomeEmailOnReactivation' | 'idpEntityId' | 'wantAssertionsSigned'
+  | 'enabled'
+  | 'enforcedSso'
+  | 'defaultMembershipRole'
+  | 'ssoUrl'
+  | 'certificate'
+  | 'secondaryCertificate'
+  | 'groupsAttribute'
+  | 'welcomeEmail'
+  | 'welcomeEmailOnReactivation'
+  | 'idpEntityId'
+  | 'wantAssertionsSigned'
 >;
 
 /** Owns saml_providers. */

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * beside the first, so an owner adds the IdP's new certificate before the IdP switches to it and
  * removes the old one afterwards.
  */
-export class SamlProviderSecondaryCertificate1765200000000 implements MigrationInterface {
-  name = 'SamlProviderSecondaryCertificate1765200000000';
+export class SamlProviderSecondaryCertificate1765310000000 implements MigrationInterface {
+  name = 'SamlProviderSecondaryCertificate1765310000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE "saml_providers" ADD COLUMN "secondary_certificate" text NULL');

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `want_assertions_signed`; the SP metadata's `WantAssertionsSigned` says the same). Existing
  * providers keep today's behaviour: no Issuer check, a Response-level signature is enough.
  */
-export class SamlProviderIssuerAndAssertionSigning1765100000000 implements MigrationInterface {
-  name = 'SamlProviderIssuerAndAssertionSigning1765100000000';
+export class SamlProviderIssuerAndAssertionSigning1765300000000 implements MigrationInterface {
+  name = 'SamlProviderIssuerAndAssertionSigning1765300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE "saml_providers" ADD COLUMN "idp_entity_id" varchar NULL');
