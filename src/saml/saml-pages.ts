@@ -24,6 +24,8 @@ export interface RefusalPageInput {
   message: string;
   steps: string[];
   reason?: string;
+  /** Where the group's Owners find out why (the sign-in troubleshooter). */
+  troubleshootUrl?: string;
 }
 
 /** A refusal a person understands: what happened, what to do, and a reason code to quote. */
@@ -33,9 +35,12 @@ export function refusalPage(input: RefusalPageInput): string {
   const reason = input.reason
     ? `<p class="saml-reason muted">Reason code: <code>${escapeHtml(input.reason)}</code>. Quote it to an Owner of the group: the audit log records this refusal as <code>saml_sign_in_refused</code> with this reason.</p>`
     : '';
+  const owners = input.troubleshootUrl
+    ? `<p class="saml-reason muted">Owners of the group: <a href="${escapeHtml(input.troubleshootUrl)}">troubleshoot this sign-in</a> (search for the person's email or NameID).</p>`
+    : '';
   return page(
     input.title,
-    `<h1>${escapeHtml(input.title)}</h1><div class="notice notice-error" role="alert"><p>${escapeHtml(input.message)}</p></div>${steps}${reason}<p><a class="button button-secondary" href="/">Go to Roster</a></p>`,
+    `<h1>${escapeHtml(input.title)}</h1><div class="notice notice-error" role="alert"><p>${escapeHtml(input.message)}</p></div>${steps}${reason}${owners}<p><a class="button button-secondary" href="/">Go to Roster</a></p>`,
   );
 }
 

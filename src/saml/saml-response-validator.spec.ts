@@ -5,7 +5,7 @@ import { InvalidResponseReason, InvalidSamlResponse, validateSamlResponse } from
 import { groupServiceProvider } from './service-provider.js';
 
 const BASE = 'http://roster.test';
-const sp = groupServiceProvider(BASE, { path: 'acme' });
+const sp = groupServiceProvider(BASE, { id: 1, path: 'acme' });
 const idp = groupSp(BASE, 'acme');
 const CERT = TEST_IDP_KEYS.trusted.certificate;
 

@@ -1,3 +1,4 @@
+import type { RefusalContext } from './saml-sign-in.errors.js';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { generateServiceProviderMetadata } from '@node-saml/node-saml';
@@ -31,8 +32,8 @@ export interface SpContext {
   provider: (SamlProviderEntity & { ssoUrl: string; certificate: string }) | null;
 }
 
-export function refusalContext(ctx: SpContext): { groupName: string; ssoUrl: string } {
-  return { groupName: ctx.group.name, ssoUrl: ctx.sp.ssoUrl };
+export function refusalContext(ctx: SpContext): RefusalContext {
+  return { groupName: ctx.group.name, ssoUrl: ctx.sp.ssoUrl, troubleshootUrl: ctx.sp.troubleshootUrl };
 }
 
 /** The SP side that needs no decision: finding the group's provider, its metadata, the SSO start. */

@@ -22,6 +22,8 @@ export type RefusalReason =
 export interface RefusalContext {
   groupName: string;
   ssoUrl: string;
+  /** The group's sign-in troubleshooter in the UI, for the Owner the person asks for help. */
+  troubleshootUrl?: string;
 }
 
 export interface RefusalText {
@@ -157,6 +159,7 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
 /** A refused SAML sign-in or link: rendered as an HTML page by saml-error.renderer.ts. */
 export class SamlRefusal extends DomainError {
   readonly text: RefusalText;
+  readonly troubleshootUrl: string | undefined;
 
   constructor(
     readonly reason: RefusalReason,
@@ -165,6 +168,7 @@ export class SamlRefusal extends DomainError {
     const text = TEXTS[reason](context);
     super(text.code, text.message, reason === 'validation_busy' ? { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS } : {});
     this.text = text;
+    this.troubleshootUrl = context.troubleshootUrl;
     this.name = 'SamlRefusal';
   }
 }

@@ -6,7 +6,7 @@ import { defaultPoolSize, SamlValidationPool } from './saml-validation-pool.js';
 import { groupServiceProvider } from './service-provider.js';
 
 const BASE = 'http://roster.test';
-const sp = groupServiceProvider(BASE, { path: 'acme' });
+const sp = groupServiceProvider(BASE, { id: 1, path: 'acme' });
 const idp = groupSp(BASE, 'acme');
 const CERT = TEST_IDP_KEYS.trusted.certificate;
 

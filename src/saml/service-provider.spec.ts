@@ -5,12 +5,13 @@ const BASE = 'https://roster.example';
 
 describe('groupServiceProvider', () => {
   it('derives the entity id and every SAML URL from BASE_URL and the group path', () => {
-    expect(groupServiceProvider(BASE, { path: 'acme.eu' })).toEqual({
+    expect(groupServiceProvider(BASE, { id: 7, path: 'acme.eu' })).toEqual({
       entityId: 'https://roster.example/groups/acme.eu',
       acsUrl: 'https://roster.example/groups/acme.eu/-/saml/callback',
       ssoUrl: 'https://roster.example/groups/acme.eu/-/saml/sso',
       metadataUrl: 'https://roster.example/groups/acme.eu/-/saml/metadata',
       authorizeUrl: 'https://roster.example/groups/acme.eu/-/saml/authorize',
+      troubleshootUrl: 'https://roster.example/#/groups/7/saml/troubleshoot',
       pathPrefix: '/groups/acme.eu/-/saml',
     });
   });

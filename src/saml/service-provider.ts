@@ -10,11 +10,13 @@ export interface ServiceProvider {
   ssoUrl: string;
   metadataUrl: string;
   authorizeUrl: string;
+  /** The group's sign-in troubleshooter in the admin UI (refusal pages point Owners to it). */
+  troubleshootUrl: string;
   /** The path prefix of every SAML page of the group, e.g. `/groups/acme/-/saml`. */
   pathPrefix: string;
 }
 
-export function groupServiceProvider(baseUrl: string, group: Pick<GroupEntity, 'path'>): ServiceProvider {
+export function groupServiceProvider(baseUrl: string, group: Pick<GroupEntity, 'path' | 'id'>): ServiceProvider {
   const entityId = `${baseUrl}/groups/${group.path}`;
   const pathPrefix = `/groups/${group.path}/-/saml`;
   return {
@@ -23,6 +25,7 @@ export function groupServiceProvider(baseUrl: string, group: Pick<GroupEntity, '
     ssoUrl: `${baseUrl}${pathPrefix}/sso`,
     metadataUrl: `${baseUrl}${pathPrefix}/metadata`,
     authorizeUrl: `${baseUrl}${pathPrefix}/authorize`,
+    troubleshootUrl: `${baseUrl}/#/groups/${group.id}/saml/troubleshoot`,
     pathPrefix,
   };
 }

@@ -121,6 +121,9 @@ describeInBrowser('UI: SAML refusal pages look like the rest of Roster', () => {
     expect(await page.locator('.saml-reason code').first().textContent()).toBe('invalid_signature');
     await page.getByRole('heading', { name: 'What you can do', level: 2 }).waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('does not match the certificate configured for this group');
+    // Owners are pointed straight at the group's sign-in troubleshooter.
+    const troubleshoot = page.getByRole('link', { name: 'troubleshoot this sign-in' });
+    expect(await troubleshoot.getAttribute('href')).toMatch(/\/#\/groups\/\d+\/saml\/troubleshoot$/);
     // Chromium logs the page's own 400 as an error; nothing else may fail (a missing stylesheet would).
     expect(takeProblems()).toEqual({ consoleErrors: [expect.stringMatching(/status of 400 .*\/groups\/acme\/-\/saml\/callback\)$/)], pageErrors: [], dialogs: [] });
     await screenshot(page, 'saml-refusal-page', DOC_DIRS);
