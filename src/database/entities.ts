@@ -37,6 +37,7 @@ import { ScimIdentityAliases1765150000000 } from './migrations/1765150000000-sci
 import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbox.js';
 import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations/1765300000000-saml-provider-issuer-and-assertion-signing.js';
 import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
+import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   EmailOutbox1765200000000,
   SamlProviderIssuerAndAssertionSigning1765300000000,
   SamlProviderSecondaryCertificate1765310000000,
+  SignInAssertedGroups1765320000000,
 ];

@@ -151,6 +151,12 @@ export class ScimGroupsRepository {
     return rows.map((r) => Number(r.identityId));
   }
 
+  /** The SCIM groups an identity is a member of, by id (the order their rows are locked in). */
+  async groupsOfIdentity(tx: Tx, identityId: number): Promise<number[]> {
+    const rows = await tx.select<{ id: number | string }>('SELECT "scim_group_id" AS "id" FROM "scim_group_members" WHERE "identity_id" = ? ORDER BY "scim_group_id"', [identityId]);
+    return rows.map((r) => Number(r.id));
+  }
+
   /** Every member's identity id. */
   async memberIdentityIds(tx: Tx, scimGroupId: number): Promise<number[]> {
     const rows = await tx.select<{ identityId: number | string }>('SELECT "identity_id" AS "identityId" FROM "scim_group_members" WHERE "scim_group_id" = ?', [scimGroupId]);

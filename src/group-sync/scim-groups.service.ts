@@ -168,6 +168,31 @@ export class ScimGroupsService {
     );
   }
 
+  /**
+   * A SCIM identity is about to be deleted (the admin identity API): it leaves every SCIM group it
+   * is in — counts kept right, audited — and the person's role is re-evaluated without those
+   * grants. Inside the caller's transaction; SCIM groups are locked before Roster groups, the order
+   * every SCIM group change takes.
+   */
+  async forgetIdentity(tx: Tx, actor: Actor, scope: Scope, identity: { id: number; userId: number }): Promise<void> {
+    const names: string[] = [];
+    for (const scimGroupId of await this.groups.groupsOfIdentity(tx, identity.id)) {
+      const group = await this.groups.lock(tx, scimGroupId);
+      if (!group) continue;
+      const removed = await this.groups.removeMembers(tx, group.id, [identity.id]);
+      if (removed.length === 0) continue;
+      await this.groups.update(tx, group, { displayName: group.displayName, externalId: group.externalId, memberDelta: -removed.length });
+      await this.audit.record(tx, {
+        name: 'scim_group_updated',
+        actor,
+        scope,
+        details: { id: group.resourceId, display_name: group.displayName, members_changed: removed.length, members: group.memberCount - removed.length, reason: 'scim_identity_deleted' },
+      });
+      names.push(group.displayName);
+    }
+    await this.reevaluate(tx, actor, scope, names, [identity.userId]);
+  }
+
   /** One member operation; answers the change in member count and notes the identities it touched. */
   private async applyMembers(tx: Tx, scope: Scope, scimGroupId: number, operation: MemberOperation, touched: Set<number>): Promise<number> {
     if (operation.kind === 'add') {

@@ -9,7 +9,8 @@ import { SamlIdentitiesService } from './saml-identities.service.js';
 import type { SamlSignInEntity } from './saml-sign-in.entity.js';
 import { SamlRefusal } from './saml-sign-in.errors.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';
-import { SamlSignInService } from './saml-sign-in.service.js';
+import { SamlSignInService, SignInSubject } from './saml-sign-in.service.js';
+import { DEFAULT_GROUPS_ATTRIBUTE } from '../groups/saml-provider.service.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';
 
 /** How long the "Allow <group> to sign you in with SAML?" page may be answered. */
@@ -51,7 +52,7 @@ export class SamlLinkService {
     }
     const offer = await this.pendingOffer(ctx, session.user, form.pending);
     if (!offer) throw await this.signIn.refuseAlone(ctx, origin, 'link_expired', {}, actor);
-    const subject = { nameId: offer.nameId, email: offer.email };
+    const subject: SignInSubject = { nameId: offer.nameId, email: offer.email, attributes: offeredGroups(ctx, offer) };
     try {
       const decision = await this.db.transaction((tx) => this.link(tx, ctx, actor, session.user, subject));
       if ('refusal' in decision) throw decision.refusal;
@@ -71,7 +72,7 @@ export class SamlLinkService {
     return Date.parse(offer.createdAt) > Date.now() - LINK_OFFER_TTL_MS ? offer : null;
   }
 
-  private async link(tx: Tx, ctx: SpContext, actor: Actor, user: UserEntity, subject: { nameId: string; email: string | null }) {
+  private async link(tx: Tx, ctx: SpContext, actor: Actor, user: UserEntity, subject: SignInSubject) {
     const holder = await this.samlIdentities.findByExternUid(ctx.scope, subject.nameId, tx);
     if (holder && holder.userId !== user.id) return this.signIn.refuseValid(tx, ctx, actor, subject, user, 'taken');
     const refusal = await this.signIn.accessRefusal(tx, ctx, user);
@@ -90,4 +91,14 @@ export class SamlLinkService {
     }
     return this.signIn.signIn(tx, ctx, actor, subject, user, 'linked');
   }
+}
+
+/**
+ * The groups the offered assertion carried, as the attribute group sync reads (the provider's
+ * groups attribute); undefined when it carried none, so Authorize then changes no role.
+ */
+function offeredGroups(ctx: SpContext, offer: SamlSignInEntity): Record<string, string[]> | undefined {
+  if (offer.assertedGroups === null) return undefined;
+  const names = JSON.parse(offer.assertedGroups) as string[];
+  return { [ctx.provider?.groupsAttribute ?? DEFAULT_GROUPS_ATTRIBUTE]: names };
 }

@@ -23,4 +23,8 @@ export class SamlSignInEntity {
 
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;
+
+  /** A link offer's asserted groups (JSON array), applied when the person presses Authorize; else null. */
+  @Column({ type: 'text', name: 'asserted_groups', nullable: true })
+  assertedGroups: string | null;
 }

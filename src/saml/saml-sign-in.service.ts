@@ -189,7 +189,9 @@ export class SamlSignInService {
     const refusal = await this.accessRefusal(tx, ctx, user);
     if (refusal) return this.refuseValid(tx, ctx, actor, a, user, refusal);
     // The observation doubles as the pending link: the Authorize form names it, bound to this user.
-    const pending = await this.observe(tx, ctx, a, user.id, 'link_offered');
+    // It keeps the asserted groups, so Authorize applies group sync as a sign-in would.
+    const groups = ctx.scope.kind === 'group' ? assertedGroups(a.attributes, ctx.provider!.groupsAttribute) : null;
+    const pending = await this.observe(tx, ctx, a, user.id, 'link_offered', groups);
     return { result: { kind: 'link_offered', user, pending, nameId: a.nameId, email: a.email } };
   }
 
@@ -259,7 +261,7 @@ export class SamlSignInService {
     return new SamlRefusal(reason, refusalContext(ctx));
   }
 
-  private observe(tx: Tx, ctx: SpContext, subject: SignInSubject, userId: number | null, outcome: SignInOutcome): Promise<number> {
-    return this.signIns.record(tx, ctx.scope, { nameId: subject.nameId, email: subject.email, userId, outcome });
+  private observe(tx: Tx, ctx: SpContext, subject: SignInSubject, userId: number | null, outcome: SignInOutcome, groups: string[] | null = null): Promise<number> {
+    return this.signIns.record(tx, ctx.scope, { nameId: subject.nameId, email: subject.email, userId, outcome, assertedGroups: groups });
   }
 }

@@ -13,6 +13,8 @@ export interface SignInObservation {
   email: string | null;
   userId: number | null;
   outcome: string;
+  /** The assertion's groups, kept only on a link offer (group sync applies them at Authorize). */
+  assertedGroups?: string[] | null;
 }
 
 /** A user's newest sign-in observation, as the members view shows it. */
@@ -27,7 +29,8 @@ export class SamlSignInsRepository {
   ) {}
 
   async insert(tx: Tx, scope: Scope, observation: SignInObservation): Promise<number> {
-    const saved = await tx.save(SamlSignInEntity, { groupId: scopeGroupId(scope), ...observation, createdAt: nowIso() });
+    const { assertedGroups, ...rest } = observation;
+    const saved = await tx.save(SamlSignInEntity, { groupId: scopeGroupId(scope), ...rest, assertedGroups: assertedGroups ? JSON.stringify(assertedGroups) : null, createdAt: nowIso() });
     return saved.id;
   }
 

@@ -5,6 +5,7 @@ import { DomainError, isDomainError } from '../common/domain-error.js';
 import type { AuditEventName } from '../audit/audit-event-names.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx, uniqueViolationTarget } from '../database/database.service.js';
+import { GroupSyncService } from '../group-sync/group-sync.service.js';
 import { groupDomains } from '../groups/groups.service.js';
 import { MembershipService } from '../groups/membership.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
@@ -58,6 +59,7 @@ export class ProvisioningService {
     private readonly audit: AuditService,
     private readonly metrics: Metrics,
     private readonly outbox: OutboxService,
+    private readonly groupSync: GroupSyncService,
   ) {}
 
   /** POST Users. `doc` is the canonicalised body; `bodyId` the body's `id`, if any. */
@@ -150,10 +152,18 @@ export class ProvisioningService {
     return { identity, user, outcome: 'created' };
   }
 
-  /** Group: membership back at the default role. Instance: the account unblocked. */
+  /**
+   * Group: membership back at the default role, then at the role the person's SCIM groups grant
+   * through the group's links (docs/group-sync.md) — a person added back is who their groups say,
+   * not a Guest until the next group change. The group's row is locked first, the order every
+   * group-sync recomputation takes it. Instance: the account unblocked (memberships were kept).
+   */
   async restoreAccess(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity): Promise<void> {
-    if (ctx.group) await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
-    else if (user.state !== 'active') await this.users.setState(tx, user.id, 'active');
+    if (ctx.group) {
+      await this.membership.lockGroup(tx, ctx.group.id);
+      await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
+      await this.groupSync.recompute(tx, actor, new Map([[ctx.group.id, new Set([user.id])]]));
+    } else if (user.state !== 'active') await this.users.setState(tx, user.id, 'active');
   }
 
   /**

@@ -4,6 +4,7 @@ import { DomainError } from '../common/domain-error.js';
 import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
+import { ScimGroupsService } from '../group-sync/scim-groups.service.js';
 import { validateExternUid } from './provisioning-input.js';
 import { IdentitySummary, ScimIdentitiesRepository } from './scim-identities.repository.js';
 import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
@@ -25,6 +26,7 @@ export class ScimIdentitiesService {
     private readonly identities: ScimIdentitiesRepository,
     private readonly audit: AuditService,
     private readonly aliases: ScimIdentityAliasesService,
+    private readonly scimGroups: ScimGroupsService,
   ) {}
 
   findByUser(scope: Scope, userId: number, em?: Tx): Promise<ScimIdentityEntity | null> {
@@ -102,6 +104,7 @@ export class ScimIdentitiesService {
       const identity = await this.identities.findByExternUid(scope, uid, tx);
       if (!identity) throw new DomainError('not_found', IDENTITY_NOT_FOUND);
       await this.aliases.dropAllOf(tx, actor, scope, identity);
+      await this.scimGroups.forgetIdentity(tx, actor, scope, identity);
       await this.identities.delete(tx, identity.id);
       await this.audit.record(tx, {
         name: 'scim_identity_deleted',

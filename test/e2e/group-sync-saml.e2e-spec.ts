@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { createPerson } from '../support/admin-people.js';
 import { adminAuth, auth, setUpGroup } from '../support/fixtures.js';
-import { auditSince, lastAuditId, provision, signInWithSaml } from '../support/saml-fixtures.js';
+import { auditSince, createAccount, lastAuditId, provision, signInBrowser, signInWithSaml } from '../support/saml-fixtures.js';
 import { addLink, roles } from '../support/scim-groups-client.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
@@ -146,6 +146,37 @@ describe('group sync: SAML Group Links and sign-in', () => {
         .expect(201);
       await signInWithSaml(t, g, { nameId: p.externalId, email: p.email, attributes: { groups: ['Engineering'] } }).expect(303);
       expect((await roles(t, g.id)).get(p.userId)).toEqual([MAINTAINER, 'group_sync', ['Eng-Leads']]);
+    });
+
+    it('applies the asserted groups when a signed-in person links their account on the Authorize page', async () => {
+      const g = await setUpGroup(t, 'sync-authorize');
+      await addLink(t, g.id, 'Engineering', DEVELOPER);
+      const userId = await createAccount(t, { username: 'linker', email: 'linker@acme.com' });
+      const browser = await signInBrowser(t, userId);
+      const offer = await signInWithSaml(t, g, { nameId: 'nameid-linker', cookie: browser.cookie, attributes: { groups: ['Engineering'] } }).expect(200);
+      const pending = /name="pending" value="(\d+)"/.exec(offer.text)![1];
+      await t
+        .http()
+        .post(`/groups/${g.path}/-/saml/authorize`)
+        .set('Cookie', browser.cookie)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(new URLSearchParams({ csrf_token: browser.csrfToken, pending }).toString())
+        .expect(303);
+      expect((await roles(t, g.id)).get(userId)).toEqual([DEVELOPER, 'group_sync', ['Engineering']]);
+
+      // An offer whose assertion carried no groups changes no role at Authorize.
+      const plain = await createAccount(t, { username: 'linker2', email: 'linker2@acme.com' });
+      const second = await signInBrowser(t, plain);
+      const offer2 = await signInWithSaml(t, g, { nameId: 'nameid-linker2', cookie: second.cookie }).expect(200);
+      const pending2 = /name="pending" value="(\d+)"/.exec(offer2.text)![1];
+      await t
+        .http()
+        .post(`/groups/${g.path}/-/saml/authorize`)
+        .set('Cookie', second.cookie)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(new URLSearchParams({ csrf_token: second.csrfToken, pending: pending2 }).toString())
+        .expect(303);
+      expect((await roles(t, g.id)).get(plain)?.[1]).not.toBe('group_sync');
     });
   });
 });

@@ -236,6 +236,60 @@ describe('group sync through SCIM /Groups', () => {
     expect((await roles(t, g.id)).get(manual.id)).toEqual([GUEST, 'manual', []]);
   });
 
+  it('gives a person SCIM adds back the role their SCIM groups grant at once, by PATCH and by POST', async () => {
+    const g = await setUpGroup(t, 'added-back', { default_membership_role: GUEST });
+    const groups = scimGroups(t, g.base, g.scimToken);
+    const dana = await provision(t, g);
+    const uid = dana.doc.externalId as string;
+    await addLink(t, g.id, 'Engineering', DEVELOPER);
+    await groups.create({ schemas: [GROUP_SCHEMA], displayName: 'Engineering', members: [{ value: uid }] }).expect(201);
+    expect(await roleOf(t, g.id, dana.userId)).toBe(DEVELOPER);
+    const setActive = (active: boolean) =>
+      t
+        .http()
+        .patch(`${g.base}/Users/${encodeURIComponent(uid)}`)
+        .set('Authorization', `Bearer ${g.scimToken}`)
+        .set('Content-Type', 'application/scim+json')
+        .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false === active ? 'False' : 'True' }] }));
+
+    // Deprovisioned: out of the group. Reactivated: back at the group's grant, not the default.
+    await setActive(false).expect(204);
+    expect(await roleOf(t, g.id, dana.userId)).toBeNull();
+    await setActive(true).expect(204);
+    expect((await roles(t, g.id)).get(dana.userId)).toEqual([DEVELOPER, 'group_sync', ['Engineering']]);
+
+    // The same when the IdP POSTs the person again (the decision table's "inactive identity" row).
+    await setActive(false).expect(204);
+    await t.http().post(`${g.base}/Users`).set('Authorization', `Bearer ${g.scimToken}`).set('Content-Type', 'application/scim+json').send(JSON.stringify(dana.doc)).expect(201);
+    expect(await roleOf(t, g.id, dana.userId)).toBe(DEVELOPER);
+  });
+
+  it('an admin deleting a SCIM identity takes it out of its SCIM groups: counts stay right and the role loses those grants', async () => {
+    const g = await setUpGroup(t, 'identity-deleted', { default_membership_role: GUEST });
+    const groups = scimGroups(t, g.base, g.scimToken);
+    const erin = await provision(t, g);
+    const frank = await provision(t, g);
+    const uid = erin.doc.externalId as string;
+    await addLink(t, g.id, 'Engineering', DEVELOPER);
+    await groups.create({ schemas: [GROUP_SCHEMA], displayName: 'Engineering', members: [{ value: uid }, { value: frank.doc.externalId }] }).expect(201);
+    expect(await roleOf(t, g.id, erin.userId)).toBe(DEVELOPER);
+    const overview = async () => (await t.http().get(`/api/v4/groups/${g.id}/scim_groups`).set(adminAuth).expect(200)).body as { display_name: string; members: number }[];
+    expect((await overview()).map((o) => [o.display_name, o.members])).toEqual([['Engineering', 2]]);
+
+    await t
+      .http()
+      .delete(`/api/v4/groups/${g.id}/scim/${encodeURIComponent(uid)}`)
+      .set(adminAuth)
+      .expect(204);
+    expect((await overview()).map((o) => [o.display_name, o.members])).toEqual([['Engineering', 1]]);
+    // The SCIM group itself lists only the remaining member.
+    const [listed] = (await groups.list({ filter: 'displayName eq "Engineering"' }).expect(200)).body.Resources as { members: { value: string }[] }[];
+    expect(listed.members.map((m) => m.value)).toEqual([frank.doc.externalId]);
+    // No grant left: back to the role SCIM provisioning gave; Frank keeps his.
+    expect(await roleOf(t, g.id, erin.userId)).toBe(GUEST);
+    expect(await roleOf(t, g.id, frank.userId)).toBe(DEVELOPER);
+  });
+
   it('answers bad requests with SCIM errors, never 500', async () => {
     const g = await setUpGroup(t, 'sync-errors');
     const groups = scimGroups(t, g.base, g.scimToken);
