@@ -1,13 +1,10 @@
 import { jest } from '@jest/globals';
-import { ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
+import { SCREENSHOT_DIRS, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { auth, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { createPerson } from '../support/admin-people.js';
 import { ADMIN_TOKEN } from '../support/test-app.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
-
-/** The committed copies in docs/screenshots/ change only with UPDATE_SCREENSHOTS=1, as for the other pages. */
-const DOC_DIRS = process.env.UPDATE_SCREENSHOTS === '1' ? [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR] : [ARTIFACTS_DIR];
 
 jest.setTimeout(120_000);
 
@@ -78,7 +75,7 @@ describeInBrowser('UI: an admin acts on an account', () => {
     const shown = page.getByRole('dialog', { name: 'Copy the new token now' });
     const secret = await shown.locator('textarea').inputValue();
     expect(secret).toMatch(/^roster_pat_/);
-    await screenshot(page, 'admin-users-token-issued', DOC_DIRS);
+    await screenshot(page, 'admin-users-token-issued', SCREENSHOT_DIRS);
     await shown.getByRole('button', { name: 'Done' }).click();
     await ui.t.http().get(`/api/v4/groups/${group.id}/members`).set(auth(secret)).expect(404);
     await ui.t.http().get('/api/v4/user').set(auth(secret)).expect(200);
@@ -88,7 +85,7 @@ describeInBrowser('UI: an admin acts on an account', () => {
     // The screenshot without the confirmations that pile up in the corner (each lasts 3.5 s).
     await page.locator('#toast .toast').first().waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.querySelectorAll('#toast .toast').length === 0);
-    await screenshot(page, 'admin-users-actions', DOC_DIRS);
+    await screenshot(page, 'admin-users-actions', SCREENSHOT_DIRS);
     await tokenRow.getByRole('button', { name: 'Revoke the token reporting' }).click();
     await page.getByRole('dialog', { name: 'Revoke the token "reporting"?' }).getByRole('button', { name: 'Revoke' }).click();
     await tokenRow.getByText('Revoked').waitFor();

@@ -1,12 +1,9 @@
 import { jest } from '@jest/globals';
-import { ARTIFACTS_DIR, DESKTOP, DOCS_SCREENSHOTS_DIR, horizontalOverflow, openPage, PHONE, screenshot, settled, signInThroughUi } from '../support/browser.js';
+import { DESKTOP, PHONE, SCREENSHOT_DIRS, horizontalOverflow, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { adminAuth, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { ADMIN_TOKEN } from '../support/test-app.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
-
-/** The committed copies in docs/screenshots/ change only with UPDATE_SCREENSHOTS=1, as for the other pages. */
-const DOC_DIRS = process.env.UPDATE_SCREENSHOTS === '1' ? [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR] : [ARTIFACTS_DIR];
 
 jest.setTimeout(90_000);
 
@@ -33,7 +30,7 @@ describeInBrowser('UI: readable audit details', () => {
     expect(await change.getByRole('row').allTextContents()).toEqual(['FieldBeforeAfter', 'enforced ssofalsetrue']);
     // The creator's membership names them.
     await page.getByRole('row').filter({ hasText: 'member_added' }).getByText('root', { exact: true }).waitFor();
-    await screenshot(page, 'audit-details', DOC_DIRS, 1400);
+    await screenshot(page, 'audit-details', SCREENSHOT_DIRS, 1400);
 
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);

@@ -1,14 +1,11 @@
 import { jest } from '@jest/globals';
-import { DOCS_SCREENSHOTS_DIR, ARTIFACTS_DIR, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
+import { SCREENSHOT_DIRS, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { adminAuth, auth, oktaUser, SCIM_JSON, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { ADMIN_TOKEN } from '../support/test-app.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
 
 jest.setTimeout(90_000);
-
-/** The committed copies in docs/screenshots/ change only with UPDATE_SCREENSHOTS=1, as for the other pages. */
-const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR] : [ARTIFACTS_DIR];
 
 describeInBrowser('UI: group sync (Group links, SCIM groups, role sources in Members)', () => {
   let ui: UiHarness;
@@ -60,7 +57,7 @@ describeInBrowser('UI: group sync (Group links, SCIM groups, role sources in Mem
     ]);
     const member = await ui.t.http().get(`/api/v4/groups/${group.id}/members`).query({ search: people[2].email }).set(adminAuth).expect(200);
     expect(member.body[0]).toMatchObject({ access_level: 40, role_source: 'group_sync', group_sync_links: ['Marketing'] });
-    await screenshot(page, 'group-links', SHOTS);
+    await screenshot(page, 'group-links', SCREENSHOT_DIRS);
 
     await page.getByRole('button', { name: 'Remove the link for Marketing' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove link' }).click();
@@ -88,7 +85,7 @@ describeInBrowser('UI: group sync (Group links, SCIM groups, role sources in Mem
     await expect(engineering.locator('td').nth(1).textContent()).resolves.toBe('2');
     await expect(engineering.getByText('Developer via').count()).resolves.toBe(1);
     await expect(page.getByRole('row').filter({ hasText: 'Marketing' }).getByText('No link').count()).resolves.toBe(1);
-    await screenshot(page, 'scim-groups', SHOTS);
+    await screenshot(page, 'scim-groups', SCREENSHOT_DIRS);
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();
   });
@@ -104,7 +101,7 @@ describeInBrowser('UI: group sync (Group links, SCIM groups, role sources in Mem
     }
     const third = page.getByRole('row').filter({ hasText: people[2].email });
     await expect(third.getByText('SCIM default role').count()).resolves.toBe(1);
-    await screenshot(page, 'members-role-sources', SHOTS, 1300);
+    await screenshot(page, 'members-role-sources', SCREENSHOT_DIRS, 1300);
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();
   });

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
+import { SCREENSHOT_DIRS, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { certificateEndingIn } from '../support/certificates.js';
 import { IDP_CERT, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
@@ -12,9 +12,6 @@ import { groupSp, samlPostFormHtml } from '../support/test-idp.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
 
 jest.setTimeout(90_000);
-
-/** The committed copies in docs/screenshots/ change only with UPDATE_SCREENSHOTS=1, as for the other pages. */
-const DOC_DIRS = process.env.UPDATE_SCREENSHOTS === '1' ? [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR] : [ARTIFACTS_DIR];
 
 describeInBrowser('UI: SAML provider settings of issue 14', () => {
   let ui: UiHarness;
@@ -74,7 +71,7 @@ describeInBrowser('UI: SAML provider settings of issue 14', () => {
     expect(stored).toEqual([{ secondary_certificate: new X509Certificate(soon).toString().trim() }]);
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await panel.scrollIntoViewIfNeeded();
-    for (const dir of DOC_DIRS) {
+    for (const dir of SCREENSHOT_DIRS) {
       mkdirSync(dir, { recursive: true });
       await panel.screenshot({ path: join(dir, 'saml-certificate-panel.png') });
     }
@@ -126,7 +123,7 @@ describeInBrowser('UI: SAML refusal pages look like the rest of Roster', () => {
     expect(await troubleshoot.getAttribute('href')).toMatch(/\/#\/groups\/\d+\/saml\/troubleshoot$/);
     // Chromium logs the page's own 400 as an error; nothing else may fail (a missing stylesheet would).
     expect(takeProblems()).toEqual({ consoleErrors: [expect.stringMatching(/status of 400 .*\/groups\/acme\/-\/saml\/callback\)$/)], pageErrors: [], dialogs: [] });
-    await screenshot(page, 'saml-refusal-page', DOC_DIRS);
+    await screenshot(page, 'saml-refusal-page', SCREENSHOT_DIRS);
     await context.close();
   });
 });

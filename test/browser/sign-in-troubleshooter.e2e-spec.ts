@@ -1,13 +1,10 @@
 import { jest } from '@jest/globals';
-import { DOCS_SCREENSHOTS_DIR, ARTIFACTS_DIR, horizontalOverflow, openPage, PHONE, screenshot, settled, signInThroughUi } from '../support/browser.js';
+import { PHONE, SCREENSHOT_DIRS, horizontalOverflow, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { auth, oktaUser, SCIM_JSON, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { signInWithSaml } from '../support/saml-fixtures.js';
 import { ADMIN_TOKEN } from '../support/test-app.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
-
-/** The committed copies in docs/screenshots/ change only with UPDATE_SCREENSHOTS=1, as for the other pages. */
-const DOC_DIRS = process.env.UPDATE_SCREENSHOTS === '1' ? [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR] : [ARTIFACTS_DIR];
 
 jest.setTimeout(90_000);
 
@@ -61,7 +58,7 @@ describeInBrowser('UI: the sign-in troubleshooter', () => {
     await removedCard.getByText(/deprovisioned them \(their SCIM identity is inactive\) and SSO is enforced/).waitFor();
     await removedCard.getByText(/Re-assign the person to the Roster app in the IdP/).waitFor();
     await removedCard.getByText('Not a member').waitFor();
-    await screenshot(page, 'sign-in-troubleshooter', DOC_DIRS);
+    await screenshot(page, 'sign-in-troubleshooter', SCREENSHOT_DIRS);
 
     // Reload keeps the answer; Back returns to the previous search.
     await page.reload();

@@ -20,6 +20,9 @@ export const PHONE = { width: 390, height: 844 };
 export const ARTIFACTS_DIR = join(projectRoot(), 'artifacts', 'screenshots');
 export const DOCS_SCREENSHOTS_DIR = join(projectRoot(), 'docs', 'screenshots');
 
+/** Where a browser test's screenshots go: the committed copies in docs/screenshots/ change only with UPDATE_SCREENSHOTS=1. */
+export const SCREENSHOT_DIRS = process.env.UPDATE_SCREENSHOTS === '1' ? [ARTIFACTS_DIR, DOCS_SCREENSHOTS_DIR] : [ARTIFACTS_DIR];
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
