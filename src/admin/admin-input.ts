@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error.js';
+import { utcDay } from '../common/clock.js';
 
 /**
  * Parsing of admin API input (bodies, path ids, query filters). Every problem is a 400 with the
@@ -63,7 +64,7 @@ export function queryTimeBound(query: Record<string, unknown>, field: string, si
   // Date.parse rolls 30 February over to March; a real calendar day survives the round trip.
   const day = value.slice(0, 10);
   const midnight = Date.parse(`${day}T00:00:00.000Z`);
-  if (Number.isNaN(midnight) || new Date(midnight).toISOString().slice(0, 10) !== day) throw problem();
+  if (Number.isNaN(midnight) || utcDay(new Date(midnight)) !== day) throw problem();
   const first = value.length === 10 ? midnight : Date.parse(value);
   if (Number.isNaN(first)) throw problem();
   const last = value.length === 10 ? first + 86_400_000 - 1 : first;

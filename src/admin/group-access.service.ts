@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
+import { utcDay } from '../common/clock.js';
 import type { GroupEntity } from '../groups/group.entity.js';
 import { GroupsService } from '../groups/groups.service.js';
 import { MemberEntity, OWNER } from '../groups/member.entity.js';
@@ -8,7 +9,7 @@ import type { PersonPrincipal } from '../tokens/principal.js';
 
 /** A membership ends at 00:00 UTC of its expires_at day, before MemberExpiryService removes the row. */
 function expired(member: MemberEntity): boolean {
-  return member.expiresAt !== null && member.expiresAt <= new Date().toISOString().slice(0, 10);
+  return member.expiresAt !== null && member.expiresAt <= utcDay();
 }
 
 export type GroupRole = 'admin' | 'owner' | 'member';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Scope, scopeGroupId } from '../common/scope.js';
+import { utcDay } from '../common/clock.js';
 import { MembershipService } from '../groups/membership.service.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { SamlIdentitiesService } from '../saml/saml-identities.service.js';
@@ -105,7 +106,7 @@ export class SignInDiagnosisService {
     const truncated = ids.length + unknownNameIds.length > MAX_PEOPLE || searched.length > MAX_PEOPLE;
     const provider = await this.providers.find(scope);
     const providerFacts = provider ? { enabled: provider.enabled, enforcedSso: provider.enforcedSso } : null;
-    const today = now.toISOString().slice(0, 10);
+    const today = utcDay(now);
 
     const people: PersonDiagnosis[] = [];
     for (const userId of ids.slice(0, MAX_PEOPLE)) {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { systemActor } from '../common/actor.js';
+import { utcDay } from '../common/clock.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { GroupsService } from './groups.service.js';
@@ -48,7 +49,7 @@ export class MemberExpiryService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async removeDue(now: Date): Promise<number> {
-    const today = now.toISOString().slice(0, 10);
+    const today = utcDay(now);
     const actor = systemActor();
     // Rows left in place (the last Owner, a group deleted meanwhile) are not asked for again in this run.
     const skipped = new Set<string>();

@@ -1,3 +1,5 @@
+import { utcDay } from '../common/clock.js';
+
 /**
  * What a personal access token may do, by its scopes — the subset of GitLab's scopes that means
  * something in Roster. `api`: everything the person may do; `read_api`: the same, read-only;
@@ -32,5 +34,5 @@ export function scopesAllow(scopes: readonly PatScope[], method: string, path: s
  * current UTC date is that day or later.
  */
 export function isExpired(expiresAt: string | null, now: Date): boolean {
-  return expiresAt !== null && now.toISOString().slice(0, 10) >= expiresAt;
+  return expiresAt !== null && utcDay(now) >= expiresAt;
 }

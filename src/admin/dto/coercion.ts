@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { utcDay } from '../../common/clock.js';
 
 /** The largest id an integer column holds on PostgreSQL: larger ones are refused, never overflowed. */
 export const MAX_DB_INTEGER = 2_147_483_647;
@@ -128,7 +129,7 @@ class RealCalendarDay implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     if (typeof value !== 'string') return false;
     const time = Date.parse(`${value}T00:00:00.000Z`);
-    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+    return !Number.isNaN(time) && utcDay(new Date(time)) === value;
   }
 
   defaultMessage(): string {
@@ -147,7 +148,7 @@ export function NotInThePast(): PropertyDecorator {
 @ValidatorConstraint({ name: 'notBeforeToday' })
 class NotBeforeToday implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return typeof value !== 'string' || value >= new Date().toISOString().slice(0, 10);
+    return typeof value !== 'string' || value >= utcDay();
   }
 
   defaultMessage(): string {
