@@ -38,6 +38,7 @@ import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbo
 import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations/1765300000000-saml-provider-issuer-and-assertion-signing.js';
 import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
 import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
+import { MemberExpiryIndex1765800000000 } from './migrations/1765800000000-member-expiry-index.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
 export const ENTITIES = [
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   SamlProviderIssuerAndAssertionSigning1765300000000,
   SamlProviderSecondaryCertificate1765310000000,
   SignInAssertedGroups1765320000000,
+  MemberExpiryIndex1765800000000,
 ];
