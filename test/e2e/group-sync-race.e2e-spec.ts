@@ -2,8 +2,8 @@ import { jest } from '@jest/globals';
 import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
 import { Prng } from '../support/prng.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
-import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database.js';
+import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
+import { TestDatabase, usingPostgres } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_group-sync-race-admin-0123456789';
 const ROUNDS = Number(process.env.GROUP_SYNC_RACE_ROUNDS ?? 15);
@@ -20,21 +20,14 @@ const OWNER = 50;
  */
 describe(`group sync races (${usingPostgres() ? 'PostgreSQL, two Roster processes' : 'SQLite, one Roster process'})`, () => {
   let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let servers: ServerProcess[] = [];
+  let stop: (() => Promise<void>) | undefined;
   jest.setTimeout(600_000);
 
   beforeAll(async () => {
-    ensureBuilt();
-    database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN };
-    servers.push(await startServer(env));
-    if (usingPostgres()) servers.push(await startServer(env));
+    ({ database, servers, stop } = await startRosterProcesses(usingPostgres() ? 2 : 1, { ADMIN_TOKEN: ADMIN }));
   });
-
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
-    await database?.drop();
-  });
+  afterAll(async () => stop?.());
 
   async function call(i: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${servers[i % servers.length].url}${path}`, {

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { projectRoot } from '../../src/project-root.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
-import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database.js';
+import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
+import { TestDatabase, usingPostgres } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_member-expiry-processes-0123456789';
 const ROUNDS = 15;
@@ -20,26 +17,14 @@ if (!usingPostgres()) console.log('member-expiry-processes: skipped — two Rost
 
 suite('member expiry with two Roster processes on one PostgreSQL', () => {
   let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let servers: ServerProcess[] = [];
+  let stop: (() => Promise<void>) | undefined;
   jest.setTimeout(180_000);
 
   beforeAll(async () => {
-    try {
-      ensureBuilt();
-    } catch (error) {
-      if (!existsSync(join(projectRoot(), 'dist/src/main.js'))) throw error;
-      console.warn(`member-expiry-processes: the build reported errors, using the emitted dist/: ${String(error)}`);
-    }
-    database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN, MEMBER_EXPIRY_INTERVAL_MS: '20' };
-    servers.push(await startServer(env));
-    servers.push(await startServer(env));
+    ({ database, servers, stop } = await startRosterProcesses(2, { ADMIN_TOKEN: ADMIN, MEMBER_EXPIRY_INTERVAL_MS: '20' }));
   });
-
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
-    await database?.drop();
-  });
+  afterAll(async () => stop?.());
 
   async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     const response = await fetch(`${servers[0].url}${path}`, {

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { projectRoot } from '../../src/project-root.js';
 import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
-import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database.js';
+import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
+import { TestDatabase, usingPostgres } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_multi-process-admin-0123456789abcdef';
 const PEOPLE = 200;
@@ -22,28 +19,14 @@ if (!usingPostgres()) {
 
 suite('two Roster processes on one PostgreSQL', () => {
   let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let servers: ServerProcess[] = [];
+  let stop: (() => Promise<void>) | undefined;
   jest.setTimeout(180_000);
 
   beforeAll(async () => {
-    try {
-      ensureBuilt();
-    } catch (error) {
-      // tsc still emits when some other file has a type error; a stale or missing build is the real problem.
-      if (!existsSync(join(projectRoot(), 'dist/src/main.js'))) throw error;
-      console.warn(`multi-process: the build reported errors, using the emitted dist/: ${String(error)}`);
-    }
-    database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN };
-    // One after the other: the first runs the migrations and the bootstrap, the second finds them done.
-    servers.push(await startServer(env));
-    servers.push(await startServer(env));
+    ({ database, servers, stop } = await startRosterProcesses(2, { ADMIN_TOKEN: ADMIN }));
   });
-
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
-    await database?.drop();
-  });
+  afterAll(async () => stop?.());
 
   async function adminCall(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     const response = await fetch(`${servers[0].url}${path}`, {

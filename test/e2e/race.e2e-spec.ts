@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
-import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database.js';
+import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
+import { TestDatabase, usingPostgres } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_race-tests-admin-0123456789abcdef';
 const ROUNDS = 15;
@@ -15,22 +15,14 @@ const ROUNDS = 15;
  */
 describe(`races (${usingPostgres() ? 'PostgreSQL, two Roster processes' : 'SQLite, one Roster process'})`, () => {
   let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let servers: ServerProcess[] = [];
+  let stop: (() => Promise<void>) | undefined;
   jest.setTimeout(300_000);
 
   beforeAll(async () => {
-    ensureBuilt();
-    database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN };
-    // One after the other: the first runs the migrations and the bootstrap, the second finds them done.
-    servers.push(await startServer(env));
-    if (usingPostgres()) servers.push(await startServer(env));
+    ({ database, servers, stop } = await startRosterProcesses(usingPostgres() ? 2 : 1, { ADMIN_TOKEN: ADMIN }));
   });
-
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
-    await database?.drop();
-  });
+  afterAll(async () => stop?.());
 
   /** The i-th request of a race goes to the i-th process (round robin). */
   const server = (i: number) => servers[i % servers.length];

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
-import { ensureBuilt, ServerProcess, setUpGroupOverHttp, startServer } from '../support/server-process.js';
-import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database.js';
+import { ServerProcess, setUpGroupOverHttp, startRosterProcesses } from '../support/server-process.js';
+import { usingPostgres } from '../support/test-database.js';
 
 const ADMIN = 'roster_pat_rate-limit-admin-0123456789abcdef';
 const RATE = 40;
@@ -18,20 +18,13 @@ if (!usingPostgres()) console.log('rate limit across processes: skipped — it n
 
 suite('SCIM rate limit across two Roster processes on one PostgreSQL', () => {
   jest.setTimeout(120_000);
-  let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let servers: ServerProcess[] = [];
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ensureBuilt();
-    database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN, SCIM_RATE_LIMIT: String(RATE), SCIM_RATE_LIMIT_BURST: String(BURST) };
-    servers.push(await startServer(env));
-    servers.push(await startServer(env));
+    ({ servers, stop } = await startRosterProcesses(2, { ADMIN_TOKEN: ADMIN, SCIM_RATE_LIMIT: String(RATE), SCIM_RATE_LIMIT_BURST: String(BURST) }));
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
-    await database?.drop();
-  });
+  afterAll(async () => stop?.());
 
   it(`accepts about ${RATE} requests per second in all for one token, and tells the others when to retry`, async () => {
     const group = await setUpGroupOverHttp(servers[0], ADMIN, 'rate-acme');

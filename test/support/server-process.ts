@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/project-root.js';
 import { IDP_CERT, IDP_SSO_URL } from './fixtures.js';
+import { createTestDatabase } from './test-database.js';
+import type { TestDatabase } from './test-database.js';
 
 /** Roster as `npm start` runs it: the built server in its own process. */
 export interface ServerProcess {
@@ -100,4 +102,34 @@ export async function setUpGroupOverHttp(server: Pick<ServerProcess, 'url'>, adm
   await call('PUT', `/api/v4/groups/${group.id}/saml_provider`, { enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT });
   const token = await call('POST', `/api/v4/groups/${group.id}/scim_token`);
   return { id: group.id as number, scimToken: token.scim_token as string, scimBase: `${server.url}/api/scim/v2/groups/${path}` };
+}
+
+/** Roster processes sharing one fresh test database, as several processes behind a load balancer. */
+export interface RosterProcesses {
+  database: TestDatabase;
+  servers: ServerProcess[];
+  /** Kills every process (SIGKILL: nothing of theirs is under test at the end) and drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds if needed, creates a test database and starts `count` Roster processes on it with `env`.
+ * They start one after the other: the first runs the migrations and the bootstrap, the next find
+ * them done. A process that fails to start stops those already running.
+ */
+export async function startRosterProcesses(count: number, env: Record<string, string>): Promise<RosterProcesses> {
+  ensureBuilt();
+  const database = await createTestDatabase();
+  const servers: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
+    await database.drop();
+  };
+  try {
+    for (let n = 0; n < count; n++) servers.push(await startServer({ ...env, DATABASE_URL: database.url }));
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return { database, servers, stop };
 }
