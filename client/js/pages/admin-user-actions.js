@@ -51,7 +51,13 @@ async function editIdentity(user, identity, names, refresh) {
   const groups = [...names.entries()].map(([id, name]) => ({ value: String(id), label: name }));
   const scope = identity
     ? null
-    : selectField({ label: 'Scope', name: 'scope', value: groups[0]?.value ?? 'instance', options: [...groups, { value: 'instance', label: 'Instance (self-managed SAML)' }] });
+    : selectField({
+        label: 'Scope',
+        name: 'scope',
+        value: groups[0]?.value ?? 'instance',
+        options: [...groups, { value: 'instance', label: 'Instance (self-managed SAML)' }],
+        help: 'Whose SAML sign-in this NameID is for: one group’s, or the instance’s.',
+      });
   const value = textField({ label: 'extern_uid (the NameID the identity provider sends)', name: 'extern_uid', value: identity?.extern_uid ?? '', spellcheck: false, autocomplete: 'off' });
   const done = await confirmDialog({
     title: identity ? `Change ${user.name}'s SAML identity` : `Add a SAML identity for ${user.name}`,
@@ -89,7 +95,12 @@ async function removeIdentity(user, identity, scopeLabel, refresh) {
 async function issueToken(user, refresh) {
   const name = textField({ label: 'Token name', name: 'name', autocomplete: 'off' });
   const scopes = SCOPES.map((s) => ({ ...s, field: checkboxField({ label: s.label, name: `scope-${s.value}`, checked: s.value === 'api' }) }));
-  const expires = textField({ label: 'Expires on (optional)', name: 'expires_at', type: 'date' });
+  const expires = textField({
+    label: 'Expires on (optional)',
+    name: 'expires_at',
+    type: 'date',
+    help: 'The token stops working at 00:00 UTC on this day. Leave empty for a token that works until revoked.',
+  });
   const created = await confirmDialog({
     title: `Issue a personal access token for ${user.name}`,
     confirmLabel: 'Issue token',

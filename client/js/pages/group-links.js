@@ -62,7 +62,13 @@ export async function groupLinks(container, { group, signal }) {
     autocomplete: 'off',
     help: 'Exactly as the identity provider sends it (Entra ID sends the group’s object ID).',
   });
-  const level = selectField({ label: 'Role', name: 'access_level', value: 30, options: ACCESS_LEVELS });
+  const level = selectField({
+    label: 'Role',
+    name: 'access_level',
+    value: 30,
+    options: ACCESS_LEVELS,
+    help: 'Members of this IdP group get this role when SCIM updates the group or they next sign in; someone in several linked groups gets the highest role.',
+  });
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Add link' });
   const form = h('form', { class: 'form form-narrow link-form', novalidate: true }, name.wrap, level.wrap, h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', async (event) => {
