@@ -12,10 +12,15 @@ import { ScimRequestLogService } from '../scim/scim-request-log.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { signInVerdict, Verdict } from './sign-in-verdict.js';
+import { unattributedRefusalWarning } from './unattributed-refusals.js';
 
 /** People shown for one search; a search that needs more is too vague to troubleshoot one person. */
 const MAX_PEOPLE = 10;
 const TIMELINE = 30;
+/** How far back, and how many, refusals that named no one are read for the scope's warning. */
+const REFUSAL_WINDOW_MS = 24 * 3600_000;
+const REFUSAL_WINDOW_WORDS = 'last 24 hours';
+const REFUSALS_READ = 50;
 
 export type MatchedOn = 'username' | 'email' | 'extern_uid' | 'name_id' | 'search';
 
@@ -44,6 +49,8 @@ export interface Diagnosis {
   people: PersonDiagnosis[];
   /** More people matched than are shown: narrow the search. */
   truncated: boolean;
+  /** About the scope, whoever is searched: e.g. SAML responses refused before anyone could be named. */
+  scope_warnings: string[];
 }
 
 /**
@@ -116,7 +123,16 @@ export class SignInDiagnosisService {
     for (const nameId of unknownNameIds.slice(0, Math.max(0, MAX_PEOPLE - people.length))) {
       people.push(this.unknown(nameId, observations, providerFacts, today));
     }
-    return { query, people, truncated };
+    return { query, people, truncated, scope_warnings: await this.scopeWarnings(scope, now) };
+  }
+
+  /** Recent SAML responses refused before they could be tied to a person (audited without a target). */
+  private async scopeWarnings(scope: Scope, now: Date): Promise<string[]> {
+    const since = new Date(now.getTime() - REFUSAL_WINDOW_MS).toISOString();
+    const events = await this.audit.newestWithoutTarget({ groupId: scopeGroupId(scope), eventName: 'saml_sign_in_refused', createdAfter: since }, REFUSALS_READ);
+    const refusals = events.map((e) => ({ at: e.created_at, reason: typeof e.details.reason === 'string' ? e.details.reason : '' }));
+    const warning = unattributedRefusalWarning(refusals, REFUSAL_WINDOW_WORDS);
+    return warning === null ? [] : [warning];
   }
 
   private async connected(scope: Scope, userId: number): Promise<boolean> {

@@ -55,6 +55,12 @@ describe('signInVerdict', () => {
     expect(verdict({ lastSignIn: { nameId: 'alice-1', outcome: 'refused_wrong_audience', at: 'x' } }).summary).toMatch(/"wrong_audience" \(the audit log/);
   });
 
+  it('a sign-in refused by group sync names the missing SAML group link', () => {
+    const v = verdict({ lastSignIn: { nameId: 'alice-1', outcome: 'refused_no_group_link', at: 'x' } });
+    expect(v.status).toBe('unknown');
+    expect(v.summary).toContain('none of the IdP groups they belong to is linked to a role here (SAML Group Links)');
+  });
+
   it('no sign-in seen yet: unknown, nothing blocking', () => {
     expect(verdict({ lastSignIn: null })).toEqual(expect.objectContaining({ status: 'unknown', fix: [] }));
   });

@@ -42,6 +42,7 @@ const REFUSED_BECAUSE: Record<string, string> = {
   not_enabled: 'SAML SSO was not enabled',
   transient_name_id: 'the IdP sent a transient NameID, which changes at every sign-in',
   idp_error: 'the IdP itself answered with an error status',
+  no_group_link: 'none of the IdP groups they belong to is linked to a role here (SAML Group Links), so group sync gave them no access',
 };
 
 function refusalReason(outcome: string): string | null {

@@ -58,6 +58,11 @@ export class AuditRepository {
     return { items, total, page: page.page, perPage: page.perPage };
   }
 
+  /** The newest `limit` events of `query` that name no target, without counting the rest. */
+  async newestWithoutTarget(query: AuditQuery, limit: number): Promise<AuditEventEntity[]> {
+    return this.filtered(query).andWhere('a.target_id IS NULL').orderBy('a.id', 'DESC').take(limit).getMany();
+  }
+
   /** Newest first, by keyset. */
   listKeyset(query: AuditQuery, request: KeysetRequest): Promise<KeysetPage<AuditEventEntity>> {
     return keysetPage(this.filtered(query), 'a', request, 'DESC');

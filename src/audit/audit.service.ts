@@ -72,6 +72,12 @@ export class AuditService {
     return { ...result, items: result.items.map(toView) };
   }
 
+  /** The newest `limit` events of `query` about no one in particular (no target), newest first. */
+  async newestWithoutTarget(query: AuditQuery, limit: number): Promise<AuditEventView[]> {
+    checkEventName(query);
+    return (await this.repository.newestWithoutTarget(query, limit)).map(toView);
+  }
+
   async listKeyset(query: AuditQuery, request: KeysetRequest): Promise<KeysetPage<AuditEventView>> {
     checkEventName(query);
     const result = await this.repository.listKeyset(query, request);

@@ -74,6 +74,13 @@ describeInBrowser('UI: the sign-in troubleshooter', () => {
     const unknown = page.getByRole('article', { name: 'Unknown NameID nobody.known@elsewhere.example' });
     await unknown.getByText(/no Roster account in this group has this identity/).waitFor();
     await unknown.getByText(/refused \(no_account\)/).waitFor();
+    expect(await page.getByText(/before it could tell whom/).count()).toBe(0);
+
+    // A response refused before anyone could be named (its signature does not verify) is stated for the whole group.
+    await signInWithSaml(ui.t, group, { nameId: member.externalId, key: 'other' }).expect(400);
+    await page.reload();
+    await settled(page);
+    await page.locator('.notice-warning').getByText(/refused one SAML response for this scope before it could tell whom it was for\. The newest \([^)]+, invalid_signature\)/).waitFor();
 
     await page.setViewportSize(PHONE);
     await settled(page);

@@ -25,11 +25,11 @@ describe('sign-in diagnosis', () => {
   });
   afterAll(async () => t.close());
 
-  const diagnose = async (q: string, token?: string): Promise<{ query: string; people: Person[]; truncated: boolean }> =>
+  const diagnose = async (q: string, token?: string, group: GroupSetup = g): Promise<{ query: string; people: Person[]; truncated: boolean; scope_warnings: string[] }> =>
     (
       await t
         .http()
-        .get(`/api/v4/groups/${g.id}/sign_in_diagnosis`)
+        .get(`/api/v4/groups/${group.id}/sign_in_diagnosis`)
         .query({ q })
         .set(token ? auth(token) : adminAuth)
         .expect(200)
@@ -101,6 +101,31 @@ describe('sign-in diagnosis', () => {
     expect(d.people[0].timeline).toEqual([expect.objectContaining({ source: 'sign_in', summary: expect.stringMatching(/refused \(no_account\)/) })]);
   });
 
+  it('warns about the scope’s SAML responses refused before anyone could be named (last 24 hours, this group only)', async () => {
+    const broken = await setUpGroup(t, 'diagnosed-rotated-cert');
+    const quiet = await setUpGroup(t, 'diagnosed-quiet');
+    const person = await provision(t, broken);
+    // As after an IdP certificate rotation nobody told Roster about: the signature does not verify.
+    await signInWithSaml(t, broken, { nameId: person.externalId, key: 'other' }).expect(400);
+    await signInWithSaml(t, broken, { nameId: person.externalId, key: 'other' }).expect(400);
+    await signInWithSaml(t, broken, { nameId: person.externalId, audience: 'https://elsewhere.test/sp' }).expect(400);
+
+    const d = await diagnose(person.externalId, undefined, broken);
+    expect(d.people).toHaveLength(1);
+    expect(d.scope_warnings).toEqual([
+      expect.stringMatching(
+        /^In the last 24 hours Roster refused 3 SAML responses for this scope before it could tell whom they were for\. The newest \([^)]+, wrong_audience\): .*Also: invalid_signature ×2\./,
+      ),
+    ]);
+    // Another group's troubleshooter says nothing of it.
+    expect((await diagnose('anyone', undefined, quiet)).scope_warnings).toEqual([]);
+
+    // Older than the window: no longer mentioned.
+    const dayAndMore = new Date(Date.now() - 25 * 3600_000).toISOString();
+    await t.sql("UPDATE audit_events SET created_at = ? WHERE group_id = ? AND event_name = 'saml_sign_in_refused'", [dayAndMore, broken.id]);
+    expect((await diagnose(person.externalId, undefined, broken)).scope_warnings).toEqual([]);
+  });
+
   it('shows no one outside the group, and only to Owners and admins', async () => {
     const outsider = await createPerson(t, 'outsider');
     expect((await diagnose(outsider.email)).people).toEqual([]);
@@ -128,6 +153,6 @@ describe('sign-in diagnosis', () => {
 
   it('answers for the instance scope to admins', async () => {
     const res = await t.http().get('/api/v4/application/sign_in_diagnosis').query({ q: 'nobody-at-all' }).set(adminAuth).expect(200);
-    expect(res.body).toEqual({ query: 'nobody-at-all', people: [], truncated: false });
+    expect(res.body).toEqual({ query: 'nobody-at-all', people: [], truncated: false, scope_warnings: [] });
   });
 });

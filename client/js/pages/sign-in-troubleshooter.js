@@ -107,6 +107,8 @@ export async function signInTroubleshooter(container, { endpoint, here, query, s
   try {
     const { data } = await api.get(endpoint, { query: { q }, signal });
     const found = [
+      // About the whole scope, whoever was searched: responses refused before anyone could be named.
+      ...(data.scope_warnings ?? []).map((text) => notice('warning', text)),
       data.people.length === 0 ? h('p', { class: 'empty', text: `Nobody connected to this group matches “${q}”: no member, no identity, and no sign-in with that NameID or email.` }) : null,
       ...data.people.map(personCard),
       data.truncated ? notice('info', 'More people match than are shown: search by email, externalId or NameID to find one person.') : null,
