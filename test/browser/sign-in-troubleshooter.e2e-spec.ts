@@ -80,7 +80,10 @@ describeInBrowser('UI: the sign-in troubleshooter', () => {
     await signInWithSaml(ui.t, group, { nameId: member.externalId, key: 'other' }).expect(400);
     await page.reload();
     await settled(page);
-    await page.locator('.notice-warning').getByText(/refused one SAML response for this scope before it could tell whom it was for\. The newest \([^)]+, invalid_signature\)/).waitFor();
+    await page
+      .locator('.notice-warning')
+      .getByText(/refused one SAML response for this scope before it could tell whom it was for\. The newest \([^)]+, invalid_signature\)/)
+      .waitFor();
 
     await page.setViewportSize(PHONE);
     await settled(page);
