@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { adminAuth, IDP_SSO_URL, oktaUser, SCIM_JSON, setUpInstance } from '../support/fixtures.js';
 import { auditSince, createAccount, lastAuditId, signInBrowser, snapshot } from '../support/saml-fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
-import { authnRequestIdFromRedirect, authnRequestXmlFromRedirect, groupSp, instanceSp, postSamlResponse, PostOptions, sessionCookieFrom } from '../support/test-idp.js';
+import { authnRequestIdFromRedirect, authnRequestXmlFromRedirect, groupSp, instanceSp, newSamlId, postSamlResponse, PostOptions, samlResponse, sessionCookieFrom } from '../support/test-idp.js';
 import type { ServiceProvider } from '../support/test-idp.js';
 
 /** The hidden fields of the Authorize form on the link offer page. */
@@ -237,6 +237,16 @@ describe('instance SAML sign-in (/users/auth/saml)', () => {
     expect((await auditSince(t, lastAudit)).map((e) => [e.event_name, e.details.reason])).toEqual([['saml_sign_in_refused', 'account_blocked']]);
     // SCIM says active, the account is blocked: the instance report says so.
     expect((await report()).find((r) => r.user_id === blocked.userId)).toMatchObject({ kind: 'scim_inactive_member', explanation: expect.stringContaining('is active, but the account is blocked') });
+  });
+
+  it('the same assertion posted 8 times at once signs in once (the replay cache decides, on PostgreSQL across connections too)', async () => {
+    const person = await provisionInstance();
+    const raw = samlResponse(sp, { nameId: person.externalId, assertionId: newSamlId() });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post({ nameId: person.externalId, rawSamlResponse: raw })));
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 400, 400, 400, 400, 400, 400, 400]);
+    expect(await t.sql('SELECT outcome FROM saml_sign_ins WHERE user_id = ?', [person.userId])).toEqual([{ outcome: 'signed_in' }]);
+    const [sessions] = await t.sql<{ n: number | string }>('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', [person.userId]);
+    expect(Number(sessions.n)).toBe(1);
   });
 
   it('the instance report is for admins only', async () => {
