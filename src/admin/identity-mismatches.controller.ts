@@ -116,7 +116,13 @@ export class InstanceIdentityMismatchesController {
   }
 
   @Post(':userId/resolve')
-  async resolve(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('userId') rawUserId: string, @GitlabParams() input: ExternUidDto, @Res({ passthrough: true }) response: Response) {
+  async resolve(
+    @Principal() principal: PersonPrincipal,
+    @RequestActor() actor: Actor,
+    @Param('userId') rawUserId: string,
+    @GitlabParams() input: ExternUidDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     requireAdmin(principal);
     const userId = userIdParam(rawUserId);
     const remaining = await this.mismatches.resolveInstance(actor, userId, input.extern_uid);

@@ -131,14 +131,14 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
           ],
         }
       : {
-    code: 'forbidden',
-    title: 'SAML sign-in refused',
-    message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from the group, and because SSO is enforced you cannot be added back by signing in.`,
-    steps: [
-      "Ask your identity provider administrator to assign you to the group's SCIM application again; that reactivates your identity.",
-      `An Owner of ${c.groupName} can see the details in the group's identity-mismatch report.`,
-    ],
-  },
+          code: 'forbidden',
+          title: 'SAML sign-in refused',
+          message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from the group, and because SSO is enforced you cannot be added back by signing in.`,
+          steps: [
+            "Ask your identity provider administrator to assign you to the group's SCIM application again; that reactivates your identity.",
+            `An Owner of ${c.groupName} can see the details in the group's identity-mismatch report.`,
+          ],
+        },
   taken: (c) => ({
     code: 'conflict',
     title: 'SAML authentication failed: User has already been taken',

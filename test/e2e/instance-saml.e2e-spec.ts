@@ -140,7 +140,13 @@ describe('instance SAML sign-in (/users/auth/saml)', () => {
     expect(await t.sql('SELECT group_id, outcome FROM saml_sign_ins WHERE id = ?', [Number(form.pending)])).toEqual([{ group_id: null, outcome: 'link_offered' }]);
 
     const before = await lastAuditId(t);
-    const done = await t.http().post('/users/auth/saml/authorize').set('Content-Type', 'application/x-www-form-urlencoded').set('Cookie', browser.cookie).send(new URLSearchParams(form).toString()).expect(303);
+    const done = await t
+      .http()
+      .post('/users/auth/saml/authorize')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Cookie', browser.cookie)
+      .send(new URLSearchParams(form).toString())
+      .expect(303);
     expect(done.headers.location).toBe('/after');
     expect(await t.sql('SELECT group_id, extern_uid FROM saml_identities WHERE user_id = ?', [userId])).toEqual([{ group_id: null, extern_uid: 'inst-link-1' }]);
     expect((await auditSince(t, before)).map((e) => e.event_name)).toEqual(['saml_identity_linked', 'authenticated_with_group_saml']);
@@ -152,7 +158,13 @@ describe('instance SAML sign-in (/users/auth/saml)', () => {
     const otherBrowser = await signInBrowser(t, other.userId);
     const offer2 = await post({ nameId: 'inst-link-2', cookie: otherBrowser.cookie }).expect(200);
     const forged = { ...authorizeForm(offer2.text), csrf_token: browser.csrfToken };
-    await t.http().post('/users/auth/saml/authorize').set('Content-Type', 'application/x-www-form-urlencoded').set('Cookie', otherBrowser.cookie).send(new URLSearchParams(forged).toString()).expect(403);
+    await t
+      .http()
+      .post('/users/auth/saml/authorize')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Cookie', otherBrowser.cookie)
+      .send(new URLSearchParams(forged).toString())
+      .expect(403);
     expect(await t.sql('SELECT extern_uid FROM saml_identities WHERE user_id = ?', [other.userId])).toEqual([]);
   });
 
@@ -205,7 +217,11 @@ describe('instance SAML sign-in (/users/auth/saml)', () => {
     ]);
 
     // The admin troubleshooter sees the instance sign-ins.
-    const diagnosis = await t.http().get(`/api/v4/application/sign_in_diagnosis?q=${encodeURIComponent(email)}`).set(adminAuth).expect(200);
+    const diagnosis = await t
+      .http()
+      .get(`/api/v4/application/sign_in_diagnosis?q=${encodeURIComponent(email)}`)
+      .set(adminAuth)
+      .expect(200);
     const person = (diagnosis.body.people as { user: { id: number } | null; last_sign_in: unknown }[]).find((p) => p.user?.id === userId);
     expect(person?.last_sign_in).toMatchObject({ name_id: 'inst-unlinked', outcome: 'refused_not_linked' });
   });
