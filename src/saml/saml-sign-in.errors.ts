@@ -55,8 +55,13 @@ function invalidResponseSteps(c: RefusalContext): string[] {
   ];
 }
 
-function invalid(message: string): (c: RefusalContext) => RefusalText {
-  return (c) => ({ code: 'invalid_value', title: 'SAML sign-in failed', message, steps: invalidResponseSteps(c) });
+/** "this group", or for the instance provider "this Roster instance": what a response must be for. */
+function here(c: RefusalContext): string {
+  return c.scope === 'instance' ? 'this Roster instance' : 'this group';
+}
+
+function invalid(message: string | ((c: RefusalContext) => string)): (c: RefusalContext) => RefusalText {
+  return (c) => ({ code: 'invalid_value', title: 'SAML sign-in failed', message: typeof message === 'string' ? message : message(c), steps: invalidResponseSteps(c) });
 }
 
 /** The page text per reason: plain words for the person in front of the browser, never XML. */
@@ -67,10 +72,10 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     code: 'payload_too_large',
   }),
   unsigned: invalid("The identity provider's answer was not signed, so it cannot be trusted."),
-  invalid_signature: invalid("The signature on the identity provider's answer does not match the certificate configured for this group."),
-  wrong_audience: invalid("The identity provider's answer was meant for another service provider (its Audience is not this group)."),
-  wrong_destination: invalid("The identity provider's answer was sent to another address (its Destination is not this group's sign-in address)."),
-  wrong_recipient: invalid("The identity provider's answer was addressed to another service (its Recipient is not this group's sign-in address)."),
+  invalid_signature: invalid((c) => `The signature on the identity provider's answer does not match the certificate configured for ${here(c)}.`),
+  wrong_audience: invalid((c) => `The identity provider's answer was meant for another service provider (its Audience is not ${here(c)}).`),
+  wrong_destination: invalid((c) => `The identity provider's answer was sent to another address (its Destination is not ${here(c)}'s sign-in address).`),
+  wrong_recipient: invalid((c) => `The identity provider's answer was addressed to another service (its Recipient is not ${here(c)}'s sign-in address).`),
   expired: invalid("The identity provider's answer has expired. This happens when a sign-in page was left open too long, or when clocks disagree."),
   not_yet_valid: invalid("The identity provider's answer is not valid yet. The clocks of the identity provider and this server disagree."),
   in_response_to_mismatch: invalid("The identity provider's answer contradicts itself about which sign-in it answers."),
@@ -83,8 +88,11 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     steps: [`Tell ${helperOf(c)}: the identity provider's SAML app must send a persistent NameID (for example email address or unspecified) instead of a transient one.`],
   }),
   invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
-  wrong_issuer: invalid("The identity provider's answer names another identity provider as its Issuer than the entity id configured for this group."),
-  assertion_unsigned: invalid("This group requires the identity provider to sign the assertion itself, and this answer's assertion is not signed (only the response around it may be)."),
+  wrong_issuer: invalid((c) => `The identity provider's answer names another identity provider as its Issuer than the entity id configured for ${here(c)}.`),
+  assertion_unsigned: invalid(
+    (c) =>
+      `${c.scope === 'instance' ? 'This Roster instance' : 'This group'} requires the identity provider to sign the assertion itself, and this answer's assertion is not signed (only the response around it may be).`,
+  ),
   validation_timeout: (c) => ({
     ...invalid("The identity provider's answer took too long to check, so it was not accepted. Real sign-in responses are checked in a few milliseconds.")(c),
     code: 'payload_too_large',
