@@ -4,7 +4,7 @@ import { ARTIFACTS_DIR, openPage, screenshot, settled, signInThroughUi } from '.
 import { oktaUser, SCIM_JSON, setUpInstance } from '../support/fixtures.js';
 import { freePort } from '../support/server-process.js';
 import { ADMIN_TOKEN } from '../support/test-app.js';
-import { instanceSp, samlPostFormHtml } from '../support/test-idp.js';
+import { instanceSp, samlPostFormHtml, samlResponse } from '../support/test-idp.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
 
 jest.setTimeout(120_000);
@@ -62,6 +62,35 @@ describeInBrowser('UI: instance SAML sign-in', () => {
     expect(await page.locator('.account-name').getAttribute('title')).toBe((body.emails as { value: string }[])[0].value);
     const [observed] = await ui.t.sql<{ group_id: number | null; outcome: string }>('SELECT group_id, outcome FROM saml_sign_ins WHERE name_id = ?', [body.externalId]);
     expect(observed).toEqual({ group_id: null, outcome: 'signed_in' });
+    expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
+    await context.close();
+  });
+
+  it('Admin › Identity mismatches lists an instance person whose IdP sends another NameID, and Resolve aligns SCIM and SAML', async () => {
+    const body = oktaUser({ displayName: 'Renamed Person' });
+    await ui.t.http().post(`${scim.base}/Users`).set('Authorization', `Bearer ${scim.scimToken}`).set('Content-Type', SCIM_JSON).send(JSON.stringify(body)).expect(201);
+    const email = (body.emails as { value: string }[])[0].value;
+    // The IdP now sends another NameID with the same email: Roster relinks, SCIM keeps the old externalId.
+    await ui.t
+      .http()
+      .post('/users/auth/saml/callback')
+      .type('form')
+      .send({ SAMLResponse: samlResponse(instanceSp(ui.baseUrl), { nameId: 'renamed-in-idp', email }) })
+      .expect(303);
+
+    const { page, context, takeProblems } = await openPage(ui.browser, ui.baseUrl);
+    await signInThroughUi(page, ADMIN_TOKEN);
+    await page.goto('/#/admin/identity-mismatches');
+    const row = page.getByRole('row').filter({ hasText: email });
+    await row.getByText('SCIM and SAML identifiers differ').waitFor();
+    // The instance has no Owners to mark people as expected.
+    expect(await page.getByRole('button', { name: /^Mark .* as not using SAML$/ }).count()).toBe(0);
+    await row.getByRole('button', { name: /^Resolve the identities of / }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: /renamed-in-idp/ }).check();
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('No identity problems: every instance SCIM and SAML identity agrees.').waitFor();
+    expect(await ui.t.sql('SELECT extern_uid FROM scim_identities WHERE group_id IS NULL AND extern_uid = ?', ['renamed-in-idp'])).toHaveLength(1);
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();
   });
