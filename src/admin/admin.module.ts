@@ -10,7 +10,7 @@ import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { BootstrapService } from './bootstrap.service.js';
-import { IdentityMismatchesController } from './identity-mismatches.controller.js';
+import { IdentityMismatchesController, InstanceIdentityMismatchesController } from './identity-mismatches.controller.js';
 import { ApplicationController } from './application.controller.js';
 import { GroupAccessService } from './group-access.service.js';
 import { gitlabJsonResponses } from './gitlab-json.middleware.js';
@@ -54,6 +54,7 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
     AuditEventsController,
     ScimRequestsController,
     IdentityMismatchesController,
+    InstanceIdentityMismatchesController,
     SignInDiagnosisController,
   ],
   providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService, UserFiltersService, SignInDiagnosisService],

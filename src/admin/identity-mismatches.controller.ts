@@ -9,7 +9,7 @@ import { IdentityMismatchesService } from '../saml/identity-mismatches.service.j
 import type { MismatchRow } from '../saml/identity-mismatches.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
-import { GroupAccessService } from './group-access.service.js';
+import { GroupAccessService, requireAdmin } from './group-access.service.js';
 import { sendPage } from './paged-response.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { ExternUidDto } from './dto/identities.dto.js';
@@ -92,5 +92,41 @@ export class IdentityMismatchesController {
     const facts = await this.mismatches.markExpected(actor, group, userId, expected);
     const row = await this.mismatches.row(group, userId);
     return { user_id: userId, expected: facts.expected, mismatch: row ? mismatchView(row) : null };
+  }
+}
+
+/**
+ * The instance's identity-mismatch report (admins): instance SCIM and SAML identities against the
+ * NameIDs of instance sign-ins, with the same one-click fix. No "expected" marks: the instance has
+ * no Owners, and administrators are already expected not to use SAML.
+ */
+@Controller('api/v4/application/identity_mismatches')
+@UseGuards(PersonAuthGuard)
+@UsePipes(GITLAB_VALIDATION)
+export class InstanceIdentityMismatchesController {
+  constructor(
+    private readonly mismatches: IdentityMismatchesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async list(@Principal() principal: PersonPrincipal, @Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    requireAdmin(principal);
+    return sendPage(request, response, this.config.baseUrl, await this.mismatches.listInstance(parsePageRequest(query)), mismatchView);
+  }
+
+  @Post(':userId/resolve')
+  async resolve(
+    @Principal() principal: PersonPrincipal,
+    @RequestActor() actor: Actor,
+    @Param('userId') rawUserId: string,
+    @GitlabParams() input: ExternUidDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    requireAdmin(principal);
+    const userId = userIdParam(rawUserId);
+    const remaining = await this.mismatches.resolveInstance(actor, userId, input.extern_uid);
+    response.status(200);
+    return { user_id: userId, resolved: remaining === null, mismatch: remaining ? mismatchView(remaining) : null };
   }
 }

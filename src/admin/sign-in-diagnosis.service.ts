@@ -165,6 +165,7 @@ export class SignInDiagnosisService {
       member: member ? { accessLevel: member.accessLevel, expiresAt: member.expiresAt ?? null } : null,
       lastSignIn: last ? { nameId: last.nameId, outcome: last.outcome, at: last.createdAt } : null,
       today,
+      scope: scope.kind,
     };
     const timeline: TimelineEntry[] = [
       ...events.items.map((e) => ({ at: e.created_at, source: 'audit' as const, summary: auditSummary(e.event_name, e.details), request_id: e.request_id })),

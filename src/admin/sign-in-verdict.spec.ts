@@ -75,4 +75,28 @@ describe('signInVerdict', () => {
     const v = verdict({ user: null, scim: null, saml: null, member: null, lastSignIn: { nameId: 'ghost@x', outcome: 'refused_no_account', at: 't1' } });
     expect(v.warnings).toEqual(['The IdP sent the NameID ghost@x at t1; it matched no account.']);
   });
+
+  describe('for the instance provider', () => {
+    const instance = (change: Partial<VerdictFacts>) => signInVerdict({ ...healthy, member: null, scope: 'instance', ...change });
+
+    it('has no membership to speak of: a healthy instance identity can sign in, no "not a member" note', () => {
+      expect(instance({})).toEqual({ status: 'can_sign_in', summary: 'Can sign in (last SAML sign-in 2026-12-04T10:00:00.000Z).', fix: [], warnings: [] });
+      expect(instance({ lastSignIn: null }).summary).toBe('Can sign in as far as Roster knows, but no SAML sign-in has been seen yet.');
+    });
+
+    it('an inactive instance SCIM identity blocks without enforced SSO, and is named before the blocked account it causes', () => {
+      const v = instance({ scim: { externUid: 'alice-1', active: false }, user: { state: 'blocked' } });
+      expect(v.status).toBe('cannot_sign_in');
+      expect(v.summary).toBe('Cannot sign in because the IdP deprovisioned them from the instance (their instance SCIM identity is inactive).');
+    });
+
+    it('speaks of the instance and its SSO URL, never of a group', () => {
+      for (const change of [{ saml: null }, { user: null, scim: null, saml: null }, { provider: null }] as Partial<VerdictFacts>[]) {
+        const v = instance(change);
+        expect(v.status).toBe('cannot_sign_in');
+        expect([v.summary, ...v.fix].join(' ')).not.toMatch(/\bgroup\b|Owner/);
+      }
+      expect(instance({ saml: null }).fix[0]).toContain('/users/auth/saml/sso');
+    });
+  });
 });

@@ -19,6 +19,11 @@ export interface VerdictFacts {
   lastSignIn: { nameId: string; outcome: string; at: string } | null;
   /** Today's UTC date (YYYY-MM-DD): a membership ends on its expires_at day. */
   today: string;
+  /**
+   * The instance provider (self-managed sign-in, /users/auth/saml/) has no members and refuses an
+   * inactive SCIM identity whatever enforced SSO says; its words name the instance, not a group.
+   */
+  scope?: 'group' | 'instance';
 }
 
 export interface Verdict {
@@ -45,6 +50,12 @@ const REFUSED_BECAUSE: Record<string, string> = {
   no_group_link: 'none of the IdP groups they belong to is linked to a role here (SAML Group Links), so group sync gave them no access',
 };
 
+/** The reasons whose words differ for the instance provider. */
+const INSTANCE_REFUSED_BECAUSE: Record<string, string> = {
+  inactive_scim_identity: 'the IdP had deprovisioned them from the instance (instance SCIM active=false)',
+  not_linked: 'their account has an email the IdP sent, but no instance SAML identity',
+};
+
 function refusalReason(outcome: string): string | null {
   return outcome.startsWith('refused_') ? outcome.slice('refused_'.length) : null;
 }
@@ -52,6 +63,9 @@ function refusalReason(outcome: string): string | null {
 const cannot = (summary: string, fix: string[], warnings: string[] = []): Verdict => ({ status: 'cannot_sign_in', summary: `Cannot sign in because ${summary}.`, fix, warnings });
 
 export function signInVerdict(f: VerdictFacts): Verdict {
+  const instance = f.scope === 'instance';
+  const where = instance ? 'the instance' : 'this group';
+  const ssoUrl = instance ? "the instance's SSO URL (/users/auth/saml/sso)" : "the group's SSO URL";
   const warnings: string[] = [];
   if (f.scim && f.saml && f.scim.externUid !== f.saml.externUid) {
     warnings.push(`The SCIM externalId (${f.scim.externUid}) and the SAML NameID on record (${f.saml.externUid}) differ: the identity-mismatch report shows how to align them.`);
@@ -61,17 +75,30 @@ export function signInVerdict(f: VerdictFacts): Verdict {
   }
 
   if (!f.provider || !f.provider.enabled) {
-    return cannot('SAML SSO is not enabled here', ['An Owner configures and enables SAML SSO (SAML SSO › Configuration).'], warnings);
+    return cannot(
+      'SAML SSO is not enabled here',
+      [instance ? 'An admin configures and enables SAML SSO (Admin area › SAML settings).' : 'An Owner configures and enables SAML SSO (SAML SSO › Configuration).'],
+      warnings,
+    );
   }
   if (!f.user) {
     const seen = f.lastSignIn ? [`The IdP sent the NameID ${f.lastSignIn.nameId} at ${f.lastSignIn.at}; it matched no account.`] : [];
     return cannot(
-      'no Roster account in this group has this identity',
+      `no Roster account in ${where} has this identity`,
       [
         'Assign the person to the Roster app in the IdP, so that SCIM provisions their account with this NameID as its externalId.',
-        "Or, if they already have a Roster account, they sign in to Roster and open the group's SSO URL to link it.",
+        `Or, if they already have a Roster account, they sign in to Roster and open ${ssoUrl} to link it.`,
       ],
       seen,
+    );
+  }
+  // The instance callback names an inactive SCIM identity first, whatever enforced SSO says (instance
+  // deprovisioning also blocks the account; re-assigning in the IdP is the fix).
+  if (instance && f.scim && !f.scim.active) {
+    return cannot(
+      'the IdP deprovisioned them from the instance (their instance SCIM identity is inactive)',
+      ['Re-assign the person to the Roster app in the IdP: instance SCIM then reactivates the identity and unblocks the account.'],
+      warnings,
     );
   }
   if (f.user.state === 'blocked') {
@@ -90,25 +117,25 @@ export function signInVerdict(f: VerdictFacts): Verdict {
   }
   if (!f.saml) {
     return cannot(
-      'their account is not linked to a SAML identity of this group',
-      [
-        "They sign in to Roster, open the group's SSO URL and choose Authorize, which links the NameID the IdP sends.",
-        'Or SCIM provisioning links them: the IdP sends their NameID as the SCIM externalId.',
-      ],
+      `their account is not linked to a SAML identity of ${where}`,
+      [`They sign in to Roster, open ${ssoUrl} and choose Authorize, which links the NameID the IdP sends.`, 'Or SCIM provisioning links them: the IdP sends their NameID as the SCIM externalId.'],
       warnings,
     );
   }
 
   const reason = f.lastSignIn ? refusalReason(f.lastSignIn.outcome) : null;
-  const memberNote =
-    f.member === null
+  // The instance has no members: a sign-in there gives a session, nothing to add them to.
+  const memberNote = instance
+    ? ''
+    : f.member === null
       ? ' They are not a member now: signing in adds them at the default role.'
       : f.member.expiresAt !== null && f.member.expiresAt <= f.today
         ? ` Their membership expired on ${f.member.expiresAt}: signing in adds them again at the default role.`
         : '';
   if (f.lastSignIn && reason !== null) {
     // Nothing Roster stores blocks them now, yet their last attempt failed: say why it failed.
-    const because = REFUSED_BECAUSE[reason] ?? `of "${reason}" (the audit log's saml_sign_in_refused event has the detail)`;
+    const known = instance && reason in INSTANCE_REFUSED_BECAUSE ? INSTANCE_REFUSED_BECAUSE[reason] : REFUSED_BECAUSE[reason];
+    const because = known ?? `of "${reason}" (the audit log's saml_sign_in_refused event has the detail)`;
     return {
       status: 'unknown',
       summary: `Nothing in Roster blocks sign-in now, but the last attempt (${f.lastSignIn.at}) was refused because ${because}.${memberNote}`,

@@ -5,6 +5,7 @@ import type { PersonalAccessTokenEntity } from '../tokens/personal-access-token.
 import { isExpired, parseStoredScopes } from '../tokens/pat-scopes.js';
 import { certificateSummary } from '../groups/saml-provider.service.js';
 import type { UserEntity } from '../users/user.entity.js';
+import { groupServiceProvider, instanceServiceProvider } from '../saml/service-provider.js';
 
 /**
  * GitLab's UserBasic: what anyone signed in may see of an account (no email, no identities).
@@ -47,19 +48,10 @@ export function groupView(group: GroupEntity, baseUrl: string) {
   };
 }
 
-/**
- * SAML SP endpoints of a group (saml.md). The instance provider's settings serve instance-level
- * SCIM (enforced SSO, default role); instance sign-in has no endpoints, so none are advertised.
- */
+/** SAML SP endpoints (saml.md) of a group, or of the instance (null) at /users/auth/saml/. */
 export function samlEndpoints(baseUrl: string, group: GroupEntity | null) {
-  if (!group) return { sp_entity_id: null, acs_url: null, metadata_url: null, sso_start_url: null };
-  const base = `${baseUrl}/groups/${group.path}`;
-  return {
-    sp_entity_id: base,
-    acs_url: `${base}/-/saml/callback`,
-    metadata_url: `${base}/-/saml/metadata`,
-    sso_start_url: `${base}/-/saml/sso`,
-  };
+  const sp = group ? groupServiceProvider(baseUrl, group) : instanceServiceProvider(baseUrl);
+  return { sp_entity_id: sp.entityId, acs_url: sp.acsUrl, metadata_url: sp.metadataUrl, sso_start_url: sp.ssoUrl };
 }
 
 export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: string, group: GroupEntity | null) {

@@ -133,7 +133,8 @@ export function bodyParsing(sendError: ErrorSender): RequestHandler {
   const form = express.urlencoded({ limit: MAX_BODY_BYTES, extended: false, type: () => true });
   return (request: Request, response: Response, next: NextFunction) => {
     if (!hasBody(request) || request.method === 'GET' || request.method === 'HEAD' || SCIM_BODYLESS.test(request.path)) return next();
-    const isForm = /^\/groups\/[^/]+\/-\/saml\//.test(request.path) || request.path.startsWith('/-/saml/');
+    // The SAML pages (a group's, and the instance's at /users/auth/saml/) take HTML forms.
+    const isForm = /^\/groups\/[^/]+\/-\/saml\//.test(request.path) || request.path.startsWith('/-/saml/') || request.path.startsWith('/users/auth/saml/');
     const contentType = request.headers['content-type'];
     if (isGitlabApi(request.path) && FORM.test(contentType ?? '')) {
       return form(request, response, (error?: unknown) => (error ? sendError(request, response, error) : afterForm(request, (e) => sendError(request, response, e), next)));

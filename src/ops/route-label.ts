@@ -17,7 +17,7 @@ export type Surface = 'scim' | 'api' | 'saml' | 'ui' | 'ops';
 export function surfaceOf(path: string): Surface {
   if (path.startsWith('/api/scim/')) return 'scim';
   if (path.startsWith('/api/')) return 'api';
-  if (path.startsWith('/groups/')) return 'saml';
+  if (path.startsWith('/groups/') || path.startsWith('/users/auth/saml/')) return 'saml';
   if (path === '/metrics' || path === '/health' || path.startsWith('/health/')) return 'ops';
   return 'ui';
 }

@@ -11,7 +11,11 @@ export interface MismatchAdvice {
 
 const q = (value: string | null) => (value === null ? 'nothing' : `"${value}"`);
 
-export function adviceFor(kind: MismatchKind, f: MismatchFacts): MismatchAdvice {
+export function adviceFor(kind: MismatchKind, f: MismatchFacts, scope: 'group' | 'instance' = 'group'): MismatchAdvice {
+  if (scope === 'instance') {
+    const advice = instanceAdvice(kind, f);
+    if (advice) return advice;
+  }
   switch (kind) {
     case 'scim_saml_mismatch':
       return {
@@ -47,5 +51,36 @@ export function adviceFor(kind: MismatchKind, f: MismatchFacts): MismatchAdvice 
             explanation: `The SCIM identity ${q(f.scimExternUid)} is inactive (deprovisioned), but the user is still a member of the group.`,
             suggestedFix: 'Reprovision the person from the identity provider, or remove the member.',
           };
+  }
+}
+
+/**
+ * The instance has no members: "member" reads "the account is active", and the SSO URL is the
+ * instance's. Kinds that do not speak of either use the group's words.
+ */
+function instanceAdvice(kind: MismatchKind, f: MismatchFacts): MismatchAdvice | null {
+  switch (kind) {
+    case 'saml_not_linked':
+      return {
+        explanation: 'Provisioned by instance SCIM but without an instance SAML identity: signing in at the instance SSO URL says "User is not linked to a SAML account".',
+        suggestedFix: "The user signs in to Roster, then opens the instance's SSO URL (/users/auth/saml/sso) and authorizes the link.",
+      };
+    case 'scim_missing':
+      return {
+        explanation: `An active account with an instance SAML identity (${q(f.samlExternUid)}) but no instance SCIM identity while the instance has a SCIM token: when the identity provider provisions this person it will get 409/412.`,
+        suggestedFix: "Assign the person in the identity provider's instance SCIM app, or block the account if they should not have one.",
+      };
+    case 'scim_inactive_member':
+      return f.scimActive
+        ? {
+            explanation: `The instance SCIM identity ${q(f.scimExternUid)} is active, but the account is blocked.`,
+            suggestedFix: 'Unblock the account if the person should have access, or unassign them in the identity provider.',
+          }
+        : {
+            explanation: `The instance SCIM identity ${q(f.scimExternUid)} is inactive (deprovisioned), but the account is active.`,
+            suggestedFix: 'Reprovision the person from the identity provider, or block the account.',
+          };
+    default:
+      return null;
   }
 }

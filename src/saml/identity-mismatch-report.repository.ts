@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service.js';
 import { positional } from '../database/named-params.js';
+import { Scope, scopeGroupId } from '../common/scope.js';
 
 /** The report's kinds, worst first (admin-api.md); a row's rank is its kind's position + 1. */
 export const MISMATCH_KINDS = ['scim_saml_mismatch', 'name_id_mismatch', 'saml_not_linked', 'scim_missing', 'scim_inactive_member'] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
-/** Everything the report knows about one person in one group. */
+/** Everything the report knows about one person in one group (or in the instance). */
 export interface MismatchFacts {
   userId: number;
   username: string;
   name: string;
   email: string;
+  /** In a group: a member of it. In the instance, which has no members: the account is active (not blocked). */
   isMember: boolean;
   scimExternUid: string | null;
   scimActive: boolean | null;
@@ -57,8 +59,8 @@ function rankCase(c: { scimUid: string; scimActive: string; samlUid: string; isM
 }
 
 /** "Expected not to use SAML" for a user row `u` and its exemption row `x` (left-joined). */
-function expectedExpression(u: string, x: string): string {
-  return `(${u}.is_admin OR ${x}.id IS NOT NULL)`;
+function expectedExpression(u: string, x: string | null): string {
+  return x === null ? `(${u}.is_admin)` : `(${u}.is_admin OR ${x}.id IS NOT NULL)`;
 }
 
 /**
@@ -69,12 +71,32 @@ function expectedExpression(u: string, x: string): string {
  */
 type ObservationJoin = 'per_row' | 'grouped';
 
-function latestObservation(strategy: ObservationJoin, userColumn: string): string {
+function latestObservation(strategy: ObservationJoin, userColumn: string, q: ScopeSql): string {
   if (strategy === 'per_row') {
-    return `LEFT JOIN saml_sign_ins o ON o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE o2.group_id = :groupId AND o2.user_id = ${userColumn})`;
+    return `LEFT JOIN saml_sign_ins o ON o.id = (SELECT MAX(o2.id) FROM saml_sign_ins o2 WHERE ${q.in('o2')} AND o2.user_id = ${userColumn})`;
   }
-  return `LEFT JOIN (SELECT o1.user_id AS user_id, MAX(o1.id) AS id FROM saml_sign_ins o1 WHERE o1.group_id = :groupId AND o1.user_id IS NOT NULL GROUP BY o1.user_id) lo ON lo.user_id = ${userColumn}
+  return `LEFT JOIN (SELECT o1.user_id AS user_id, MAX(o1.id) AS id FROM saml_sign_ins o1 WHERE ${q.in('o1')} AND o1.user_id IS NOT NULL GROUP BY o1.user_id) lo ON lo.user_id = ${userColumn}
     LEFT JOIN saml_sign_ins o ON o.id = lo.id`;
+}
+
+/**
+ * The report's scope in SQL: a group's rows (`group_id = :groupId`) or the instance's
+ * (`group_id IS NULL`). The instance has no members; there `isMember` reads "the account is active"
+ * (instance deprovisioning blocks it), so the same kinds say what they say for a group:
+ * not linked, no SCIM identity, SCIM state and account state disagree.
+ */
+interface ScopeSql {
+  in(alias: string): string;
+  /** 1 when the user (alias `u`, membership row alias `m` when a group) counts as a member, else 0. */
+  isMember(u: string, m: string): string;
+  instance: boolean;
+}
+
+function scopeSql(scope: Scope): ScopeSql {
+  if (scope.kind === 'instance') {
+    return { in: (a) => `${a}.group_id IS NULL`, isMember: (u) => `(CASE WHEN ${u}.state = 'active' THEN 1 ELSE 0 END)`, instance: true };
+  }
+  return { in: (a) => `${a}.group_id = :groupId`, isMember: (_u, m) => `(CASE WHEN ${m}.id IS NULL THEN 0 ELSE 1 END)`, instance: false };
 }
 
 /**
@@ -82,7 +104,7 @@ function latestObservation(strategy: ObservationJoin, userColumn: string): strin
  * without a SCIM identity, and SAML identity holders with neither. Three disjoint indexed queries,
  * so no UNION de-duplication over the whole group is needed.
  */
-const POPULATION = `
+const GROUP_POPULATION = `
   SELECT s.user_id AS user_id, s.extern_uid AS scim_uid, s.active AS scim_active,
     CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS is_member
   FROM scim_identities s LEFT JOIN members m ON m.group_id = :groupId AND m.user_id = s.user_id
@@ -95,17 +117,27 @@ const POPULATION = `
     AND NOT EXISTS (SELECT 1 FROM members m3 WHERE m3.group_id = :groupId AND m3.user_id = a.user_id)
     AND NOT EXISTS (SELECT 1 FROM scim_identities s3 WHERE s3.group_id = :groupId AND s3.user_id = a.user_id)`;
 
-function ranked(observations: ObservationJoin): string {
+/** The instance's population: its SCIM identity holders, and its SAML identity holders without one. */
+const INSTANCE_POPULATION = `
+  SELECT s.user_id AS user_id, s.extern_uid AS scim_uid, s.active AS scim_active
+  FROM scim_identities s WHERE s.group_id IS NULL
+  UNION ALL
+  SELECT a.user_id, NULL, NULL FROM saml_identities a WHERE a.group_id IS NULL
+    AND NOT EXISTS (SELECT 1 FROM scim_identities s3 WHERE s3.group_id IS NULL AND s3.user_id = a.user_id)`;
+
+function ranked(observations: ObservationJoin, q: ScopeSql): string {
+  // Exemptions are an Owner's marks in a group; the instance knows only "an admin is expected".
+  const exemptions = q.instance ? '' : 'LEFT JOIN identity_mismatch_exemptions px ON px.group_id = :groupId AND px.user_id = p.user_id';
   return `
-  WITH p AS (${POPULATION}),
+  WITH p AS (${q.instance ? INSTANCE_POPULATION : GROUP_POPULATION}),
   k AS (
     SELECT p.user_id AS user_id,
-      ${rankCase({ scimUid: 'p.scim_uid', scimActive: 'p.scim_active', samlUid: 'sa.extern_uid', isMember: 'p.is_member', observed: 'o.name_id', expected: expectedExpression('pu', 'px') })} AS rank
+      ${rankCase({ scimUid: 'p.scim_uid', scimActive: 'p.scim_active', samlUid: 'sa.extern_uid', isMember: q.instance ? q.isMember('pu', '') : 'p.is_member', observed: 'o.name_id', expected: expectedExpression('pu', q.instance ? null : 'px') })} AS rank
     FROM p
     INNER JOIN users pu ON pu.id = p.user_id
-    LEFT JOIN identity_mismatch_exemptions px ON px.group_id = :groupId AND px.user_id = p.user_id
-    LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = p.user_id
-    ${latestObservation(observations, 'p.user_id')}
+    ${exemptions}
+    LEFT JOIN saml_identities sa ON ${q.in('sa')} AND sa.user_id = p.user_id
+    ${latestObservation(observations, 'p.user_id', q)}
   )`;
 }
 
@@ -129,36 +161,43 @@ export class IdentityMismatchReportRepository {
   }
 
   /** A window of the ranked report (worst first, then by user id) and the number of rows in it. */
-  async rankedPage(groupId: number, hasScimToken: boolean, offset: number, limit: number): Promise<{ userIds: number[]; total: number }> {
-    const params = { groupId, hasScimToken: hasScimToken ? 1 : 0 };
+  async rankedPage(scope: Scope, hasScimToken: boolean, offset: number, limit: number): Promise<{ userIds: number[]; total: number }> {
+    const q = scopeSql(scope);
+    const params = { groupId: scopeGroupId(scope), hasScimToken: hasScimToken ? 1 : 0 };
     const rows = await this.query<{ user_id: number | string; total: number | string }>(
-      `${ranked(this.wholeGroupObservations())} SELECT k.user_id AS user_id, COUNT(*) OVER () AS total FROM k WHERE k.rank IS NOT NULL
+      `${ranked(this.wholeGroupObservations(), q)} SELECT k.user_id AS user_id, COUNT(*) OVER () AS total FROM k WHERE k.rank IS NOT NULL
        ORDER BY k.rank, k.user_id LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`,
       params,
     );
     if (rows.length > 0 || offset === 0) return { userIds: rows.map((r) => Number(r.user_id)), total: rows.length ? Number(rows[0].total) : 0 };
-    const [count] = await this.query<{ total: number | string }>(`${ranked(this.wholeGroupObservations())} SELECT COUNT(*) AS total FROM k WHERE k.rank IS NOT NULL`, params);
+    const [count] = await this.query<{ total: number | string }>(`${ranked(this.wholeGroupObservations(), q)} SELECT COUNT(*) AS total FROM k WHERE k.rank IS NOT NULL`, params);
     return { userIds: [], total: Number(count.total) };
   }
 
   /** The facts and kind of the given users (a page, or one row for resolve), in the given order. */
-  async facts(groupId: number, hasScimToken: boolean, userIds: number[]): Promise<MismatchFacts[]> {
+  async facts(scope: Scope, hasScimToken: boolean, userIds: number[]): Promise<MismatchFacts[]> {
     if (userIds.length === 0) return [];
+    const q = scopeSql(scope);
+    const isMember = q.isMember('u', 'mb');
+    // Group: its member rows and an Owner's exemptions. Instance: neither exists.
+    const groupJoins = q.instance
+      ? ''
+      : `LEFT JOIN identity_mismatch_exemptions ux ON ux.group_id = :groupId AND ux.user_id = u.id
+       LEFT JOIN members mb ON mb.group_id = :groupId AND mb.user_id = u.id`;
     const rows = await this.query<FactsRow>(
       `SELECT u.id AS user_id, u.username AS username, u.name AS name, u.email AS email,
-         CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END AS is_member,
+         ${isMember} AS is_member,
          sc.extern_uid AS scim_uid, sc.active AS scim_active, sa.extern_uid AS saml_uid,
          o.name_id AS obs_name_id, o.created_at AS obs_at,
-         u.is_admin AS is_admin, CASE WHEN ux.id IS NULL THEN 0 ELSE 1 END AS marked,
-         ${rankCase({ scimUid: 'sc.extern_uid', scimActive: 'sc.active', samlUid: 'sa.extern_uid', isMember: '(CASE WHEN mb.id IS NULL THEN 0 ELSE 1 END)', observed: 'o.name_id', expected: expectedExpression('u', 'ux') })} AS rank
+         u.is_admin AS is_admin, ${q.instance ? '0' : 'CASE WHEN ux.id IS NULL THEN 0 ELSE 1 END'} AS marked,
+         ${rankCase({ scimUid: 'sc.extern_uid', scimActive: 'sc.active', samlUid: 'sa.extern_uid', isMember, observed: 'o.name_id', expected: expectedExpression('u', q.instance ? null : 'ux') })} AS rank
        FROM users u
-       LEFT JOIN identity_mismatch_exemptions ux ON ux.group_id = :groupId AND ux.user_id = u.id
-       LEFT JOIN members mb ON mb.group_id = :groupId AND mb.user_id = u.id
-       LEFT JOIN scim_identities sc ON sc.group_id = :groupId AND sc.user_id = u.id
-       LEFT JOIN saml_identities sa ON sa.group_id = :groupId AND sa.user_id = u.id
-       ${latestObservation('per_row', 'u.id')}
+       ${groupJoins}
+       LEFT JOIN scim_identities sc ON ${q.in('sc')} AND sc.user_id = u.id
+       LEFT JOIN saml_identities sa ON ${q.in('sa')} AND sa.user_id = u.id
+       ${latestObservation('per_row', 'u.id', q)}
        WHERE u.id IN (:...userIds)`,
-      { groupId, hasScimToken: hasScimToken ? 1 : 0, userIds },
+      { groupId: scopeGroupId(scope), hasScimToken: hasScimToken ? 1 : 0, userIds },
     );
     const byId = new Map(rows.map((r) => [Number(r.user_id), toFacts(r)]));
     return userIds.map((id) => byId.get(id)).filter((f): f is MismatchFacts => f !== undefined);

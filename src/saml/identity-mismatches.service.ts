@@ -7,7 +7,7 @@ import { Metrics } from '../ops/metrics.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
-import { groupScope } from '../common/scope.js';
+import { groupScope, INSTANCE, Scope, scopeKey } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation } from '../database/database.service.js';
 import type { GroupEntity } from '../groups/group.entity.js';
@@ -46,7 +46,8 @@ const MAX_CACHED_GROUPS = 50;
 
 @Injectable()
 export class IdentityMismatchesService implements OnModuleInit {
-  private readonly heads = new Map<number, Head>();
+  /** Keyed by scopeKey: each group's head, and the instance's. */
+  private readonly heads = new Map<string, Head>();
   private readonly computing = new Map<string, Promise<Head>>();
 
   constructor(
@@ -74,7 +75,7 @@ export class IdentityMismatchesService implements OnModuleInit {
       for (const id of await this.providers.groupIdsWithSso(this.config.metricsGroupLimit)) {
         const group = await this.groups.findById(id);
         if (!group) continue;
-        const head = await this.head(group.id, await this.tokens.hasScimToken(groupScope(group.id)));
+        const head = await this.head(groupScope(group.id), await this.tokens.hasScimToken(groupScope(group.id)));
         samples.push({ labels: { group: group.path }, value: head.total });
       }
       return samples;
@@ -82,24 +83,45 @@ export class IdentityMismatchesService implements OnModuleInit {
   }
 
   async list(group: GroupEntity, page: PageRequest): Promise<Page<MismatchRow>> {
-    const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));
+    return this.listScope(groupScope(group.id), page);
+  }
+
+  /**
+   * The instance's report (admins): instance SCIM and SAML identities and instance sign-ins,
+   * ranked and explained as a group's are.
+   */
+  listInstance(page: PageRequest): Promise<Page<MismatchRow>> {
+    return this.listScope(INSTANCE, page);
+  }
+
+  private async listScope(scope: Scope, page: PageRequest): Promise<Page<MismatchRow>> {
+    const hasScimToken = await this.tokens.hasScimToken(scope);
     const offset = pageOffset(page);
     let window: { userIds: number[]; total: number };
     if (offset + page.perPage <= HEAD_SIZE) {
-      const head = await this.head(group.id, hasScimToken);
+      const head = await this.head(scope, hasScimToken);
       window = { userIds: head.userIds.slice(offset, offset + page.perPage), total: head.total };
     } else {
-      window = await this.report.rankedPage(group.id, hasScimToken, offset, page.perPage);
+      window = await this.report.rankedPage(scope, hasScimToken, offset, page.perPage);
     }
-    const facts = await this.report.facts(group.id, hasScimToken, window.userIds);
-    return { items: facts.filter((f) => f.kind !== null).map(toRow), total: window.total, page: page.page, perPage: page.perPage };
+    const facts = await this.report.facts(scope, hasScimToken, window.userIds);
+    return { items: facts.filter((f) => f.kind !== null).map((f) => toRow(f, scope)), total: window.total, page: page.page, perPage: page.perPage };
   }
 
   /** One person's row, or null when their identities agree. */
   async row(group: GroupEntity, userId: number): Promise<MismatchRow | null> {
-    const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));
-    const [facts] = await this.report.facts(group.id, hasScimToken, [userId]);
-    return facts?.kind ? toRow(facts) : null;
+    return this.scopeRow(groupScope(group.id), userId);
+  }
+
+  /** One person's row in the instance report, or null when their instance identities agree. */
+  instanceRow(userId: number): Promise<MismatchRow | null> {
+    return this.scopeRow(INSTANCE, userId);
+  }
+
+  private async scopeRow(scope: Scope, userId: number): Promise<MismatchRow | null> {
+    const hasScimToken = await this.tokens.hasScimToken(scope);
+    const [facts] = await this.report.facts(scope, hasScimToken, [userId]);
+    return facts?.kind ? toRow(facts, scope) : null;
   }
 
   /**
@@ -107,23 +129,34 @@ export class IdentityMismatchesService implements OnModuleInit {
    * arbitrary string, which could sign someone into another person's account. A missing SAML
    * identity is not created here: only the person can prove the IdP identity is theirs (linking).
    */
-  async resolve(actor: Actor, group: GroupEntity, userId: number, externUid: unknown): Promise<MismatchRow | null> {
+  resolve(actor: Actor, group: GroupEntity, userId: number, externUid: unknown): Promise<MismatchRow | null> {
+    return this.resolveInScope(actor, groupScope(group.id), userId, externUid);
+  }
+
+  /** The instance report's one-click fix (admins), the same rules as a group's. */
+  resolveInstance(actor: Actor, userId: number, externUid: unknown): Promise<MismatchRow | null> {
+    return this.resolveInScope(actor, INSTANCE, userId, externUid);
+  }
+
+  private async resolveInScope(actor: Actor, scope: Scope, userId: number, externUid: unknown): Promise<MismatchRow | null> {
     if (typeof externUid !== 'string' || externUid.trim() === '') {
       throw new DomainError('validation', 'extern_uid is missing', { fields: { extern_uid: ['must be one of the values shown in the row'] } });
     }
-    const row = await this.row(group, userId);
+    const row = await this.scopeRow(scope, userId);
     if (!row) throw new DomainError('not_found', NOT_FOUND);
     const offered = [...new Set([row.scimExternUid, row.samlExternUid, row.observedNameId].filter((v): v is string => v !== null))];
     if (!offered.includes(externUid)) {
       throw new DomainError('invalid_value', `extern_uid must be one of the values shown in this user's row: ${offered.map((v) => `"${v}"`).join(', ')}`);
     }
-    const scope = groupScope(group.id);
     try {
       await this.db.transaction(async (tx) => {
         const scim = await this.scimIdentities.findByUser(scope, userId, tx);
         const saml = await this.samlIdentities.findByUser(scope, userId, tx);
         if (!scim && !saml) {
-          throw new DomainError('precondition_failed', 'This user has no SCIM or SAML identity in the group to update; they need to link their account by signing in through the SSO URL.');
+          throw new DomainError(
+            'precondition_failed',
+            `This user has no SCIM or SAML identity in the ${scope.kind === 'group' ? 'group' : 'instance'} to update; they need to link their account by signing in through the SSO URL.`,
+          );
         }
         if (saml && saml.externUid !== externUid) {
           const holder = await this.samlIdentities.findByExternUid(scope, externUid, tx);
@@ -144,7 +177,7 @@ export class IdentityMismatchesService implements OnModuleInit {
       if (isUniqueViolation(error)) throw new DomainError('invalid_value', EXTERN_UID_TAKEN);
       throw error;
     }
-    return this.row(group, userId);
+    return this.scopeRow(scope, userId);
   }
 
   /**
@@ -155,7 +188,7 @@ export class IdentityMismatchesService implements OnModuleInit {
    */
   async markExpected(actor: Actor, group: GroupEntity, userId: number, expected: boolean): Promise<MismatchFacts> {
     const hasScimToken = await this.tokens.hasScimToken(groupScope(group.id));
-    const [facts] = await this.report.facts(group.id, hasScimToken, [userId]);
+    const [facts] = await this.report.facts(groupScope(group.id), hasScimToken, [userId]);
     if (!facts || !(facts.isMember || facts.scimExternUid !== null || facts.samlExternUid !== null)) throw new DomainError('not_found', '404 Member Not Found');
     await this.db.transaction(async (tx) => {
       const changed = expected ? await this.exemptions.mark(tx, group.id, userId) : await this.exemptions.unmark(tx, group.id, userId);
@@ -167,7 +200,7 @@ export class IdentityMismatchesService implements OnModuleInit {
         target: { type: 'User', id: userId, details: facts.username },
       });
     });
-    const [after] = await this.report.facts(group.id, hasScimToken, [userId]);
+    const [after] = await this.report.facts(groupScope(group.id), hasScimToken, [userId]);
     return after;
   }
 
@@ -177,20 +210,21 @@ export class IdentityMismatchesService implements OnModuleInit {
   }
 
   /** The cached head of the ranking when still current, else one shared recomputation. */
-  private async head(groupId: number, hasScimToken: boolean): Promise<Head> {
+  private async head(scope: Scope, hasScimToken: boolean): Promise<Head> {
     const stamp = await this.report.changeStamp();
-    const cached = this.heads.get(groupId);
+    const cacheKey = scopeKey(scope);
+    const cached = this.heads.get(cacheKey);
     if (cached && cached.stamp === stamp && cached.hasScimToken === hasScimToken && Date.now() - cached.computedAt < HEAD_MAX_AGE_MS) return cached;
-    const key = `${groupId}|${stamp}|${hasScimToken}`;
+    const key = `${cacheKey}|${stamp}|${hasScimToken}`;
     let pending = this.computing.get(key);
     if (!pending) {
       pending = this.report
-        .rankedPage(groupId, hasScimToken, 0, HEAD_SIZE)
+        .rankedPage(scope, hasScimToken, 0, HEAD_SIZE)
         .then((window) => {
           const head: Head = { stamp, hasScimToken, computedAt: Date.now(), ...window };
-          this.heads.delete(groupId);
+          this.heads.delete(cacheKey);
           if (this.heads.size >= MAX_CACHED_GROUPS) this.heads.delete(this.heads.keys().next().value!);
-          this.heads.set(groupId, head);
+          this.heads.set(cacheKey, head);
           return head;
         })
         .finally(() => this.computing.delete(key));
@@ -200,7 +234,7 @@ export class IdentityMismatchesService implements OnModuleInit {
   }
 }
 
-function toRow(f: MismatchFacts): MismatchRow {
+function toRow(f: MismatchFacts, scope: Scope): MismatchRow {
   const kind = f.kind!;
-  return { ...f, kind, ...adviceFor(kind, f) };
+  return { ...f, kind, ...adviceFor(kind, f, scope.kind) };
 }

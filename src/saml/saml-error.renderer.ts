@@ -15,15 +15,24 @@ const SAML_STATUS: Record<DomainErrorCode, number> = { ...DOMAIN_ERROR_STATUS, n
 
 const HEADERS = { 'Cache-Control': 'no-store' };
 
-function html(status: number, title: string, message: string, steps: string[] = [], reason?: string, retryAfterSeconds?: number, troubleshootUrl?: string): RenderedError {
+function html(
+  status: number,
+  title: string,
+  message: string,
+  steps: string[] = [],
+  reason?: string,
+  retryAfterSeconds?: number,
+  troubleshootUrl?: string,
+  scope: 'group' | 'instance' = 'group',
+): RenderedError {
   const headers = retryAfterSeconds === undefined ? HEADERS : { ...HEADERS, 'Retry-After': String(retryAfterSeconds) };
-  return { status, body: refusalPage({ title, message, steps, reason, troubleshootUrl }), headers };
+  return { status, body: refusalPage({ title, message, steps, reason, troubleshootUrl, scope }), headers };
 }
 
-/** Anything thrown below /groups/<path>/-/saml/ becomes a plain page: no stack trace, no XML. */
+/** Anything thrown below /groups/<path>/-/saml/ or /users/auth/saml/ becomes a plain page: no stack trace, no XML. */
 export function renderSamlError(error: unknown, logger: Logger): RenderedError {
   if (error instanceof SamlRefusal) {
-    return html(SAML_STATUS[error.code], error.text.title, error.text.message, error.text.steps, error.reason, error.options.retryAfterSeconds, error.troubleshootUrl);
+    return html(SAML_STATUS[error.code], error.text.title, error.text.message, error.text.steps, error.reason, error.options.retryAfterSeconds, error.troubleshootUrl, error.scope);
   }
   if (error instanceof DomainError) return html(SAML_STATUS[error.code], 'SAML sign-in failed', error.message);
   if (error instanceof HttpException) {

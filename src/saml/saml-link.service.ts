@@ -12,6 +12,7 @@ import { refusalContext, SpContext } from './saml-service-provider.service.js';
 import { SamlSignInService, SignInSubject } from './saml-sign-in.service.js';
 import { DEFAULT_GROUPS_ATTRIBUTE } from '../groups/saml-provider.service.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';
+import { scopeGroupId } from '../common/scope.js';
 
 /** How long the "Allow <group> to sign you in with SAML?" page may be answered. */
 export const LINK_OFFER_TTL_MS = 10 * 60 * 1000;
@@ -68,7 +69,7 @@ export class SamlLinkService {
   private async pendingOffer(ctx: SpContext, user: UserEntity, raw: unknown): Promise<SamlSignInEntity | null> {
     if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) return null;
     const offer = await this.signIns.findById(Number(raw));
-    if (!offer || offer.groupId !== ctx.group.id || offer.userId !== user.id || offer.outcome !== 'link_offered') return null;
+    if (!offer || offer.groupId !== scopeGroupId(ctx.scope) || offer.userId !== user.id || offer.outcome !== 'link_offered') return null;
     return Date.parse(offer.createdAt) > Date.now() - LINK_OFFER_TTL_MS ? offer : null;
   }
 

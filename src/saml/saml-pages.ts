@@ -24,19 +24,22 @@ export interface RefusalPageInput {
   message: string;
   steps: string[];
   reason?: string;
-  /** Where the group's Owners find out why (the sign-in troubleshooter). */
+  /** Where the group's Owners (or the instance's administrators) find out why (the sign-in troubleshooter). */
   troubleshootUrl?: string;
+  /** A group's page speaks to its Owners; the instance's to administrators. */
+  scope?: 'group' | 'instance';
 }
 
 /** A refusal a person understands: what happened, what to do, and a reason code to quote. */
 export function refusalPage(input: RefusalPageInput): string {
   const steps = input.steps.length ? `<h2>What you can do</h2><ol class="saml-steps">${input.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol>` : '';
+  const instance = input.scope === 'instance';
   // The code an owner looks up: the audit log's saml_sign_in_refused event carries it as `reason`.
   const reason = input.reason
-    ? `<p class="saml-reason muted">Reason code: <code>${escapeHtml(input.reason)}</code>. Quote it to an Owner of the group: the audit log records this refusal as <code>saml_sign_in_refused</code> with this reason.</p>`
+    ? `<p class="saml-reason muted">Reason code: <code>${escapeHtml(input.reason)}</code>. Quote it to ${instance ? 'an administrator' : 'an Owner of the group'}: the audit log records this refusal as <code>saml_sign_in_refused</code> with this reason.</p>`
     : '';
   const owners = input.troubleshootUrl
-    ? `<p class="saml-reason muted">Owners of the group: <a href="${escapeHtml(input.troubleshootUrl)}">troubleshoot this sign-in</a> (search for the person's email or NameID).</p>`
+    ? `<p class="saml-reason muted">${instance ? 'Administrators' : 'Owners of the group'}: <a href="${escapeHtml(input.troubleshootUrl)}">troubleshoot this sign-in</a> (search for the person's email or NameID).</p>`
     : '';
   return page(
     input.title,

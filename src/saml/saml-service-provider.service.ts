@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import { isoPlus, nowIso } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { groupScope, Scope } from '../common/scope.js';
+import { groupScope, INSTANCE, Scope, scopeGroupId } from '../common/scope.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.service.js';
@@ -15,16 +15,22 @@ import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { SamlRefusal } from './saml-sign-in.errors.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { nodeSaml } from './saml-response-validator.js';
-import { groupServiceProvider, safeRelayPath, ServiceProvider } from './service-provider.js';
+import { groupServiceProvider, instanceServiceProvider, safeRelayPath, ServiceProvider } from './service-provider.js';
 
 /** How long an issued AuthnRequest may be answered: long enough for a password reset and MFA at the IdP. */
 export const AUTHN_REQUEST_TTL_MS = 30 * 60 * 1000;
 const NAME_ID_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 
-/** A group's service provider with its settings, as every SAML page needs it. */
+/** What the pages call the instance where they would name a group. */
+export const INSTANCE_DISPLAY_NAME = 'Roster';
+
+/** A group's or the instance's service provider with its settings, as every SAML page needs it. */
 export interface SpContext {
-  group: GroupEntity;
+  /** The group, or null for the instance provider (self-managed sign-in). */
+  group: GroupEntity | null;
   scope: Scope;
+  /** Who asks to sign the person in, in page text: the group's name, or the instance's. */
+  displayName: string;
   sp: ServiceProvider;
   /** Whether the stored settings (enabled or not) want the Assertion signed: the metadata says so. */
   wantAssertionsSigned: boolean;
@@ -33,10 +39,10 @@ export interface SpContext {
 }
 
 export function refusalContext(ctx: SpContext): RefusalContext {
-  return { groupName: ctx.group.name, ssoUrl: ctx.sp.ssoUrl, troubleshootUrl: ctx.sp.troubleshootUrl };
+  return { groupName: ctx.displayName, ssoUrl: ctx.sp.ssoUrl, troubleshootUrl: ctx.sp.troubleshootUrl, scope: ctx.scope.kind };
 }
 
-/** The SP side that needs no decision: finding the group's provider, its metadata, the SSO start. */
+/** The SP side that needs no decision: finding the group's or instance's provider, its metadata, the SSO start. */
 @Injectable()
 export class SamlServiceProviderService {
   constructor(
@@ -50,10 +56,18 @@ export class SamlServiceProviderService {
   async context(groupRef: string): Promise<SpContext> {
     const group = await this.groups.findByRef(groupRef);
     if (!group) throw new DomainError('not_found', 'There is no group at this address.');
-    const scope = groupScope(group.id);
-    const provider = await this.providers.find(scope);
+    return this.withProvider({ group, scope: groupScope(group.id), displayName: group.name, sp: groupServiceProvider(this.config.baseUrl, group) });
+  }
+
+  /** The instance provider (saml_providers row with group_id NULL), at /users/auth/saml/. */
+  instanceContext(): Promise<SpContext> {
+    return this.withProvider({ group: null, scope: INSTANCE, displayName: INSTANCE_DISPLAY_NAME, sp: instanceServiceProvider(this.config.baseUrl) });
+  }
+
+  private async withProvider(base: Pick<SpContext, 'group' | 'scope' | 'displayName' | 'sp'>): Promise<SpContext> {
+    const provider = await this.providers.find(base.scope);
     const usable = provider?.enabled && provider.ssoUrl && provider.certificate ? (provider as SpContext['provider']) : null;
-    return { group, scope, sp: groupServiceProvider(this.config.baseUrl, group), wantAssertionsSigned: provider?.wantAssertionsSigned ?? false, provider: usable };
+    return { ...base, wantAssertionsSigned: provider?.wantAssertionsSigned ?? false, provider: usable };
   }
 
   /**
@@ -84,7 +98,7 @@ export class SamlServiceProviderService {
     const now = nowIso();
     await this.db.transaction(async (tx) => {
       await this.requests.deleteExpired(tx, now);
-      await this.requests.insert(tx, { id: requestId, groupId: ctx.group.id, createdAt: now, expiresAt: isoPlus(AUTHN_REQUEST_TTL_MS) });
+      await this.requests.insert(tx, { id: requestId, groupId: scopeGroupId(ctx.scope), createdAt: now, expiresAt: isoPlus(AUTHN_REQUEST_TTL_MS) });
     });
     const relayState = safeRelayPath(redirectTo, this.config.baseUrl);
     return nodeSaml(ctx.sp, ctx.provider.certificate, ctx.provider.ssoUrl, requestId).getAuthorizeUrlAsync(relayState, undefined, {});

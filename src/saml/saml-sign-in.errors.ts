@@ -18,9 +18,12 @@ export type RefusalReason =
   | 'link_expired'
   | 'no_group_link';
 
-/** What the refusal page needs to speak about: the group and where its sign-in starts. */
+/** What the refusal page needs to speak about: the group (or the instance) and where its sign-in starts. */
 export interface RefusalContext {
+  /** The group's name, or the instance's for its provider. */
   groupName: string;
+  /** Whose provider refused: a group's (its Owners can help) or the instance's (administrators can). */
+  scope?: 'group' | 'instance';
   ssoUrl: string;
   /** The group's sign-in troubleshooter in the UI, for the Owner the person asks for help. */
   troubleshootUrl?: string;
@@ -34,13 +37,31 @@ export interface RefusalText {
   steps: string[];
 }
 
-const INVALID_RESPONSE_STEPS = [
-  "Start the sign-in again from the group's SSO URL or from your identity provider's dashboard.",
-  "If it keeps failing, tell an Owner of the group: the identity provider or the group's SAML settings need attention. The audit log has the technical reason.",
-];
+/** Who can fix a provider's settings: the group's Owners, or for the instance its administrators. */
+export function helperOf(c: RefusalContext): string {
+  return c.scope === 'instance' ? 'an administrator' : 'an Owner of the group';
+}
 
-function invalid(message: string): (c: RefusalContext) => RefusalText {
-  return () => ({ code: 'invalid_value', title: 'SAML sign-in failed', message, steps: INVALID_RESPONSE_STEPS });
+function invalidResponseSteps(c: RefusalContext): string[] {
+  if (c.scope === 'instance') {
+    return [
+      "Start the sign-in again from Roster's SSO URL or from your identity provider's dashboard.",
+      "If it keeps failing, tell an administrator: the identity provider or the instance's SAML settings need attention. The audit log has the technical reason.",
+    ];
+  }
+  return [
+    "Start the sign-in again from the group's SSO URL or from your identity provider's dashboard.",
+    "If it keeps failing, tell an Owner of the group: the identity provider or the group's SAML settings need attention. The audit log has the technical reason.",
+  ];
+}
+
+/** "this group", or for the instance provider "this Roster instance": what a response must be for. */
+function here(c: RefusalContext): string {
+  return c.scope === 'instance' ? 'this Roster instance' : 'this group';
+}
+
+function invalid(message: string | ((c: RefusalContext) => string)): (c: RefusalContext) => RefusalText {
+  return (c) => ({ code: 'invalid_value', title: 'SAML sign-in failed', message: typeof message === 'string' ? message : message(c), steps: invalidResponseSteps(c) });
 }
 
 /** The page text per reason: plain words for the person in front of the browser, never XML. */
@@ -51,24 +72,27 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     code: 'payload_too_large',
   }),
   unsigned: invalid("The identity provider's answer was not signed, so it cannot be trusted."),
-  invalid_signature: invalid("The signature on the identity provider's answer does not match the certificate configured for this group."),
-  wrong_audience: invalid("The identity provider's answer was meant for another service provider (its Audience is not this group)."),
-  wrong_destination: invalid("The identity provider's answer was sent to another address (its Destination is not this group's sign-in address)."),
-  wrong_recipient: invalid("The identity provider's answer was addressed to another service (its Recipient is not this group's sign-in address)."),
+  invalid_signature: invalid((c) => `The signature on the identity provider's answer does not match the certificate configured for ${here(c)}.`),
+  wrong_audience: invalid((c) => `The identity provider's answer was meant for another service provider (its Audience is not ${here(c)}).`),
+  wrong_destination: invalid((c) => `The identity provider's answer was sent to another address (its Destination is not ${here(c)}'s sign-in address).`),
+  wrong_recipient: invalid((c) => `The identity provider's answer was addressed to another service (its Recipient is not ${here(c)}'s sign-in address).`),
   expired: invalid("The identity provider's answer has expired. This happens when a sign-in page was left open too long, or when clocks disagree."),
   not_yet_valid: invalid("The identity provider's answer is not valid yet. The clocks of the identity provider and this server disagree."),
   in_response_to_mismatch: invalid("The identity provider's answer contradicts itself about which sign-in it answers."),
   idp_error: invalid('The identity provider refused the sign-in. You may not be assigned to this application there.'),
-  transient_name_id: () => ({
+  transient_name_id: (c) => ({
     code: 'invalid_value',
     title: 'SAML sign-in failed',
     message:
       'Your identity provider sent a temporary (transient) identifier that changes with every sign-in, so it cannot tell who you are. Roster needs a persistent identifier, such as your email address or user ID.',
-    steps: ["Tell an Owner of the group: the identity provider's SAML app must send a persistent NameID (for example email address or unspecified) instead of a transient one."],
+    steps: [`Tell ${helperOf(c)}: the identity provider's SAML app must send a persistent NameID (for example email address or unspecified) instead of a transient one.`],
   }),
   invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
-  wrong_issuer: invalid("The identity provider's answer names another identity provider as its Issuer than the entity id configured for this group."),
-  assertion_unsigned: invalid("This group requires the identity provider to sign the assertion itself, and this answer's assertion is not signed (only the response around it may be)."),
+  wrong_issuer: invalid((c) => `The identity provider's answer names another identity provider as its Issuer than the entity id configured for ${here(c)}.`),
+  assertion_unsigned: invalid(
+    (c) =>
+      `${c.scope === 'instance' ? 'This Roster instance' : 'This group'} requires the identity provider to sign the assertion itself, and this answer's assertion is not signed (only the response around it may be).`,
+  ),
   validation_timeout: (c) => ({
     ...invalid("The identity provider's answer took too long to check, so it was not accepted. Real sign-in responses are checked in a few milliseconds.")(c),
     code: 'payload_too_large',
@@ -86,7 +110,7 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     code: 'not_found',
     title: 'SAML sign-in is not available',
     message: `SAML single sign-on is not enabled for ${c.groupName}.`,
-    steps: ['Ask an Owner of the group to configure and enable SAML SSO.'],
+    steps: [`Ask ${helperOf(c)} to configure and enable SAML SSO.`],
   }),
   no_group_link: (c) => ({
     code: 'forbidden',
@@ -103,20 +127,31 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     message: 'Your account is blocked.',
     steps: ['Ask an administrator to unblock your account.'],
   }),
-  inactive_scim_identity: (c) => ({
-    code: 'forbidden',
-    title: 'SAML sign-in refused',
-    message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from the group, and because SSO is enforced you cannot be added back by signing in.`,
-    steps: [
-      "Ask your identity provider administrator to assign you to the group's SCIM application again; that reactivates your identity.",
-      `An Owner of ${c.groupName} can see the details in the group's identity-mismatch report.`,
-    ],
-  }),
-  taken: () => ({
+  inactive_scim_identity: (c) =>
+    c.scope === 'instance'
+      ? {
+          code: 'forbidden',
+          title: 'SAML sign-in refused',
+          message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from this Roster instance, so you cannot sign in with SAML.`,
+          steps: [
+            "Ask your identity provider administrator to assign you to Roster's SCIM application again; that reactivates your identity.",
+            "An administrator can see the details in the instance's identity-mismatch report and sign-in troubleshooter.",
+          ],
+        }
+      : {
+          code: 'forbidden',
+          title: 'SAML sign-in refused',
+          message: `Your SCIM identity in ${c.groupName} is inactive: the identity provider removed you from the group, and because SSO is enforced you cannot be added back by signing in.`,
+          steps: [
+            "Ask your identity provider administrator to assign you to the group's SCIM application again; that reactivates your identity.",
+            `An Owner of ${c.groupName} can see the details in the group's identity-mismatch report.`,
+          ],
+        },
+  taken: (c) => ({
     code: 'conflict',
     title: 'SAML authentication failed: User has already been taken',
     message: 'SAML authentication failed: User has already been taken. The identity your identity provider sent is already linked to another account.',
-    steps: ['Sign out and sign in with the identity provider again, or ask an Owner of the group to check the identity-mismatch report.'],
+    steps: [`Sign out and sign in with the identity provider again, or ask ${helperOf(c)} to check the identity-mismatch report.`],
   }),
   not_linked: (c) => ({
     code: 'forbidden',
@@ -124,7 +159,9 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     message: `User is not linked to a SAML account. An account with your email address exists, but it has not been linked to ${c.groupName}'s identity provider yet.`,
     steps: [
       `Sign in to Roster with your existing account first, then open ${c.ssoUrl} again: you will be asked to allow ${c.groupName} to sign you in with SAML.`,
-      `Or ask an Owner of ${c.groupName} to fix your identity (the identity-mismatch report shows what is missing).`,
+      c.scope === 'instance'
+        ? 'Or ask an administrator to fix your identity (the instance identity-mismatch report shows what is missing).'
+        : `Or ask an Owner of ${c.groupName} to fix your identity (the identity-mismatch report shows what is missing).`,
     ],
   }),
   no_account: () => ({
@@ -160,6 +197,8 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
 export class SamlRefusal extends DomainError {
   readonly text: RefusalText;
   readonly troubleshootUrl: string | undefined;
+  /** Whose provider refused, so the page names who can help (Owners of the group, or administrators). */
+  readonly scope: 'group' | 'instance';
 
   constructor(
     readonly reason: RefusalReason,
@@ -169,6 +208,7 @@ export class SamlRefusal extends DomainError {
     super(text.code, text.message, reason === 'validation_busy' ? { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS } : {});
     this.text = text;
     this.troubleshootUrl = context.troubleshootUrl;
+    this.scope = context.scope ?? 'group';
     this.name = 'SamlRefusal';
   }
 }

@@ -21,6 +21,7 @@ import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { InvalidSamlResponse, ValidAssertion } from './saml-response-validator.js';
 import { SamlValidationService } from './saml-validation.service.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';
+import { scopeGroupId } from '../common/scope.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';
 
 /** What a sign-in observation records as `outcome` (members view, mismatch report). */
@@ -145,9 +146,10 @@ export class SamlSignInService {
 
   private async decide(tx: Tx, ctx: SpContext, actor: Actor, a: ValidAssertion, session: ResolvedSession | null): Promise<Decision> {
     const now = nowIso();
-    const replayKey = `${ctx.group.id}:${a.assertionId}`;
+    // A group's keys keep their historic form (`<group id>:`); the instance's cannot collide with them.
+    const replayKey = `${ctx.group ? ctx.group.id : 'instance'}:${a.assertionId}`;
     if (await this.assertions.seen(tx, replayKey)) return this.refuseInvalid(tx, ctx, actor, 'replayed', a);
-    if (a.inResponseTo !== null && !(await this.requests.consume(tx, a.inResponseTo, ctx.group.id, now))) {
+    if (a.inResponseTo !== null && !(await this.requests.consume(tx, a.inResponseTo, scopeGroupId(ctx.scope), now))) {
       return this.refuseInvalid(tx, ctx, actor, 'unknown_request', a);
     }
     await this.assertions.deleteExpired(tx, now);
@@ -202,13 +204,16 @@ export class SamlSignInService {
   async signIn(tx: Tx, ctx: SpContext, actor: Actor, subject: SignInSubject, user: UserEntity, outcome: SignInOutcome): Promise<Decision> {
     const refusal = await this.accessRefusal(tx, ctx, user);
     if (refusal) return this.refuseValid(tx, ctx, actor, subject, user, refusal);
-    const groups = ctx.scope.kind === 'group' ? assertedGroups(subject.attributes, ctx.provider!.groupsAttribute) : null;
-    if (groups !== null) {
+    // The instance has no membership and no group links: its sign-in grants a session, nothing more
+    // (docs/group-sync.md says why an instance sign-in's groups are not applied).
+    const group = ctx.group;
+    const groups = group ? assertedGroups(subject.attributes, ctx.provider!.groupsAttribute) : null;
+    if (group && groups !== null) {
       // Group sync at sign-in: the role the links give, or no membership when none matches.
-      const synced = await this.groupSync.signIn(tx, actor, ctx.group.id, user.id, groups);
+      const synced = await this.groupSync.signIn(tx, actor, group.id, user.id, groups);
       if (synced && synced.level === null && synced.outcome !== 'kept_last_owner') return this.refuseValid(tx, ctx, actor, subject, user, 'no_group_link');
     }
-    const added = await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider!.defaultMembershipRole, null, 'saml_sign_in');
+    const added = group ? await this.membership.ensureMember(tx, actor, group, user, ctx.provider!.defaultMembershipRole, null, 'saml_sign_in') : false;
     await this.observe(tx, ctx, subject, user.id, outcome);
     await this.audit.record(tx, {
       name: 'authenticated_with_group_saml',
@@ -221,12 +226,18 @@ export class SamlSignInService {
   }
 
   async accessRefusal(tx: Tx, ctx: SpContext, user: UserEntity): Promise<RefusalReason | null> {
+    // Instance: an inactive instance SCIM identity means the IdP removed the person from the whole
+    // instance (deprovisioning also blocks the account). Signing in would undo that, so it is
+    // refused whatever enforced_sso says, and named first: the IdP assignment is what fixes it.
+    if (ctx.scope.kind === 'instance' && (await this.inactiveScimIdentity(tx, ctx, user))) return 'inactive_scim_identity';
     if (user.state !== 'active') return 'account_blocked';
-    if (ctx.provider?.enforcedSso) {
-      const scim = await this.scimIdentities.findByUser(ctx.scope, user.id, tx);
-      if (scim && !scim.active) return 'inactive_scim_identity';
-    }
+    if (ctx.provider?.enforcedSso && (await this.inactiveScimIdentity(tx, ctx, user))) return 'inactive_scim_identity';
     return null;
+  }
+
+  private async inactiveScimIdentity(tx: Tx, ctx: SpContext, user: UserEntity): Promise<boolean> {
+    const scim = await this.scimIdentities.findByUser(ctx.scope, user.id, tx);
+    return scim !== null && !scim.active;
   }
 
   /** A refusal of a valid response: observed and audited; nothing else changes. */

@@ -1,105 +1,75 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { APP_CONFIG } from '../config/app-config.js';
-import type { AppConfig } from '../config/app-config.js';
-import { SESSION_COOKIE, SessionsService } from '../tokens/sessions.service.js';
-import { sessionCookieOptions } from '../tokens/session-cookie.js';
-import type { ResolvedSession } from '../tokens/sessions.service.js';
-import { SamlLinkService } from './saml-link.service.js';
-import { linkOfferPage, RESUBMIT_SCRIPT, resubmitPage } from './saml-pages.js';
+import { SamlEndpointsService } from './saml-endpoints.service.js';
 import { SamlServiceProviderService } from './saml-service-provider.service.js';
-import { SamlSignInService } from './saml-sign-in.service.js';
-import { safeRelayPath } from './service-provider.js';
-import { originOf } from '../ops/request-id.js';
 
-/** The form fields of a POST, strings only (a repeated field is not a value we accept). */
-function formFields(body: unknown): Record<string, string> {
-  if (typeof body !== 'object' || body === null) return {};
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
-
-/**
- * The group's SAML service provider (saml.md): metadata, the SSO start, the assertion consumer
- * service and the Authorize step of account linking. Errors become HTML pages (saml-error.renderer.ts).
- */
+/** A group's SAML service provider (saml.md) at /groups/<path>/-/saml/. */
 @Controller('groups/:group/-/saml')
 export class SamlSsoController {
   constructor(
     private readonly provider: SamlServiceProviderService,
-    private readonly signIn: SamlSignInService,
-    private readonly linking: SamlLinkService,
-    private readonly sessions: SessionsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly endpoints: SamlEndpointsService,
   ) {}
 
   @Get('metadata')
   async metadata(@Param('group') ref: string, @Res() response: Response): Promise<void> {
-    const xml = this.provider.metadata(await this.provider.context(ref));
-    response.status(200).type('application/samlmetadata+xml; charset=utf-8').send(xml);
+    this.endpoints.metadata(await this.provider.context(ref), response);
   }
 
   @Get('sso')
   async sso(@Param('group') ref: string, @Query('redirect_to') redirectTo: unknown, @Res() response: Response): Promise<void> {
-    const url = await this.provider.startUrl(await this.provider.context(ref), redirectTo);
-    response.setHeader('Cache-Control', 'no-store');
-    response.redirect(302, url);
+    await this.endpoints.sso(await this.provider.context(ref), redirectTo, response);
   }
 
   @Post('callback')
   async callback(@Param('group') ref: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const ctx = await this.provider.context(ref);
-    const form = formFields(request.body);
-    const session = await this.session(request);
-    const relayPath = safeRelayPath(form.RelayState, this.config.baseUrl);
-    response.setHeader('Cache-Control', 'no-store');
-    // A real IdP's POST is cross-site, so a SameSite=Lax session cookie is not sent with it: post
-    // the (valid) response once more from this origin before deciding the person is signed out.
-    if (!session && request.headers['sec-fetch-site'] === 'cross-site' && form.resubmit !== '1') {
-      await this.signIn.check(ctx, form.SAMLResponse, originOf(request));
-      const fields = { SAMLResponse: form.SAMLResponse, ...(form.RelayState !== undefined ? { RelayState: form.RelayState } : {}), resubmit: '1' };
-      response
-        .status(200)
-        .type('html')
-        .send(resubmitPage(`${ctx.sp.pathPrefix}/callback`, `${ctx.sp.pathPrefix}/resubmit.js`, fields));
-      return;
-    }
-    const result = await this.signIn.accept(ctx, form.SAMLResponse, session, originOf(request));
-    if (result.kind === 'signed_in') {
-      response.cookie(SESSION_COOKIE, result.sessionSecret, sessionCookieOptions(this.config));
-      response.redirect(303, relayPath);
-      return;
-    }
-    const page = linkOfferPage({
-      groupName: ctx.group.name,
-      userName: result.user.name,
-      username: result.user.username,
-      nameId: result.nameId,
-      email: result.email,
-      authorizeAction: `${ctx.sp.pathPrefix}/authorize`,
-      csrfToken: session!.csrfToken,
-      pending: String(result.pending),
-      relayState: relayPath,
-    });
-    response.status(200).type('html').send(page);
+    await this.endpoints.callback(await this.provider.context(ref), request, response);
   }
 
   @Post('authorize')
   async authorize(@Param('group') ref: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const ctx = await this.provider.context(ref);
-    const form = formFields(request.body);
-    await this.linking.authorize(ctx, await this.session(request), { csrfToken: form.csrf_token, pending: form.pending }, originOf(request));
-    response.setHeader('Cache-Control', 'no-store');
-    response.redirect(303, safeRelayPath(form.RelayState, this.config.baseUrl));
+    await this.endpoints.authorize(await this.provider.context(ref), request, response);
   }
 
   @Get('resubmit.js')
   resubmitScript(@Res() response: Response): void {
-    response.status(200).type('application/javascript; charset=utf-8').setHeader('Cache-Control', 'public, max-age=86400');
-    response.send(RESUBMIT_SCRIPT);
+    this.endpoints.resubmitScript(response);
+  }
+}
+
+/**
+ * The instance's SAML service provider (self-managed sign-in, saml.md) at GitLab's
+ * /users/auth/saml/ paths: the same endpoints and outcomes as a group's, for instance identities.
+ */
+@Controller('users/auth/saml')
+export class InstanceSamlController {
+  constructor(
+    private readonly provider: SamlServiceProviderService,
+    private readonly endpoints: SamlEndpointsService,
+  ) {}
+
+  @Get('metadata')
+  async metadata(@Res() response: Response): Promise<void> {
+    this.endpoints.metadata(await this.provider.instanceContext(), response);
   }
 
-  private async session(request: Request): Promise<ResolvedSession | null> {
-    const secret = (request.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
-    return typeof secret === 'string' ? this.sessions.resolve(secret) : null;
+  @Get('sso')
+  async sso(@Query('redirect_to') redirectTo: unknown, @Res() response: Response): Promise<void> {
+    await this.endpoints.sso(await this.provider.instanceContext(), redirectTo, response);
+  }
+
+  @Post('callback')
+  async callback(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.callback(await this.provider.instanceContext(), request, response);
+  }
+
+  @Post('authorize')
+  async authorize(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.authorize(await this.provider.instanceContext(), request, response);
+  }
+
+  @Get('resubmit.js')
+  resubmitScript(@Res() response: Response): void {
+    this.endpoints.resubmitScript(response);
   }
 }

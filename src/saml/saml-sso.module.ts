@@ -19,12 +19,13 @@ import { SamlLinkService } from './saml-link.service.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { SamlServiceProviderService } from './saml-service-provider.service.js';
 import { SamlSignInService } from './saml-sign-in.service.js';
-import { SamlSsoController } from './saml-sso.controller.js';
+import { InstanceSamlController, SamlSsoController } from './saml-sso.controller.js';
+import { SamlEndpointsService } from './saml-endpoints.service.js';
 import { SamlValidationService } from './saml-validation.service.js';
 import { SamlModule } from './saml.module.js';
 
 /**
- * The SAML service provider: SP endpoints, sign-in, account linking, the replay cache and issued
+ * The SAML service providers (each group's and the instance's): SP endpoints, sign-in, account linking, the replay cache and issued
  * requests, and the identity-mismatch report. A module of its own, beside SamlModule, because it
  * reads SCIM identities and ScimModule already imports SamlModule (SCIM provisioning creates SAML
  * identities); importing ScimModule here keeps the dependency one-way.
@@ -40,7 +41,7 @@ import { SamlModule } from './saml.module.js';
     TokensModule,
     AuditModule,
   ],
-  controllers: [SamlSsoController],
+  controllers: [SamlSsoController, InstanceSamlController],
   providers: [
     SamlValidationService,
     SamlRequestsRepository,
@@ -48,6 +49,7 @@ import { SamlModule } from './saml.module.js';
     SamlServiceProviderService,
     SamlSignInService,
     SamlLinkService,
+    SamlEndpointsService,
     IdentityMismatchReportRepository,
     IdentityMismatchExemptionsRepository,
     IdentityMismatchesService,

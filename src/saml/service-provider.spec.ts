@@ -1,5 +1,5 @@
 import { escapeHtml, linkOfferPage, refusalPage } from './saml-pages.js';
-import { groupServiceProvider, isSamlPagePath, safeRelayPath } from './service-provider.js';
+import { groupServiceProvider, instanceServiceProvider, isSamlPagePath, safeRelayPath } from './service-provider.js';
 
 const BASE = 'https://roster.example';
 
@@ -13,6 +13,20 @@ describe('groupServiceProvider', () => {
       authorizeUrl: 'https://roster.example/groups/acme.eu/-/saml/authorize',
       troubleshootUrl: 'https://roster.example/#/groups/7/saml/troubleshoot',
       pathPrefix: '/groups/acme.eu/-/saml',
+    });
+  });
+});
+
+describe('instanceServiceProvider', () => {
+  it('puts the instance provider at GitLab self-managed paths, with BASE_URL as its entity id', () => {
+    expect(instanceServiceProvider(BASE)).toEqual({
+      entityId: 'https://roster.example',
+      acsUrl: 'https://roster.example/users/auth/saml/callback',
+      ssoUrl: 'https://roster.example/users/auth/saml/sso',
+      metadataUrl: 'https://roster.example/users/auth/saml/metadata',
+      authorizeUrl: 'https://roster.example/users/auth/saml/authorize',
+      troubleshootUrl: 'https://roster.example/#/admin/sign-in-troubleshooter',
+      pathPrefix: '/users/auth/saml',
     });
   });
 });
@@ -42,8 +56,11 @@ describe('safeRelayPath', () => {
 });
 
 describe('isSamlPagePath', () => {
-  it('matches the SAML pages of any group and nothing else', () => {
+  it('matches the SAML pages of any group and of the instance, and nothing else', () => {
     expect(isSamlPagePath('/groups/acme/-/saml/callback')).toBe(true);
+    expect(isSamlPagePath('/users/auth/saml/callback')).toBe(true);
+    expect(isSamlPagePath('/users/auth/samlx')).toBe(false);
+    expect(isSamlPagePath('/api/v4/users')).toBe(false);
     expect(isSamlPagePath('/groups/acme/-/saml')).toBe(true);
     expect(isSamlPagePath('/groups/acme/-/samlx')).toBe(false);
     expect(isSamlPagePath('/api/v4/groups/acme')).toBe(false);

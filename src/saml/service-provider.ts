@@ -1,7 +1,7 @@
 import type { GroupEntity } from '../groups/group.entity.js';
 
 /**
- * A group's SAML service provider endpoints (saml.md). The entity id doubles as the Audience an
+ * A SAML service provider's endpoints (saml.md): a group's, or the instance's. The entity id doubles as the Audience an
  * assertion must name, and the ACS URL as its Destination and Recipient.
  */
 export interface ServiceProvider {
@@ -10,9 +10,9 @@ export interface ServiceProvider {
   ssoUrl: string;
   metadataUrl: string;
   authorizeUrl: string;
-  /** The group's sign-in troubleshooter in the admin UI (refusal pages point Owners to it). */
+  /** The scope's sign-in troubleshooter in the admin UI (refusal pages point Owners or admins to it). */
   troubleshootUrl: string;
-  /** The path prefix of every SAML page of the group, e.g. `/groups/acme/-/saml`. */
+  /** The path prefix of every SAML page of the provider, e.g. `/groups/acme/-/saml` or `/users/auth/saml`. */
   pathPrefix: string;
 }
 
@@ -30,9 +30,29 @@ export function groupServiceProvider(baseUrl: string, group: Pick<GroupEntity, '
   };
 }
 
-/** SAML pages live under /groups/<path>/-/saml/; their errors are HTML pages, not JSON. */
+/** Where the instance provider's pages live: GitLab self-managed's OmniAuth SAML paths. */
+export const INSTANCE_SAML_PREFIX = '/users/auth/saml';
+
+/**
+ * The instance's service provider (self-managed sign-in). Its entity id is BASE_URL itself, as
+ * GitLab's `issuer` is usually the instance URL; it cannot clash with a group's, which always ends
+ * in `/groups/<path>`.
+ */
+export function instanceServiceProvider(baseUrl: string): ServiceProvider {
+  return {
+    entityId: baseUrl,
+    acsUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/callback`,
+    ssoUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/sso`,
+    metadataUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/metadata`,
+    authorizeUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/authorize`,
+    troubleshootUrl: `${baseUrl}/#/admin/sign-in-troubleshooter`,
+    pathPrefix: INSTANCE_SAML_PREFIX,
+  };
+}
+
+/** SAML pages live under /groups/<path>/-/saml/ and /users/auth/saml/; their errors are HTML pages, not JSON. */
 export function isSamlPagePath(path: string): boolean {
-  return /^\/groups\/[^/]+\/-\/saml(\/|$)/.test(path);
+  return /^\/groups\/[^/]+\/-\/saml(\/|$)/.test(path) || /^\/users\/auth\/saml(\/|$)/.test(path);
 }
 
 /**

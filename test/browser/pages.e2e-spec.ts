@@ -68,7 +68,9 @@ function tour(seed: DemoSeed): Tour[] {
         await page.getByText('SAML SSO is not configured yet, so the SCIM API refuses every request.', { exact: false }).waitFor();
       },
     },
-    { name: 'admin-saml', hash: '#/admin/saml', ready: heading('Identity provider') },
+    { name: 'admin-saml', hash: '#/admin/saml', ready: heading('Service provider details') },
+    { name: 'admin-identity-mismatches', hash: '#/admin/identity-mismatches', ready: heading('Identity mismatches') },
+    { name: 'admin-sign-in-troubleshooter', hash: '#/admin/sign-in-troubleshooter', ready: heading('Troubleshoot sign-in') },
     {
       name: 'admin-users',
       hash: '#/admin/users',

@@ -7,6 +7,7 @@
  * API (everything a caller needs is exported here):
  *
  *   const sp = groupSp('http://roster.test', 'acme');            // entity id, ACS URL and path
+ *   const isp = instanceSp('http://roster.test');                 // the instance's (/users/auth/saml/)
  *   const xml = samlResponseXml(sp, { nameId: 'ext-1', email: 'a@acme.com' });
  *   const b64 = samlResponse(sp, { nameId: 'ext-1', email: 'a@acme.com' });   // SAMLResponse value
  *   await postSamlResponse(t.http(), sp, { nameId: 'ext-1', email: 'a@acme.com', relayState: '/x', cookie });
@@ -55,6 +56,11 @@ export interface ServiceProvider {
 export function groupSp(baseUrl: string, groupPath: string): ServiceProvider {
   const entityId = `${baseUrl}/groups/${groupPath}`;
   return { entityId, acsUrl: `${entityId}/-/saml/callback`, acsPath: `/groups/${groupPath}/-/saml/callback` };
+}
+
+/** The instance's service provider (self-managed sign-in): entity id BASE_URL, ACS /users/auth/saml/callback. */
+export function instanceSp(baseUrl: string): ServiceProvider {
+  return { entityId: baseUrl, acsUrl: `${baseUrl}/users/auth/saml/callback`, acsPath: '/users/auth/saml/callback' };
 }
 
 export interface ResponseOptions {

@@ -1,8 +1,11 @@
-// Admin area: the instance's SCIM token and SAML settings, users, instance-wide logs and the email outbox.
+// Admin area: the instance's SCIM token and SAML settings (with its identity-mismatch report and
+// sign-in troubleshooter), users, instance-wide logs and the email outbox.
 import { h } from '../dom.js';
 import { breadcrumbs, pageHeader, setTitle, tabs } from '../components/layout.js';
 import { currentUser } from '../session.js';
 import { adminUsers } from './admin-users.js';
+import { identityMismatches } from './identity-mismatches.js';
+import { signInTroubleshooter } from './sign-in-troubleshooter.js';
 import { emailOutbox } from './admin-email-outbox.js';
 import { auditEventsView } from './audit-events.js';
 import { samlConfiguration } from './saml-configuration.js';
@@ -12,6 +15,8 @@ import { scimTokenPanel } from './scim-token.js';
 const SECTIONS = [
   { key: 'scim-token', label: 'SCIM token' },
   { key: 'saml', label: 'SAML settings' },
+  { key: 'identity-mismatches', label: 'Identity mismatches' },
+  { key: 'sign-in-troubleshooter', label: 'Troubleshoot sign-in' },
   { key: 'users', label: 'Users' },
   { key: 'audit-events', label: 'Audit events' },
   { key: 'scim-requests', label: 'SCIM requests' },
@@ -42,6 +47,10 @@ export async function adminPage(main, { params, query, signal }) {
       return scimTokenPanel(body, { endpoint: '/application/scim_token', providerEndpoint: '/application/saml_provider', signal, scope: 'instance' });
     case 'saml':
       return samlConfiguration(body, { endpoint: '/application/saml_provider', signal, scope: 'instance' });
+    case 'identity-mismatches':
+      return identityMismatches(body, { endpoint: '/application/identity_mismatches', instance: true, signal, query: query ?? {} });
+    case 'sign-in-troubleshooter':
+      return signInTroubleshooter(body, { endpoint: '/application/sign_in_diagnosis', here: '#/admin/sign-in-troubleshooter', query: query ?? {}, signal, where: 'the instance' });
     case 'users':
       return adminUsers(body, { signal, initialSearch: query?.search ?? '' });
     case 'audit-events':

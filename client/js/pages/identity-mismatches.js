@@ -83,7 +83,7 @@ function effectsBlock(row, choice) {
   return [h('h3', { class: 'dialog-subtitle', text: 'In Roster' }), list(roster), h('h3', { class: 'dialog-subtitle', text: 'At the identity provider' }), list(idp)];
 }
 
-function resolveDialog(group, row) {
+function resolveDialog(endpoint, row) {
   const candidates = candidateValues(row);
   const name = uid('resolve');
   const preferred = row.observed_name_id ?? candidates[0]?.value;
@@ -106,22 +106,26 @@ function resolveDialog(group, row) {
     onConfirm: async (form) => {
       const choice = form.querySelector(`input[name="${name}"]:checked`)?.value;
       if (!choice) throw Object.assign(new Error('choose'), { status: 400, serverMessage: 'Choose one of the values', fields: null });
-      const { data } = await api.post(`/groups/${group.id}/identity_mismatches/${row.user_id}/resolve`, { extern_uid: choice });
+      const { data } = await api.post(`${endpoint}/${row.user_id}/resolve`, { extern_uid: choice });
       return { choice, remaining: data?.mismatch ?? null };
     },
   });
 }
 
-export async function identityMismatches(container, { group, signal, query, onCount }) {
+/**
+ * The report of a group, or of the instance (`instance`: `endpoint` is the instance report, which has
+ * no "Mark as expected": administrators are already expected not to use SAML).
+ */
+export async function identityMismatches(container, { group, signal, query, onCount, endpoint = `/groups/${group.id}/identity_mismatches`, instance = false }) {
   const highlight = query.user ? Number(query.user) : null;
   let list;
   list = listView({
     what: 'the identity-mismatch report',
     caption: 'Identity mismatches',
-    empty: 'No identity problems: every member’s SCIM and SAML identities agree.',
+    empty: instance ? 'No identity problems: every instance SCIM and SAML identity agrees.' : 'No identity problems: every member’s SCIM and SAML identities agree.',
     className: 'report-table',
     signal,
-    load: ({ page, signal: s }) => api.get(`/groups/${group.id}/identity_mismatches`, { query: { page, per_page: 20 }, signal: s }),
+    load: ({ page, signal: s }) => api.get(endpoint, { query: { page, per_page: 20 }, signal: s }),
     onLoaded: (_rows, page) => onCount?.(page?.total ?? null),
     rowClass: (row) => (row.user_id === highlight ? 'row-highlight' : null),
     columns: [
@@ -161,7 +165,7 @@ export async function identityMismatches(container, { group, signal, query, onCo
                 'aria-label': `Resolve the identities of ${row.name}`,
                 onclick: async (event) => {
                   const button = event.currentTarget;
-                  const result = await resolveDialog(group, row);
+                  const result = await resolveDialog(endpoint, row);
                   if (result !== null) {
                     toast(
                       result.remaining
@@ -173,7 +177,7 @@ export async function identityMismatches(container, { group, signal, query, onCo
                   } else button.focus();
                 },
               })
-            : EXPECTABLE.has(row.kind)
+            : EXPECTABLE.has(row.kind) && !instance
               ? h('button', {
                   type: 'button',
                   class: 'button button-secondary button-small',
@@ -190,7 +194,7 @@ export async function identityMismatches(container, { group, signal, query, onCo
                         }),
                         h('p', { class: 'small muted', text: 'A disagreement between their SCIM and SAML identifiers would still be reported.' }),
                       ],
-                      onConfirm: () => api.put(`/groups/${group.id}/identity_mismatches/${row.user_id}/expected`, {}),
+                      onConfirm: () => api.put(`${endpoint}/${row.user_id}/expected`, {}),
                     });
                     if (done !== null) {
                       toast(`${row.name} is marked as not using SAML`);
@@ -208,7 +212,9 @@ export async function identityMismatches(container, { group, signal, query, onCo
       {
         title: 'Identity mismatches',
         id: 'mismatches',
-        description: 'Members whose SCIM externalId, SAML extern_uid and the NameID the IdP sends disagree, worst first. Each row says what it breaks and how to fix it.',
+        description: instance
+          ? 'People whose instance SCIM externalId, instance SAML extern_uid and the NameID the IdP sends at the instance SSO URL disagree, worst first. Each row says what it breaks and how to fix it.'
+          : 'Members whose SCIM externalId, SAML extern_uid and the NameID the IdP sends disagree, worst first. Each row says what it breaks and how to fix it.',
       },
       list.el,
     ),

@@ -18,15 +18,9 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
     return;
   }
   const who = scope === 'group' ? 'members of this group' : 'people on this instance';
-  // The instance's settings govern instance-level SCIM (enforced SSO, default role); sign-in
-  // happens per group, so the instance has no service provider URLs to show.
-  const spDetails = provider.sp_entity_id
-    ? spSection(provider, who)
-    : h(
-        'div',
-        { class: 'notice notice-info' },
-        h('p', { text: 'These settings apply to instance-level SCIM provisioning. People sign in through their group’s SAML SSO URL, so the instance has no service provider URLs of its own.' }),
-      );
+  // The instance is a service provider of its own (self-managed sign-in, /users/auth/saml/), beside
+  // each group's; its page says what its sign-in does, since that differs from a group's.
+  const spDetails = scope === 'group' ? spSection(provider, who) : [instanceHelp(), spSection(provider, who)];
   let panel = certificatePanel(provider);
   // After a save the panel shows what is now stored.
   const onSaved = (saved) => {
@@ -34,7 +28,20 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
     panel.replaceWith(next);
     panel = next;
   };
-  container.append(spDetails, panel, providerForm(provider, endpoint, who, onSaved));
+  container.append(...[spDetails].flat(), panel, providerForm(provider, endpoint, who, onSaved, scope));
+}
+
+function instanceHelp() {
+  return h(
+    'div',
+    { class: 'notice notice-info', id: 'instance-saml-help' },
+    h('p', {
+      text: 'Instance SAML sign-in lets people sign in to Roster itself at the SSO URL below (or from the identity provider’s dashboard). The NameID is matched exactly against instance SAML identities — the ones instance SCIM provisioning creates, or that a person links by signing in to Roster first and then opening the SSO URL. A successful sign-in gives a Roster session; it adds no one to a group, and each group’s own SAML SSO keeps working as before.',
+    }),
+    h('p', {
+      text: 'Refused sign-ins (not linked, no account, deprovisioned by instance SCIM, blocked) are in the audit log and in the Troubleshoot sign-in tab; identities that disagree with the NameID the IdP sends are in the Identity mismatches tab. These settings also apply to instance-level SCIM provisioning.',
+    }),
+  );
 }
 
 /**
@@ -95,7 +102,7 @@ function spSection(provider, who) {
   );
 }
 
-function providerForm(provider, endpoint, who, onSaved) {
+function providerForm(provider, endpoint, who, onSaved, scope) {
   const enabled = checkboxField({
     label: 'Enable SAML authentication',
     name: 'enabled',
@@ -162,7 +169,7 @@ function providerForm(provider, endpoint, who, onSaved) {
     help: 'The assertion attribute that lists the person’s IdP groups, for group links. Entra ID’s groups claim is always read too.',
   });
   // Welcome emails name the group and its SSO URL, so they exist only for groups.
-  const isGroup = Boolean(provider.sp_entity_id);
+  const isGroup = scope === 'group';
   const welcome = isGroup
     ? checkboxField({
         label: 'Send a welcome email',

@@ -87,7 +87,7 @@ function personCard(person) {
 }
 
 /** The troubleshooter for a scope: `endpoint` is the diagnosis API, `here` the page's own address. */
-export async function signInTroubleshooter(container, { endpoint, here, query, signal }) {
+export async function signInTroubleshooter(container, { endpoint, here, query, signal, where = 'this group' }) {
   const q = (query.q ?? '').trim();
   const search = textField({ label: 'Name, email, username, externalId or NameID', name: 'q', value: q, spellcheck: false, autocomplete: 'off' });
   const results = h('div', { class: 'diagnosis-results', 'aria-live': 'polite' });
@@ -109,7 +109,7 @@ export async function signInTroubleshooter(container, { endpoint, here, query, s
     const found = [
       // About the whole scope, whoever was searched: responses refused before anyone could be named.
       ...(data.scope_warnings ?? []).map((text) => notice('warning', text)),
-      data.people.length === 0 ? h('p', { class: 'empty', text: `Nobody connected to this group matches “${q}”: no member, no identity, and no sign-in with that NameID or email.` }) : null,
+      data.people.length === 0 ? h('p', { class: 'empty', text: `Nobody connected to ${where} matches “${q}”: no member, no identity, and no sign-in with that NameID or email.` }) : null,
       ...data.people.map(personCard),
       data.truncated ? notice('info', 'More people match than are shown: search by email, externalId or NameID to find one person.') : null,
     ];
