@@ -43,6 +43,9 @@ const REFUSED_BECAUSE: Record<string, string> = {
   transient_name_id: 'the IdP sent a transient NameID, which changes at every sign-in',
   idp_error: 'the IdP itself answered with an error status',
   no_group_link: 'none of the IdP groups they belong to is linked to a role here (SAML Group Links), so group sync gave them no access',
+  invitation_used: 'the link invitation they opened had already been used',
+  invitation_expired: 'the link invitation they opened had expired',
+  invitation_revoked: 'the link invitation they opened had been revoked',
 };
 
 function refusalReason(outcome: string): string | null {
@@ -92,7 +95,8 @@ export function signInVerdict(f: VerdictFacts): Verdict {
     return cannot(
       'their account is not linked to a SAML identity of this group',
       [
-        "They sign in to Roster, open the group's SSO URL and choose Authorize, which links the NameID the IdP sends.",
+        'Send them a link invitation (Invite to link, here or on the Members page): they open it, sign in at the IdP once, and the NameID it sends is linked to their account.',
+        "Or they sign in to Roster, open the group's SSO URL and choose Authorize, which links the NameID the IdP sends.",
         'Or SCIM provisioning links them: the IdP sends their NameID as the SCIM externalId.',
       ],
       warnings,

@@ -22,16 +22,20 @@ import { SamlSignInService } from './saml-sign-in.service.js';
 import { SamlSsoController } from './saml-sso.controller.js';
 import { SamlValidationService } from './saml-validation.service.js';
 import { SamlModule } from './saml.module.js';
+import { SamlLinkInvitationEntity } from './saml-link-invitation.entity.js';
+import { SamlLinkInvitationsRepository } from './saml-link-invitations.repository.js';
+import { SamlLinkInvitationsService } from './saml-link-invitations.service.js';
+import { LinkInvitationSignInService } from './link-invitation-sign-in.service.js';
 
 /**
  * The SAML service provider: SP endpoints, sign-in, account linking, the replay cache and issued
- * requests, and the identity-mismatch report. A module of its own, beside SamlModule, because it
+ * requests, link invitations, and the identity-mismatch report. A module of its own, beside SamlModule, because it
  * reads SCIM identities and ScimModule already imports SamlModule (SCIM provisioning creates SAML
  * identities); importing ScimModule here keeps the dependency one-way.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity, IdentityMismatchExemptionEntity], READER),
+    TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity, IdentityMismatchExemptionEntity, SamlLinkInvitationEntity], READER),
     SamlModule,
     ScimModule,
     GroupsModule,
@@ -51,8 +55,11 @@ import { SamlModule } from './saml.module.js';
     IdentityMismatchReportRepository,
     IdentityMismatchExemptionsRepository,
     IdentityMismatchesService,
+    SamlLinkInvitationsRepository,
+    SamlLinkInvitationsService,
+    LinkInvitationSignInService,
   ],
-  exports: [IdentityMismatchesService],
+  exports: [IdentityMismatchesService, SamlLinkInvitationsService],
 })
 export class SamlSsoModule {
   constructor() {
