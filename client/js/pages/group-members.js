@@ -7,6 +7,7 @@ import { filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 import { canManage } from './group-shell.js';
 import { navigate } from '../router.js';
+import { inviteToLink } from './link-invitations.js';
 
 /**
  * The row's identity problem, by the same rules and in the same order as the server's report
@@ -113,6 +114,18 @@ function roleCell(m) {
   return h('div', { class: 'stack role-source' }, h('span', { text: role }), h('span', { class: 'small muted', text: ROLE_SOURCES[m.role_source] ?? m.role_source }));
 }
 
+/** "Invite to link": a one-time link that links the NameID the IdP sends to this member's account. */
+function inviteButton(group, m) {
+  if (m.state !== 'active') return null;
+  return h('button', {
+    type: 'button',
+    class: 'button button-secondary button-small',
+    text: 'Invite to link',
+    'aria-label': `Invite ${m.name} to link their SAML account`,
+    onclick: () => inviteToLink({ group, user: m }),
+  });
+}
+
 function outcomeLabel(outcome) {
   return String(outcome).replace(/_/g, ' ');
 }
@@ -153,6 +166,7 @@ export async function groupMembers(container, { group, signal, query: urlQuery =
             { label: 'SCIM externalId', render: scimCell },
             { label: 'SAML extern_uid', render: samlCell },
             { label: 'Last SAML sign-in', render: signInCell },
+            { label: 'Actions', hideLabel: true, render: (m) => inviteButton(group, m) },
           ]
         : []),
     ],
