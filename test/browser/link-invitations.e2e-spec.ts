@@ -116,6 +116,11 @@ describeInBrowser('UI: link invitations (issue 16, point 2)', () => {
     await settled(page);
     await page.getByRole('article', { name: /^Alex Rivera/ }).waitFor();
     expect(await page.getByRole('button', { name: /Invite .* to link/ }).count()).toBe(0);
+    // Nor on the Members page, where the button sits beside a missing (or outdated) SAML identity.
+    await page.goto(`/#/groups/${group.id}/saml/members?search=alex`);
+    await settled(page);
+    await page.locator('.members-table tbody tr', { hasText: 'Alex Rivera' }).getByText('alex.rivera@idp.acme.test').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Invite Alex Rivera to link their SAML account' }).count()).toBe(0);
 
     await page.goto(`/#/groups/${group.id}/saml/link-invitations?state=active`);
     await settled(page);
