@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import request from 'supertest';
-import { projectRoot } from '../../src/project-root.js';
 import { IDP_CERT, IDP_SSO_URL } from '../support/fixtures.js';
 import { startInvitation } from '../support/link-invitations.js';
 import { rawQuery } from '../support/raw-database.js';
-import { ensureBuilt, ServerProcess, startServer } from '../support/server-process.js';
+import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
 import { groupSp, postSamlResponse } from '../support/test-idp.js';
-import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database.js';
+import { TestDatabase, usingPostgres } from '../support/test-database.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 const ADMIN = 'roster_pat_link-invitation-race-0123456789abcdef';
@@ -84,27 +81,15 @@ if (!usingPostgres()) console.log('saml-link-invitations-race: two-process round
 
 suite('a link invitation used twice at once, through two Roster processes on one PostgreSQL', () => {
   let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let servers: ServerProcess[] = [];
+  let stop: (() => Promise<void>) | undefined;
   jest.setTimeout(180_000);
 
   beforeAll(async () => {
-    try {
-      ensureBuilt();
-    } catch (error) {
-      if (!existsSync(join(projectRoot(), 'dist/src/main.js'))) throw error;
-      console.warn(`saml-link-invitations-race: the build reported errors, using the emitted dist/: ${String(error)}`);
-    }
-    database = await createTestDatabase();
     // Both behind one public address, as behind a load balancer: the IdP's answers name it.
-    const env = { DATABASE_URL: database.url, ADMIN_TOKEN: ADMIN, BASE_URL };
-    servers.push(await startServer(env));
-    servers.push(await startServer(env));
+    ({ database, servers, stop } = await startRosterProcesses(2, { ADMIN_TOKEN: ADMIN, BASE_URL }));
   });
-
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
-    await database?.drop();
-  });
+  afterAll(async () => stop?.());
 
   it(`links exactly once in each of ${ROUNDS} rounds`, async () => {
     const roster = (server: ServerProcess): Roster => ({ http: () => request(server.url), sql: (query, params) => rawQuery(database.url, query, params) });
