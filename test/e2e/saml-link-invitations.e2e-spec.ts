@@ -170,6 +170,24 @@ describe('link invitations (issue 16, point 2)', () => {
     expect(await t.sql('SELECT extern_uid FROM saml_identities WHERE group_id = ? AND user_id = ?', [g.id, person.id])).toEqual([{ extern_uid: own }]);
   });
 
+  it('refuses the use when the account was blocked after the invitation was made, and leaves the invitation usable once unblocked', async () => {
+    const person = await unlinkedMember();
+    const created = await invite(person.id);
+    const started = await startInvitation(t.http(), created.url);
+    await t.http().post(`/api/v4/users/${person.id}/block`).set(adminAuth).expect(201);
+    const before = await lastAuditId(t);
+    const refused = await signInWithSaml(t, g, { nameId: nameId(), inResponseTo: started.requestId }).expect(403);
+    expect(refused.text).toContain('Your account is blocked.');
+    expect((await auditSince(t, before)).map((e) => [e.event_name, e.details.reason])).toEqual([
+      ['saml_link_invitation_refused', 'account_blocked'],
+      ['saml_sign_in_refused', 'account_blocked'],
+    ]);
+    expect(await t.sql('SELECT id FROM saml_identities WHERE group_id = ? AND user_id = ?', [g.id, person.id])).toEqual([]);
+    await t.http().post(`/api/v4/users/${person.id}/unblock`).set(adminAuth).expect(201);
+    const retry = await startInvitation(t.http(), created.url);
+    await signInWithSaml(t, g, { nameId: nameId(), inResponseTo: retry.requestId }).expect(303);
+  });
+
   it("replaces the account's previous SAML identity of the group, as Authorize does", async () => {
     const person = await unlinkedMember();
     await t.sql('INSERT INTO saml_identities (group_id, user_id, extern_uid, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
