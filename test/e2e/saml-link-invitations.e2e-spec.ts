@@ -85,6 +85,9 @@ describe('link invitations (issue 16, point 2)', () => {
     const opened = await t.http().get(invitationPath(created.url)).expect(200);
     expect(opened.text).toContain('Link your account to Group invites');
     expect(opened.text).toContain(`(@${person.username})`);
+    // The page's address carries the secret: it must not leak as a Referer to the IdP, nor be cached.
+    expect(opened.headers['referrer-policy']).toBe('no-referrer');
+    expect(opened.headers['cache-control']).toBe('no-store');
     const started = await startInvitation(t.http(), created.url);
     expect(started.location.startsWith('https://idp.example.test/sso/saml?')).toBe(true);
     expect(await t.sql('SELECT link_invitation_id FROM saml_requests WHERE id = ?', [started.requestId])).toEqual([{ link_invitation_id: created.id }]);
