@@ -5,7 +5,7 @@ import { horizontalOverflow, openPage, PHONE, screenshot, SCREENSHOT_DIRS, settl
 import { IDP_SSO_URL, setUpGroup } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { freePort } from '../support/server-process.js';
-import { authnRequestIdFromRedirect, groupSp, samlPostFormHtml } from '../support/test-idp.js';
+import { authnRequestIdFromRedirect, groupSp, postSamlResponse, samlPostFormHtml } from '../support/test-idp.js';
 import { describeInBrowser, startUi, UiHarness } from './browser-suite.js';
 
 jest.setTimeout(120_000);
@@ -115,6 +115,20 @@ describeInBrowser('UI: link invitations (issue 16, point 2)', () => {
     await page.goto(`/#/groups/${group.id}/saml/troubleshoot?q=alex%40acme.test`);
     await settled(page);
     await page.getByRole('article', { name: /^Alex Rivera/ }).waitFor();
+    expect(await page.getByRole('button', { name: /Invite .* to link/ }).count()).toBe(0);
+    // Nor, for an Owner, for someone who is no longer a member: only an admin may invite them.
+    const gone = await createPerson(ui.t, 'gone', { name: 'Gone Person', email: 'gone@acme.test' });
+    await addMember(ui.t, group.id, gone.id, 30);
+    // Their refused sign-in ("not linked") is what keeps them findable after they leave.
+    await postSamlResponse(ui.t.http(), groupSp(ui.baseUrl, 'acme'), { nameId: 'gone@idp.acme.test', email: 'gone@acme.test' }).expect(403);
+    await ui.t
+      .http()
+      .delete(`/api/v4/groups/${group.id}/members/${gone.id}`)
+      .set({ Authorization: `Bearer ${owner.token}` })
+      .expect(204);
+    await page.goto(`/#/groups/${group.id}/saml/troubleshoot?q=gone%40acme.test`);
+    await settled(page);
+    await page.getByRole('article', { name: /^Gone Person/ }).waitFor();
     expect(await page.getByRole('button', { name: /Invite .* to link/ }).count()).toBe(0);
     // Nor on the Members page, where the button sits beside a missing (or outdated) SAML identity.
     await page.goto(`/#/groups/${group.id}/saml/members?search=alex`);

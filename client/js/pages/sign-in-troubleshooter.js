@@ -41,9 +41,11 @@ function timeline(entries) {
   );
 }
 
-/** For a group: a person with an account but no SAML identity here can be sent a link invitation. */
+/** For a group: a person with an active account but no SAML identity here can be sent a link invitation. */
 function inviteAction(person, group) {
   if (!group || !person.user || person.saml_identity || person.user.state !== 'active') return null;
+  // Owners may invite members only (the API refuses the rest); admins anyone, a removed member too.
+  if (!person.member && group.permissions?.is_admin !== true) return null;
   return h(
     'div',
     { class: 'form-actions' },
