@@ -97,6 +97,8 @@ export const RESUBMIT_SCRIPT = "document.getElementById('resubmit').submit();\n"
 
 export interface LinkInvitationPageInput {
   groupName: string;
+  /** Who created the invitation: a name the person can check with before continuing. */
+  invitedBy: string;
   userName: string;
   username: string;
   expiresAt: string;
@@ -117,7 +119,7 @@ export function linkInvitationPage(input: LinkInvitationPageInput): string {
     title,
     [
       `<h1>${escapeHtml(title)}</h1>`,
-      `<p>An Owner of ${escapeHtml(input.groupName)} invited the Roster account <strong>${escapeHtml(input.userName)}</strong> (@${escapeHtml(input.username)}) to sign in with ${escapeHtml(input.groupName)}'s identity provider.</p>`,
+      `<p>${escapeHtml(input.invitedBy)} invited the Roster account <strong>${escapeHtml(input.userName)}</strong> (@${escapeHtml(input.username)}) to sign in with ${escapeHtml(input.groupName)}'s identity provider.</p>`,
       `<p>When you continue, you sign in at the identity provider. The identity it sends back is linked to this account, and signs you in to it from now on. Continue only if this is your account.</p>`,
       `<p class="muted">This invitation works once and expires on ${escapeHtml(until)}.</p>`,
       `<form method="post" action="${escapeHtml(input.action)}">`,

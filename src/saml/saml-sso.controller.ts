@@ -110,6 +110,7 @@ export class SamlSsoController {
     response.cookie(INVITATION_NONCE_COOKIE, nonce, { ...sessionCookieOptions(this.config, false), path: ctx.sp.pathPrefix, maxAge: INVITATION_NONCE_TTL_MS });
     const page = linkInvitationPage({
       groupName: ctx.group.name,
+      invitedBy: invitation.createdByName,
       userName: user.name,
       username: user.username,
       expiresAt: invitation.expiresAt,

@@ -72,7 +72,7 @@ describeInBrowser('UI: link invitations (issue 16, point 2)', () => {
     const answered = await actAsIdp(p, ui.baseUrl, 'acme', 'alex.rivera@idp.acme.test', 'alex@acme.test');
     await p.goto(url);
     await p.getByRole('heading', { name: "Link your account to Group acme's sign-in", level: 1 }).waitFor();
-    expect(await p.getByText('Alex Rivera').count()).toBeGreaterThan(0);
+    expect(await p.getByText('Olivia Owner invited the Roster account Alex Rivera').count()).toBe(1);
     await screenshot(p, 'link-invitation-page', SCREENSHOT_DIRS);
     await p.getByRole('button', { name: 'Continue to the identity provider' }).click();
     // The IdP's page posts the answer back (cross-site, as a real IdP's does) ...

@@ -84,7 +84,7 @@ describe('link invitations (issue 16, point 2)', () => {
     const created = await invite(person.id);
     const opened = await t.http().get(invitationPath(created.url)).expect(200);
     expect(opened.text).toContain('Link your account to Group invites');
-    expect(opened.text).toContain(`(@${person.username})`);
+    expect(opened.text).toContain(`Person ${owner.username} invited the Roster account <strong>Person ${person.username}</strong> (@${person.username})`);
     // The page's address carries the secret: it must not leak as a Referer to the IdP, nor be cached.
     expect(opened.headers['referrer-policy']).toBe('no-referrer');
     expect(opened.headers['cache-control']).toBe('no-store');
