@@ -32,6 +32,7 @@ import { VersionController } from './version.controller.js';
 import { SignInDiagnosisController } from './sign-in-diagnosis.controller.js';
 import { SignInDiagnosisService } from './sign-in-diagnosis.service.js';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller.js';
+import { SamlLinkInvitationsController } from './saml-link-invitations.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
@@ -56,6 +57,7 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
     IdentityMismatchesController,
     InstanceIdentityMismatchesController,
     SignInDiagnosisController,
+    SamlLinkInvitationsController,
   ],
   providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService, UserFiltersService, SignInDiagnosisService],
   exports: [BootstrapService],

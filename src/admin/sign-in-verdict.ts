@@ -48,6 +48,9 @@ const REFUSED_BECAUSE: Record<string, string> = {
   transient_name_id: 'the IdP sent a transient NameID, which changes at every sign-in',
   idp_error: 'the IdP itself answered with an error status',
   no_group_link: 'none of the IdP groups they belong to is linked to a role here (SAML Group Links), so group sync gave them no access',
+  invitation_used: 'the link invitation they opened had already been used',
+  invitation_expired: 'the link invitation they opened had expired',
+  invitation_revoked: 'the link invitation they opened had been revoked',
 };
 
 /** The reasons whose words differ for the instance provider. */
@@ -118,7 +121,14 @@ export function signInVerdict(f: VerdictFacts): Verdict {
   if (!f.saml) {
     return cannot(
       `their account is not linked to a SAML identity of ${where}`,
-      [`They sign in to Roster, open ${ssoUrl} and choose Authorize, which links the NameID the IdP sends.`, 'Or SCIM provisioning links them: the IdP sends their NameID as the SCIM externalId.'],
+      [
+        // Link invitations exist for groups only.
+        ...(instance
+          ? []
+          : ['Send them a link invitation (Invite to link, here or on the Members page): they open it, sign in at the IdP once, and the NameID it sends is linked to their account.']),
+        `${instance ? 'They' : 'Or they'} sign in to Roster, open ${ssoUrl} and choose Authorize, which links the NameID the IdP sends.`,
+        'Or SCIM provisioning links them: the IdP sends their NameID as the SCIM externalId.',
+      ],
       warnings,
     );
   }

@@ -45,6 +45,11 @@ export const AUDIT_EVENT_NAMES = [
   'member_removed_by_group_sync',
   'scim_identity_alias_created',
   'scim_identity_alias_dropped',
+  // Link invitations (issue 16, point 2).
+  'saml_link_invitation_created',
+  'saml_link_invitation_used',
+  'saml_link_invitation_revoked',
+  'saml_link_invitation_refused',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

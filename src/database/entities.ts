@@ -9,6 +9,7 @@ import { SamlProviderEntity } from '../groups/saml-provider.entity.js';
 import { SamlAssertionEntity } from '../saml/saml-assertion.entity.js';
 import { SamlIdentityEntity } from '../saml/saml-identity.entity.js';
 import { SamlRequestEntity } from '../saml/saml-request.entity.js';
+import { SamlLinkInvitationEntity } from '../saml/saml-link-invitation.entity.js';
 import { SamlSignInEntity } from '../saml/saml-sign-in.entity.js';
 import { ScimIdentityEmailEntity } from '../scim/scim-identity-email.entity.js';
 import { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
@@ -38,6 +39,7 @@ import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbo
 import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations/1765300000000-saml-provider-issuer-and-assertion-signing.js';
 import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
 import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
+import { SamlLinkInvitations1765400000000 } from './migrations/1765400000000-saml-link-invitations.js';
 import { MemberExpiryIndex1765800000000 } from './migrations/1765800000000-member-expiry-index.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
@@ -65,6 +67,7 @@ export const ENTITIES = [
   ScimGroupMemberEntity,
   ScimIdentityAliasEntity,
   OutboxMessageEntity,
+  SamlLinkInvitationEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -86,5 +89,6 @@ export const MIGRATIONS = [
   SamlProviderIssuerAndAssertionSigning1765300000000,
   SamlProviderSecondaryCertificate1765310000000,
   SignInAssertedGroups1765320000000,
+  SamlLinkInvitations1765400000000,
   MemberExpiryIndex1765800000000,
 ];

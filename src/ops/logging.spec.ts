@@ -82,8 +82,9 @@ describe('httpLogging', () => {
       'body-password-s3cr3t',
       'body-token-s3cr3t',
       'csrf-s3cr3t',
+      'roster_link_invitation-s3cr3t',
     ];
-    await fetch(`${base}/api/v4/things/1?private_token=${secrets[3]}&access_token=${secrets[4]}&password=${secrets[5]}&search=visible-term`, {
+    await fetch(`${base}/api/v4/things/1?private_token=${secrets[3]}&access_token=${secrets[4]}&password=${secrets[5]}&token=${secrets[9]}&search=visible-term`, {
       method: 'POST',
       headers: {
         Authorization: `Bearer ${secrets[0]}`,

@@ -34,7 +34,8 @@ export function adviceFor(kind: MismatchKind, f: MismatchFacts, scope: 'group' |
     case 'saml_not_linked':
       return {
         explanation: `${f.scimExternUid !== null ? 'Provisioned by SCIM' : 'A member of the group'} but without a SAML identity: signing in with SAML says "User is not linked to a SAML account".`,
-        suggestedFix: "The user signs in to Roster, then opens the group's SSO URL and authorizes the link.",
+        suggestedFix:
+          "Send the person a link invitation (Invite to link on the Members page): they open it, sign in at the identity provider once, and the NameID it sends is linked. Or they sign in to Roster, open the group's SSO URL and authorize the link.",
       };
     case 'scim_missing':
       return {

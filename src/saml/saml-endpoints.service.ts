@@ -7,7 +7,10 @@ import { SESSION_COOKIE, SessionsService } from '../tokens/sessions.service.js';
 import type { ResolvedSession } from '../tokens/sessions.service.js';
 import { sessionCookieOptions } from '../tokens/session-cookie.js';
 import { SamlLinkService } from './saml-link.service.js';
-import { linkOfferPage, RESUBMIT_SCRIPT, resubmitPage } from './saml-pages.js';
+import { randomBytes } from 'node:crypto';
+import { safeEqual } from '../tokens/secret.js';
+import { LinkInvitationSignInService } from './link-invitation-sign-in.service.js';
+import { linkInvitationPage, linkOfferPage, RESUBMIT_SCRIPT, resubmitPage } from './saml-pages.js';
 import { SamlServiceProviderService, SpContext } from './saml-service-provider.service.js';
 import { SamlSignInService } from './saml-sign-in.service.js';
 import { safeRelayPath } from './service-provider.js';
@@ -17,6 +20,10 @@ function formFields(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null) return {};
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
+
+const INVITATION_NONCE_COOKIE = 'roster_link_invitation';
+/** As long as an AuthnRequest may be answered: the page may be left open while the person finds their MFA device. */
+const INVITATION_NONCE_TTL_MS = 30 * 60 * 1000;
 
 /**
  * What every SAML service provider answers (saml.md) — metadata, the SSO start, the assertion
@@ -31,6 +38,7 @@ export class SamlEndpointsService {
     private readonly signIn: SamlSignInService,
     private readonly linking: SamlLinkService,
     private readonly sessions: SessionsService,
+    private readonly invitations: LinkInvitationSignInService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,6 +93,43 @@ export class SamlEndpointsService {
     await this.linking.authorize(ctx, await this.session(request), { csrfToken: form.csrf_token, pending: form.pending }, originOf(request));
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(303, safeRelayPath(form.RelayState, this.config.baseUrl));
+  }
+
+  /** A link invitation's URL (groups only): whose account it links, and a button to the IdP (or a refusal page). */
+  async linkInvitation(ctx: SpContext, token: unknown, request: Request, response: Response): Promise<void> {
+    const { invitation, user } = await this.invitations.open(ctx, token, originOf(request));
+    const nonce = randomBytes(16).toString('base64url');
+    response.setHeader('Cache-Control', 'no-store');
+    response.cookie(INVITATION_NONCE_COOKIE, nonce, { ...sessionCookieOptions(this.config, false), path: ctx.sp.pathPrefix, maxAge: INVITATION_NONCE_TTL_MS });
+    const page = linkInvitationPage({
+      groupName: ctx.displayName,
+      invitedBy: invitation.createdByName,
+      userName: user.name,
+      username: user.username,
+      expiresAt: invitation.expiresAt,
+      action: `${ctx.sp.pathPrefix}/link_invitation`,
+      token: token as string,
+      nonce,
+    });
+    response.status(200).type('html').send(page);
+  }
+
+  /**
+   * Continue: to the IdP with an AuthnRequest bound to the invitation. A form without this
+   * browser's nonce (posted from another site) goes back to the page instead, where the person
+   * sees whose account the invitation links before continuing.
+   */
+  async startLinkInvitation(ctx: SpContext, request: Request, response: Response): Promise<void> {
+    const form = formFields(request.body);
+    const cookie = (request.cookies as Record<string, unknown> | undefined)?.[INVITATION_NONCE_COOKIE];
+    response.setHeader('Cache-Control', 'no-store');
+    if (typeof cookie !== 'string' || typeof form.nonce !== 'string' || !safeEqual(cookie, form.nonce)) {
+      response.redirect(303, `${ctx.sp.pathPrefix}/link_invitation?token=${encodeURIComponent(form.token ?? '')}`);
+      return;
+    }
+    const url = await this.invitations.start(ctx, form.token, originOf(request));
+    response.clearCookie(INVITATION_NONCE_COOKIE, { ...sessionCookieOptions(this.config, false), path: ctx.sp.pathPrefix });
+    response.redirect(303, url);
   }
 
   resubmitScript(response: Response): void {

@@ -97,3 +97,39 @@ export function resubmitPage(action: string, scriptSrc: string, fields: Record<s
 
 /** Served as a file (not inline) so the page works under `script-src 'self'`. */
 export const RESUBMIT_SCRIPT = "document.getElementById('resubmit').submit();\n";
+
+export interface LinkInvitationPageInput {
+  groupName: string;
+  /** Who created the invitation: a name the person can check with before continuing. */
+  invitedBy: string;
+  userName: string;
+  username: string;
+  expiresAt: string;
+  action: string;
+  token: string;
+  nonce: string;
+}
+
+/**
+ * What an invited person sees on opening the link: whose account it links and until when, and a
+ * button that starts the sign-in at the IdP. The button posts a nonce that is also in a cookie set
+ * with this page, so another site cannot send someone through a link invitation unawares.
+ */
+export function linkInvitationPage(input: LinkInvitationPageInput): string {
+  const title = `Link your account to ${input.groupName}'s sign-in`;
+  const until = new Date(input.expiresAt).toUTCString();
+  return page(
+    title,
+    [
+      `<h1>${escapeHtml(title)}</h1>`,
+      `<p>${escapeHtml(input.invitedBy)} invited the Roster account <strong>${escapeHtml(input.userName)}</strong> (@${escapeHtml(input.username)}) to sign in with ${escapeHtml(input.groupName)}'s identity provider.</p>`,
+      `<p>When you continue, you sign in at the identity provider. The identity it sends back is linked to this account, and signs you in to it from now on. Continue only if this is your account.</p>`,
+      `<p class="muted">This invitation works once and expires on ${escapeHtml(until)}.</p>`,
+      `<form method="post" action="${escapeHtml(input.action)}">`,
+      `<input type="hidden" name="token" value="${escapeHtml(input.token)}">`,
+      `<input type="hidden" name="nonce" value="${escapeHtml(input.nonce)}">`,
+      '<div class="form-actions"><button type="submit" class="button button-primary">Continue to the identity provider</button> <a class="button button-secondary" href="/">Cancel</a></div>',
+      '</form>',
+    ].join(''),
+  );
+}

@@ -17,4 +17,8 @@ export class SamlRequestEntity {
 
   @Column({ type: 'varchar', name: 'used_at', nullable: true })
   usedAt: string | null;
+
+  /** The link invitation this sign-in was started from (its response links that account), else null. */
+  @Column({ type: 'integer', name: 'link_invitation_id', nullable: true })
+  linkInvitationId: number | null;
 }

@@ -90,15 +90,17 @@ export class SamlServiceProviderService {
 
   /**
    * The SSO start: records a fresh AuthnRequest id (so its InResponseTo is accepted once, by any
-   * process) and returns the IdP URL carrying the deflated request and the RelayState.
+   * process) and returns the IdP URL carrying the deflated request and the RelayState. A start from
+   * a link invitation records the invitation with the request: the signed InResponseTo of the
+   * answer then says which account the NameID is for.
    */
-  async startUrl(ctx: SpContext, redirectTo: unknown): Promise<string> {
+  async startUrl(ctx: SpContext, redirectTo: unknown, linkInvitationId: number | null = null): Promise<string> {
     if (!ctx.provider) throw new SamlRefusal('not_enabled', refusalContext(ctx));
     const requestId = `_${randomBytes(20).toString('hex')}`;
     const now = nowIso();
     await this.db.transaction(async (tx) => {
       await this.requests.deleteExpired(tx, now);
-      await this.requests.insert(tx, { id: requestId, groupId: scopeGroupId(ctx.scope), createdAt: now, expiresAt: isoPlus(AUTHN_REQUEST_TTL_MS) });
+      await this.requests.insert(tx, { id: requestId, groupId: scopeGroupId(ctx.scope), createdAt: now, expiresAt: isoPlus(AUTHN_REQUEST_TTL_MS), linkInvitationId });
     });
     const relayState = safeRelayPath(redirectTo, this.config.baseUrl);
     return nodeSaml(ctx.sp, ctx.provider.certificate, ctx.provider.ssoUrl, requestId).getAuthorizeUrlAsync(relayState, undefined, {});

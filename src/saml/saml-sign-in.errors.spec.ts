@@ -1,7 +1,11 @@
 import { RefusalReason, SamlRefusal } from './saml-sign-in.errors.js';
 
-/** Every reason but group sync's (which cannot refuse an instance sign-in): a new reason fails to compile until it is listed. */
-const LISTED: Record<Exclude<RefusalReason, 'no_group_link'>, true> = {
+/**
+ * Every reason but the group-only ones — group sync's, and link invitations' (neither can refuse an
+ * instance sign-in): a new reason fails to compile until it is listed here or there.
+ */
+type GroupOnlyReason = 'no_group_link' | 'invitation_unknown' | 'invitation_used' | 'invitation_expired' | 'invitation_revoked';
+const LISTED: Record<Exclude<RefusalReason, GroupOnlyReason>, true> = {
   malformed: true,
   too_large: true,
   unsigned: true,

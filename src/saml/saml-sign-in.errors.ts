@@ -16,7 +16,11 @@ export type RefusalReason =
   | 'session_required'
   | 'invalid_csrf_token'
   | 'link_expired'
-  | 'no_group_link';
+  | 'no_group_link'
+  | 'invitation_unknown'
+  | 'invitation_used'
+  | 'invitation_expired'
+  | 'invitation_revoked';
 
 /** What the refusal page needs to speak about: the group (or the instance) and where its sign-in starts. */
 export interface RefusalContext {
@@ -158,10 +162,15 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     title: 'User is not linked to a SAML account',
     message: `User is not linked to a SAML account. An account with your email address exists, but it has not been linked to ${c.groupName}'s identity provider yet.`,
     steps: [
-      `Sign in to Roster with your existing account first, then open ${c.ssoUrl} again: you will be asked to allow ${c.groupName} to sign you in with SAML.`,
-      c.scope === 'instance'
-        ? 'Or ask an administrator to fix your identity (the instance identity-mismatch report shows what is missing).'
-        : `Or ask an Owner of ${c.groupName} to fix your identity (the identity-mismatch report shows what is missing).`,
+      ...(c.scope === 'instance'
+        ? [
+            `Sign in to Roster with your existing account first, then open ${c.ssoUrl} again: you will be asked to allow ${c.groupName} to sign you in with SAML.`,
+            'Or ask an administrator to fix your identity (the instance identity-mismatch report shows what is missing).',
+          ]
+        : [
+            `Ask an Owner of ${c.groupName} for a link invitation: they create one for your account from the group's Members page (Invite to link) or its sign-in troubleshooter. Open the link they send you and sign in with the identity provider once; from then on this sign-in works. The link works once and expires after a few days.`,
+            `If you can already sign in to Roster with your existing account, sign in first, then open ${c.ssoUrl} again: you will be asked to allow ${c.groupName} to sign you in with SAML.`,
+          ]),
     ],
   }),
   no_account: () => ({
@@ -181,6 +190,30 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
     title: 'The form has expired',
     message: 'The authorization form was not sent by this browser session, so nothing was changed.',
     steps: [`Open ${c.ssoUrl} again and authorize from the new page.`],
+  }),
+  invitation_unknown: (c) => ({
+    code: 'not_found',
+    title: 'This link invitation is not valid',
+    message: `This address is not a link invitation of ${c.groupName}. It may have been copied only in part.`,
+    steps: ['Copy the whole link from the message you received and open it again.', `If it still fails, ask an Owner of ${c.groupName} for a new link invitation.`],
+  }),
+  invitation_used: (c) => ({
+    code: 'forbidden',
+    title: 'This link invitation has already been used',
+    message: 'Each link invitation links one account, once, and this one has been used.',
+    steps: [`If you used it to link your account, sign in with ${c.ssoUrl}.`, `Otherwise ask an Owner of ${c.groupName} for a new link invitation.`],
+  }),
+  invitation_expired: (c) => ({
+    code: 'forbidden',
+    title: 'This link invitation has expired',
+    message: 'Link invitations work for a limited time, and this one has run out.',
+    steps: [`Ask an Owner of ${c.groupName} for a new link invitation.`],
+  }),
+  invitation_revoked: (c) => ({
+    code: 'forbidden',
+    title: 'This link invitation was withdrawn',
+    message: `An Owner of ${c.groupName} revoked this link invitation, so it no longer links an account.`,
+    steps: [`Ask an Owner of ${c.groupName} for a new link invitation if you still need one.`],
   }),
   link_expired: (c) => ({
     code: 'forbidden',

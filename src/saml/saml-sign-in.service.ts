@@ -23,6 +23,7 @@ import { SamlValidationService } from './saml-validation.service.js';
 import { refusalContext, SpContext } from './saml-service-provider.service.js';
 import { scopeGroupId } from '../common/scope.js';
 import { SamlSignInsService } from './saml-sign-ins.service.js';
+import { LinkInvitationSignInService } from './link-invitation-sign-in.service.js';
 
 /** What a sign-in observation records as `outcome` (members view, mismatch report). */
 export type SignInOutcome = 'signed_in' | 'relinked' | 'link_offered' | 'linked' | `refused_${RefusalReason}`;
@@ -56,7 +57,8 @@ export function assertedGroups(attributes: Record<string, string[]> | undefined,
 }
 
 /**
- * The assertion consumer service: saml.md's five outcomes of a valid response. Each response is
+ * The assertion consumer service: saml.md's five outcomes of a valid response, and the use of a
+ * link invitation when the response answers a request one started. Each response is
  * decided in one transaction with its replay-cache entry, its InResponseTo use, its sign-in
  * observation and its audit events; a refusal commits only the observation and the audit.
  */
@@ -78,6 +80,7 @@ export class SamlSignInService {
     private readonly sessions: SessionsService,
     private readonly metrics: Metrics,
     private readonly validation: SamlValidationService,
+    private readonly invitations: LinkInvitationSignInService,
   ) {}
 
   /** Validates a response without using it up (the cross-site resubmit page shows only for valid ones). */
@@ -149,11 +152,13 @@ export class SamlSignInService {
     // A group's keys keep their historic form (`<group id>:`); the instance's cannot collide with them.
     const replayKey = `${ctx.group ? ctx.group.id : 'instance'}:${a.assertionId}`;
     if (await this.assertions.seen(tx, replayKey)) return this.refuseInvalid(tx, ctx, actor, 'replayed', a);
-    if (a.inResponseTo !== null && !(await this.requests.consume(tx, a.inResponseTo, scopeGroupId(ctx.scope), now))) {
-      return this.refuseInvalid(tx, ctx, actor, 'unknown_request', a);
-    }
+    const request = a.inResponseTo === null ? null : await this.requests.consume(tx, a.inResponseTo, scopeGroupId(ctx.scope), now);
+    if (a.inResponseTo !== null && !request) return this.refuseInvalid(tx, ctx, actor, 'unknown_request', a);
     await this.assertions.deleteExpired(tx, now);
     await this.assertions.remember(tx, replayKey, a.expiresAt);
+
+    // Started from a link invitation: the invitation, not a session, says whose account this is.
+    if (request?.linkInvitationId != null) return this.invitations.redeem(tx, ctx, actor, a, request.linkInvitationId, this);
 
     // 1. The NameID is a linked identity: that user signs in.
     const identity = await this.samlIdentities.findByExternUid(ctx.scope, a.nameId, tx);

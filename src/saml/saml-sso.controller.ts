@@ -31,6 +31,17 @@ export class SamlSsoController {
     await this.endpoints.authorize(await this.provider.context(ref), request, response);
   }
 
+  /** A link invitation's URL (link-invitation-sign-in.service.ts); invitations exist for groups only. */
+  @Get('link_invitation')
+  async linkInvitation(@Param('group') ref: string, @Query('token') token: unknown, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.linkInvitation(await this.provider.context(ref), token, request, response);
+  }
+
+  @Post('link_invitation')
+  async startLinkInvitation(@Param('group') ref: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.startLinkInvitation(await this.provider.context(ref), request, response);
+  }
+
   @Get('resubmit.js')
   resubmitScript(@Res() response: Response): void {
     this.endpoints.resubmitScript(response);

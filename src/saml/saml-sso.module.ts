@@ -23,16 +23,21 @@ import { InstanceSamlController, SamlSsoController } from './saml-sso.controller
 import { SamlEndpointsService } from './saml-endpoints.service.js';
 import { SamlValidationService } from './saml-validation.service.js';
 import { SamlModule } from './saml.module.js';
+import { SamlLinkInvitationEntity } from './saml-link-invitation.entity.js';
+import { SamlLinkInvitationsRepository } from './saml-link-invitations.repository.js';
+import { SamlLinkInvitationsService } from './saml-link-invitations.service.js';
+import { LinkInvitationSignInService } from './link-invitation-sign-in.service.js';
 
 /**
- * The SAML service providers (each group's and the instance's): SP endpoints, sign-in, account linking, the replay cache and issued
- * requests, and the identity-mismatch report. A module of its own, beside SamlModule, because it
+ * The SAML service providers (each group's and the instance's): SP endpoints, sign-in, account
+ * linking, the replay cache and issued requests, link invitations, and the identity-mismatch report.
+ * A module of its own, beside SamlModule, because it
  * reads SCIM identities and ScimModule already imports SamlModule (SCIM provisioning creates SAML
  * identities); importing ScimModule here keeps the dependency one-way.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity, IdentityMismatchExemptionEntity], READER),
+    TypeOrmModule.forFeature([SamlRequestEntity, SamlAssertionEntity, IdentityMismatchExemptionEntity, SamlLinkInvitationEntity], READER),
     SamlModule,
     ScimModule,
     GroupsModule,
@@ -53,8 +58,11 @@ import { SamlModule } from './saml.module.js';
     IdentityMismatchReportRepository,
     IdentityMismatchExemptionsRepository,
     IdentityMismatchesService,
+    SamlLinkInvitationsRepository,
+    SamlLinkInvitationsService,
+    LinkInvitationSignInService,
   ],
-  exports: [IdentityMismatchesService],
+  exports: [IdentityMismatchesService, SamlLinkInvitationsService],
 })
 export class SamlSsoModule {
   constructor() {

@@ -63,6 +63,13 @@ export class UsersRepository {
     return user ?? null;
   }
 
+  /** The accounts a page of another list names (link invitations): one query for the page. */
+  async findByIds(ids: number[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return [];
+    const inIds = this.db.inIds('"id"', ids);
+    return this.db.findWhere(UserEntity, inIds.sql, inIds.values);
+  }
+
   /** Every SCIM create looks the person up by email. */
   async findByEmail(email: string, tx?: Tx): Promise<UserEntity | null> {
     const [user] = await this.db.findWhere(UserEntity, '"email_lower" = ?', [email.toLowerCase()], tx);

@@ -40,6 +40,10 @@ export class UsersService {
     return this.users.findById(id, em);
   }
 
+  findByIds(ids: number[]): Promise<UserEntity[]> {
+    return this.users.findByIds(ids);
+  }
+
   findByEmail(email: string, em?: Tx): Promise<UserEntity | null> {
     return this.users.findByEmail(email, em);
   }

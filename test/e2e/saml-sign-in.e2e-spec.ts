@@ -166,8 +166,8 @@ describe('SAML sign-in', () => {
       const before = await lastAuditId(t);
       const res = await signInWithSaml(t, g, { nameId: 'idp-4', email: 'unlinked4@acme.com' }).expect(403);
       expect(res.text).toContain('User is not linked to a SAML account');
-      expect(res.text).toContain('Sign in to Roster with your existing account first, then open http://roster.test/groups/four/-/saml/sso again');
-      expect(res.text).toContain('Or ask an Owner of Group four');
+      expect(res.text).toContain('Ask an Owner of Group four for a link invitation');
+      expect(res.text).toContain('sign in first, then open http://roster.test/groups/four/-/saml/sso again');
       const events = await auditSince(t, before);
       expect(events).toEqual([{ event_name: 'saml_sign_in_refused', target_id: userId, details: { reason: 'not_linked', name_id: 'idp-4', email: 'unlinked4@acme.com' } }]);
       const after = await snapshot(t);

@@ -51,3 +51,29 @@ export function confirmDialog({ title, body, confirmLabel, danger = false, onCon
     cancel.focus();
   });
 }
+
+/**
+ * A dialog with one button that only closes it: for something shown once (a new secret URL),
+ * where Cancel would mean nothing. Resolves when closed.
+ */
+export function messageDialog({ title, body, closeLabel = 'Done' }) {
+  return new Promise((resolve) => {
+    const titleId = `dialog-title-${Date.now()}`;
+    const close = h('button', { type: 'submit', class: 'button button-primary', text: closeLabel });
+    const form = h(
+      'form',
+      { method: 'dialog', class: 'dialog-form' },
+      h('h2', { id: titleId, class: 'dialog-title', text: title }),
+      h('div', { class: 'dialog-body' }, body),
+      h('div', { class: 'dialog-actions' }, close),
+    );
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    close.focus();
+  });
+}

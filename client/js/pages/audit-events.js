@@ -39,6 +39,10 @@ export const EVENT_NAMES = [
   'group_deleted',
   'scim_identity_alias_created',
   'scim_identity_alias_dropped',
+  'saml_link_invitation_created',
+  'saml_link_invitation_used',
+  'saml_link_invitation_revoked',
+  'saml_link_invitation_refused',
 ];
 
 export function eventLabel(name) {

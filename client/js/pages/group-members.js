@@ -7,6 +7,7 @@ import { filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 import { canManage } from './group-shell.js';
 import { navigate } from '../router.js';
+import { inviteToLink } from './link-invitations.js';
 
 /**
  * The row's identity problem, by the same rules and in the same order as the server's report
@@ -73,10 +74,11 @@ function scimCell(m) {
   );
 }
 
-function samlCell(m) {
+/** The SAML identity, with "Invite to link" beside it: the fix for "not linked" sits next to the problem. */
+function samlCell(m, group) {
   if (!identityVisible(m)) return dash();
-  if (!m.group_saml_identity) return h('span', { class: 'muted', text: 'Not linked' });
-  return code(m.group_saml_identity.extern_uid);
+  const value = m.group_saml_identity ? code(m.group_saml_identity.extern_uid) : h('span', { class: 'muted', text: 'Not linked' });
+  return h('div', { class: 'stack' }, value, inviteButton(group, m));
 }
 
 function signInCell(m) {
@@ -111,6 +113,24 @@ function roleCell(m) {
     );
   }
   return h('div', { class: 'stack role-source' }, h('span', { text: role }), h('span', { class: 'small muted', text: ROLE_SOURCES[m.role_source] ?? m.role_source }));
+}
+
+/**
+ * "Invite to link": a one-time link that links the NameID the IdP sends to this member's account.
+ * Offered where linking is the fix: no SAML identity yet, or the IdP now sends another NameID.
+ */
+function inviteButton(group, m) {
+  if (m.state !== 'active') return null;
+  const saml = m.group_saml_identity;
+  const observed = m.last_saml_sign_in?.name_id;
+  if (saml && (observed === undefined || observed === saml.extern_uid)) return null;
+  return h('button', {
+    type: 'button',
+    class: 'button button-secondary button-small',
+    text: 'Invite to link',
+    'aria-label': `Invite ${m.name} to link their SAML account`,
+    onclick: () => inviteToLink({ group, user: m }),
+  });
 }
 
 function outcomeLabel(outcome) {
@@ -151,7 +171,7 @@ export async function groupMembers(container, { group, signal, query: urlQuery =
       ...(manager
         ? [
             { label: 'SCIM externalId', render: scimCell },
-            { label: 'SAML extern_uid', render: samlCell },
+            { label: 'SAML extern_uid', render: (m) => samlCell(m, group) },
             { label: 'Last SAML sign-in', render: signInCell },
           ]
         : []),

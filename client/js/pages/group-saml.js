@@ -1,4 +1,4 @@
-// Group › SAML SSO: configuration, SCIM token, group links, SCIM groups, members and the identity-mismatch report.
+// Group › SAML SSO: configuration, SCIM token, group links, SCIM groups, members, the identity-mismatch report, the troubleshooter and link invitations.
 import { formatCount, h } from '../dom.js';
 import { api } from '../api.js';
 import { setTitle, tabs } from '../components/layout.js';
@@ -10,6 +10,7 @@ import { samlConfiguration } from './saml-configuration.js';
 import { scimGroupsView } from './scim-groups.js';
 import { scimTokenPanel } from './scim-token.js';
 import { signInTroubleshooter } from './sign-in-troubleshooter.js';
+import { linkInvitations } from './link-invitations.js';
 
 export async function groupSamlPage(main, ctx) {
   const shell = await groupShell(main, ctx, 'saml', 'SAML SSO');
@@ -57,6 +58,8 @@ export async function groupSamlPage(main, ctx) {
     case 'mismatches':
       return identityMismatches(body, { ...args, onCount: setCount });
     case 'troubleshoot':
-      return signInTroubleshooter(body, { endpoint: `/groups/${group.id}/sign_in_diagnosis`, here: `#/groups/${group.id}/saml/troubleshoot`, query: ctx.query, signal: ctx.signal });
+      return signInTroubleshooter(body, { endpoint: `/groups/${group.id}/sign_in_diagnosis`, here: `#/groups/${group.id}/saml/troubleshoot`, query: ctx.query, signal: ctx.signal, group });
+    case 'link-invitations':
+      return linkInvitations(body, args);
   }
 }

@@ -20,6 +20,7 @@ export const SAML_SECTIONS = [
   { key: 'members', label: 'Members' },
   { key: 'mismatches', label: 'Identity mismatches', manage: true },
   { key: 'troubleshoot', label: 'Troubleshoot sign-in', manage: true },
+  { key: 'link-invitations', label: 'Link invitations', manage: true },
 ];
 
 /** Whether the signed-in person manages the group (GET /groups/:id says so in `permissions`). */

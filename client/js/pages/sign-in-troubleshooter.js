@@ -7,6 +7,7 @@ import { navigate } from '../router.js';
 import { textField, roleName } from '../components/fields.js';
 import { filterForm } from '../components/list-view.js';
 import { notice, section } from '../components/layout.js';
+import { inviteToLink } from './link-invitations.js';
 
 const STATUS = {
   can_sign_in: { label: 'Can sign in', tone: 'success' },
@@ -40,7 +41,25 @@ function timeline(entries) {
   );
 }
 
-function personCard(person) {
+/** For a group: a person with an active account but no SAML identity here can be sent a link invitation. */
+function inviteAction(person, group) {
+  if (!group || !person.user || person.saml_identity || person.user.state !== 'active') return null;
+  // Owners may invite members only (the API refuses the rest); admins anyone, a removed member too.
+  if (!person.member && group.permissions?.is_admin !== true) return null;
+  return h(
+    'div',
+    { class: 'form-actions' },
+    h('button', {
+      type: 'button',
+      class: 'button button-primary',
+      text: 'Invite to link',
+      'aria-label': `Invite ${person.user.name} to link their SAML account`,
+      onclick: () => inviteToLink({ group, user: person.user }),
+    }),
+  );
+}
+
+function personCard(person, group) {
   const status = STATUS[person.verdict.status] ?? STATUS.unknown;
   const title = person.user ? `${person.user.name} (@${person.user.username})` : `Unknown NameID ${person.name_id}`;
   return h(
@@ -77,6 +96,7 @@ function personCard(person) {
           ),
         )
       : null,
+    inviteAction(person, group),
     h(
       'div',
       { class: 'diagnosis-body' },
@@ -86,8 +106,11 @@ function personCard(person) {
   );
 }
 
-/** The troubleshooter for a scope: `endpoint` is the diagnosis API, `here` the page's own address. */
-export async function signInTroubleshooter(container, { endpoint, here, query, signal, where = 'this group' }) {
+/**
+ * The troubleshooter for a scope: `endpoint` is the diagnosis API, `here` the page's own address,
+ * `where` names the scope in sentences, `group` (for a group's troubleshooter) enables "Invite to link".
+ */
+export async function signInTroubleshooter(container, { endpoint, here, query, signal, where = 'this group', group }) {
   const q = (query.q ?? '').trim();
   const search = textField({ label: 'Name, email, username, externalId or NameID', name: 'q', value: q, spellcheck: false, autocomplete: 'off' });
   const results = h('div', { class: 'diagnosis-results', 'aria-live': 'polite' });
@@ -110,7 +133,7 @@ export async function signInTroubleshooter(container, { endpoint, here, query, s
       // About the whole scope, whoever was searched: responses refused before anyone could be named.
       ...(data.scope_warnings ?? []).map((text) => notice('warning', text)),
       data.people.length === 0 ? h('p', { class: 'empty', text: `Nobody connected to ${where} matches “${q}”: no member, no identity, and no sign-in with that NameID or email.` }) : null,
-      ...data.people.map(personCard),
+      ...data.people.map((person) => personCard(person, group)),
       data.truncated ? notice('info', 'More people match than are shown: search by email, externalId or NameID to find one person.') : null,
     ];
     results.replaceChildren(...found.filter(Boolean));
