@@ -33,6 +33,7 @@ import { SignInDiagnosisController } from './sign-in-diagnosis.controller.js';
 import { SignInDiagnosisService } from './sign-in-diagnosis.service.js';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller.js';
 import { SamlLinkInvitationsController } from './saml-link-invitations.controller.js';
+import { VerifiedDomainsController } from './verified-domains.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
@@ -58,6 +59,7 @@ import { SamlLinkInvitationsController } from './saml-link-invitations.controlle
     InstanceIdentityMismatchesController,
     SignInDiagnosisController,
     SamlLinkInvitationsController,
+    VerifiedDomainsController,
   ],
   providers: [BootstrapService, GroupAccessService, MembersViewService, UserAccountsService, UserFiltersService, SignInDiagnosisService],
   exports: [BootstrapService],

@@ -34,6 +34,8 @@ export const AUDIT_EVENT_NAMES = [
   'group_deleted',
   'identity_mismatch_marked_expected',
   'identity_mismatch_unmarked_expected',
+  'verified_domain_added',
+  'verified_domain_removed',
   // Group sync (docs/group-sync.md).
   'saml_group_link_created',
   'saml_group_link_deleted',

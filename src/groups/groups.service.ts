@@ -110,6 +110,45 @@ export class GroupsService {
     });
   }
 
+  /**
+   * Adds one verified domain (the Enterprise badge follows it). The group's row is locked and read
+   * again first, so two Owners adding different domains at once both keep theirs (PostgreSQL); a
+   * domain already in the list is refused, and nothing changes.
+   */
+  async addVerifiedDomain(actor: Actor, group: GroupEntity, input: string): Promise<{ group: GroupEntity; domain: string }> {
+    const [domain] = parseDomains('domain', [input]);
+    return this.changeVerifiedDomains(actor, group, 'verified_domain_added', (domains) => {
+      if (domains.includes(domain)) throw new DomainError('conflict', `${domain} is already a verified domain of ${group.name}`);
+      return { domains: [...domains, domain], domain };
+    });
+  }
+
+  /** Removes one verified domain (any case); 404 when the group does not have it. */
+  async removeVerifiedDomain(actor: Actor, group: GroupEntity, input: string): Promise<{ group: GroupEntity; domain: string }> {
+    const wanted = input.trim().toLowerCase();
+    return this.changeVerifiedDomains(actor, group, 'verified_domain_removed', (domains) => {
+      if (!domains.includes(wanted)) throw new DomainError('not_found', '404 Verified Domain Not Found');
+      return { domains: domains.filter((d) => d !== wanted), domain: wanted };
+    });
+  }
+
+  private changeVerifiedDomains(
+    actor: Actor,
+    group: GroupEntity,
+    name: 'verified_domain_added' | 'verified_domain_removed',
+    change: (domains: string[]) => { domains: string[]; domain: string },
+  ): Promise<{ group: GroupEntity; domain: string }> {
+    return this.db.transaction(async (tx) => {
+      await this.groups.lock(tx, group.id);
+      const current = await this.groups.findById(group.id, tx);
+      if (!current) throw new DomainError('not_found', '404 Group Not Found');
+      const { domains, domain } = change(groupDomains(current).verified);
+      await this.groups.update(tx, group.id, { verifiedDomains: JSON.stringify(domains) });
+      await this.audit.record(tx, { name, actor, scope: groupScope(group.id), target: { type: 'Group', id: group.id, details: group.path }, details: { domain } });
+      return { group: (await this.groups.findById(group.id, tx))!, domain };
+    });
+  }
+
   list(filter: GroupFilter, page: PageRequest): Promise<Page<GroupEntity>> {
     return this.groups.list(filter, page);
   }

@@ -34,7 +34,7 @@ describeInBrowser('UI: what Developer, Maintainer, Owner and admin each see', ()
   });
   afterAll(async () => ui?.close());
 
-  const MANAGER_SECTIONS = ['Configuration', 'SCIM token', 'Group links', 'SCIM groups', 'Members', 'Identity mismatches', 'Troubleshoot sign-in', 'Link invitations'];
+  const MANAGER_SECTIONS = ['Configuration', 'SCIM token', 'Group links', 'SCIM groups', 'Members', 'Verified domains', 'Identity mismatches', 'Troubleshoot sign-in', 'Link invitations'];
   const expected: Record<string, { tabs: string[]; sections: string[]; identityColumns: boolean }> = {
     Developer: { tabs: ['SAML SSO'], sections: ['Members'], identityColumns: false },
     Maintainer: { tabs: ['SAML SSO'], sections: ['Members'], identityColumns: false },

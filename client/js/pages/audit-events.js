@@ -43,6 +43,8 @@ export const EVENT_NAMES = [
   'saml_link_invitation_used',
   'saml_link_invitation_revoked',
   'saml_link_invitation_refused',
+  'verified_domain_added',
+  'verified_domain_removed',
 ];
 
 export function eventLabel(name) {

@@ -6,6 +6,7 @@ import { roleName, textField } from '../components/fields.js';
 import { filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 import { canManage } from './group-shell.js';
+import { memberActions } from './group-member-actions.js';
 import { navigate } from '../router.js';
 import { inviteToLink } from './link-invitations.js';
 
@@ -173,6 +174,7 @@ export async function groupMembers(container, { group, signal, query: urlQuery =
             { label: 'SCIM externalId', render: scimCell },
             { label: 'SAML extern_uid', render: (m) => samlCell(m, group) },
             { label: 'Last SAML sign-in', render: signInCell },
+            { label: 'Actions', className: 'col-actions', render: (m) => memberActions(group, m, () => list.refresh()) },
           ]
         : []),
     ],

@@ -1,4 +1,5 @@
-// Group › SAML SSO: configuration, SCIM token, group links, SCIM groups, members, the identity-mismatch report, the troubleshooter and link invitations.
+// Group › SAML SSO: configuration, SCIM token, group links, SCIM groups, members, verified domains,
+// the identity-mismatch report, the troubleshooter and link invitations.
 import { formatCount, h } from '../dom.js';
 import { api } from '../api.js';
 import { setTitle, tabs } from '../components/layout.js';
@@ -11,6 +12,7 @@ import { scimGroupsView } from './scim-groups.js';
 import { scimTokenPanel } from './scim-token.js';
 import { signInTroubleshooter } from './sign-in-troubleshooter.js';
 import { linkInvitations } from './link-invitations.js';
+import { verifiedDomains } from './verified-domains.js';
 
 export async function groupSamlPage(main, ctx) {
   const shell = await groupShell(main, ctx, 'saml', 'SAML SSO');
@@ -55,6 +57,8 @@ export async function groupSamlPage(main, ctx) {
       return scimGroupsView(body, args);
     case 'members':
       return groupMembers(body, args);
+    case 'domains':
+      return verifiedDomains(body, args);
     case 'mismatches':
       return identityMismatches(body, { ...args, onCount: setCount });
     case 'troubleshoot':

@@ -18,6 +18,7 @@ export const SAML_SECTIONS = [
   { key: 'group-links', label: 'Group links', manage: true },
   { key: 'scim-groups', label: 'SCIM groups', manage: true },
   { key: 'members', label: 'Members' },
+  { key: 'domains', label: 'Verified domains', manage: true },
   { key: 'mismatches', label: 'Identity mismatches', manage: true },
   { key: 'troubleshoot', label: 'Troubleshoot sign-in', manage: true },
   { key: 'link-invitations', label: 'Link invitations', manage: true },

@@ -14,6 +14,11 @@ export class UpdateGroupDto {
   @OptionalTextList() verified_domains?: string[];
 }
 
+/** POST /groups/:id/verified_domains: the domain's form is checked by GroupsService (parseDomains). */
+export class VerifiedDomainDto {
+  @RequiredText(255) domain: string;
+}
+
 /** PUT …/saml_provider: types coerced here, values checked by SamlProviderService. */
 /** Booleans are only coerced here: SamlProviderService checks every field, so all problems are told at once. */
 export class SamlProviderDto {
