@@ -37,6 +37,20 @@ export function currentLocation() {
   return { path: path || '/', query: Object.fromEntries(new URLSearchParams(search)), raw };
 }
 
+/**
+ * The current page's address with `params` as its query (empty values left out): lists keep their
+ * filters and page position there, so reload and Back restore them.
+ */
+export function addressWith(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return `#${currentLocation().path}${text ? `?${text}` : ''}`;
+}
+
 export function navigate(hash, { replace = false } = {}) {
   const target = hash.startsWith('#') ? hash : `#${hash}`;
   if (location.hash === target) {

@@ -3,7 +3,7 @@
 import { badge, code, h, replace, time } from '../dom.js';
 import { api } from '../api.js';
 import { selectField } from '../components/fields.js';
-import { filterForm, listView } from '../components/list-view.js';
+import { applyFilters, filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 
 const STATUS_OPTIONS = [
@@ -27,8 +27,9 @@ function deliveryNotice(mode) {
   );
 }
 
-export async function emailOutbox(container, { signal }) {
-  let status = '';
+export async function emailOutbox(container, { signal, query = {} }) {
+  // The status filter and page position live in the address.
+  const status = STATUS_OPTIONS.some((o) => o.value === query.status) ? query.status : '';
   const noticeSlot = h('div');
   const list = listView({
     what: 'the email outbox',
@@ -36,6 +37,7 @@ export async function emailOutbox(container, { signal }) {
     empty: 'No messages.',
     className: 'outbox-table',
     signal,
+    address: query,
     load: async ({ page, signal: s }) => {
       const result = await api.get('/email_outbox', { query: { page, per_page: 20, status }, signal: s });
       replace(noticeSlot, deliveryNotice(result.headers?.get('X-Delivery')));
@@ -52,14 +54,11 @@ export async function emailOutbox(container, { signal }) {
     ],
     expandable: { label: 'Message', render: (m) => h('pre', { class: 'message-body', text: m.body }) },
   });
-  const statusField = selectField({ label: 'Status', name: 'status', value: '', options: STATUS_OPTIONS });
+  const statusField = selectField({ label: 'Status', name: 'status', value: status, options: STATUS_OPTIONS });
   const form = filterForm({
     fields: [statusField],
     submitLabel: 'Show',
-    onSubmit: (values) => {
-      status = values.status;
-      list.reload();
-    },
+    onSubmit: (values) => applyFilters({ status: values.status }),
   });
   container.append(
     section(

@@ -2,7 +2,7 @@
 import { badge, h, time } from '../dom.js';
 import { api } from '../api.js';
 import { textField } from '../components/fields.js';
-import { filterForm, listView } from '../components/list-view.js';
+import { applyFilters, filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 import { userActions } from './admin-user-actions.js';
 
@@ -21,9 +21,9 @@ function scopeName(names, groupId) {
   return name ? h('a', { href: `#/groups/${groupId}/saml/members`, text: name }) : h('span', { text: `Group #${groupId}` });
 }
 
-/** `initialSearch` comes from the address (a user's web_url leads here with their username). */
-export async function adminUsers(container, { signal, initialSearch = '' }) {
-  let search = initialSearch;
+/** The search and page come from the address (a user's web_url leads here with their username). */
+export async function adminUsers(container, { signal, query: urlQuery = {} }) {
+  const search = (urlQuery.search ?? '').trim();
   const names = await groupNames(signal);
   const list = listView({
     what: 'the user list',
@@ -31,6 +31,7 @@ export async function adminUsers(container, { signal, initialSearch = '' }) {
     empty: 'No users match.',
     className: 'users-table',
     signal,
+    address: urlQuery,
     keyset: { perPage: 20 },
     load: ({ keyset, signal: s }) => api.get('/users', { query: { pagination: 'keyset', ...keyset, search }, signal: s }),
     columns: [
@@ -54,13 +55,10 @@ export async function adminUsers(container, { signal, initialSearch = '' }) {
     ],
     expandable: { label: 'Identities and tokens', render: (u) => userActions(u.id, { names, scopeName: (groupId) => scopeName(names, groupId), onChange: () => list.refresh() }) },
   });
-  const query = textField({ label: 'Search users', name: 'search', type: 'search', value: initialSearch, placeholder: 'Username, name or email', autocomplete: 'off' });
+  const query = textField({ label: 'Search users', name: 'search', type: 'search', value: search, placeholder: 'Username, name or email', autocomplete: 'off' });
   const form = filterForm({
     fields: [query],
-    onSubmit: (values) => {
-      search = values.search;
-      list.reload();
-    },
+    onSubmit: (values) => applyFilters({ search: values.search }),
   });
   container.append(
     section(

@@ -52,12 +52,12 @@ export async function adminPage(main, { params, query, signal }) {
     case 'sign-in-troubleshooter':
       return signInTroubleshooter(body, { endpoint: '/application/sign_in_diagnosis', here: '#/admin/sign-in-troubleshooter', query: query ?? {}, signal, where: 'the instance' });
     case 'users':
-      return adminUsers(body, { signal, initialSearch: query?.search ?? '' });
+      return adminUsers(body, { signal, query });
     case 'audit-events':
-      return auditEventsView(body, { endpoint: '/audit_events', signal, description: 'Events from every group and the instance, newest first.' });
+      return auditEventsView(body, { endpoint: '/audit_events', signal, query, description: 'Events from every group and the instance, newest first.' });
     case 'scim-requests':
-      return scimRequestsView(body, { endpoint: '/application/scim_requests', signal, description: 'Requests to the instance SCIM API, newest first. Open a row to see the body it sent.' });
+      return scimRequestsView(body, { endpoint: '/application/scim_requests', signal, query, description: 'Requests to the instance SCIM API, newest first. Open a row to see the body it sent.' });
     case 'email-outbox':
-      return emailOutbox(body, { signal });
+      return emailOutbox(body, { signal, query });
   }
 }

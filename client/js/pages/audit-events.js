@@ -2,7 +2,7 @@
 import { code, dash, h, time } from '../dom.js';
 import { api } from '../api.js';
 import { selectField, textField } from '../components/fields.js';
-import { filterForm, listView } from '../components/list-view.js';
+import { applyFilters, filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 
 export const EVENT_NAMES = [
@@ -53,6 +53,11 @@ export function eventLabel(name) {
     .replace(/\bscim\b/g, 'SCIM')
     .replace(/\bsaml\b/g, 'SAML');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A `YYYY-MM-DD` day from the address, or '' for anything else. */
+function day(value) {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : '';
 }
 
 /** A local calendar day's first (or last) millisecond as an ISO instant ('' stays ''). */
@@ -127,14 +132,17 @@ function targetCell(event) {
   );
 }
 
-export async function auditEventsView(container, { endpoint, signal, title = 'Audit events', description }) {
-  let filters = {};
+/** `query`: the address's filters (`event_name`, `from`, `to` as calendar days) and page position. */
+export async function auditEventsView(container, { endpoint, signal, query = {}, title = 'Audit events', description }) {
+  const chosen = { event_name: EVENT_NAMES.includes(query.event_name) ? query.event_name : '', from: day(query.from), to: day(query.to) };
+  const filters = { event_name: chosen.event_name, created_after: dayBound(chosen.from), created_before: dayBound(chosen.to, true) };
   const list = listView({
     what: 'the audit events',
     caption: 'Audit events',
     empty: 'No audit events match these filters.',
     className: 'audit-table',
     signal,
+    address: query,
     keyset: { perPage: 20 },
     load: ({ keyset, signal: s }) => api.get(endpoint, { query: { pagination: 'keyset', ...keyset, ...filters }, signal: s }),
     columns: [
@@ -149,20 +157,19 @@ export async function auditEventsView(container, { endpoint, signal, title = 'Au
       { label: 'IP address', render: (e) => (e.ip_address ? code(e.ip_address) : dash()) },
     ],
   });
-  const eventName = selectField({ label: 'Event', name: 'event_name', value: '', options: [{ value: '', label: 'All events' }, ...EVENT_NAMES.map((n) => ({ value: n, label: eventLabel(n) }))] });
-  const from = textField({ label: 'From', name: 'from', type: 'date' });
-  const to = textField({ label: 'To', name: 'to', type: 'date' });
+  const eventName = selectField({
+    label: 'Event',
+    name: 'event_name',
+    value: chosen.event_name,
+    options: [{ value: '', label: 'All events' }, ...EVENT_NAMES.map((n) => ({ value: n, label: eventLabel(n) }))],
+  });
+  const from = textField({ label: 'From', name: 'from', type: 'date', value: chosen.from });
+  const to = textField({ label: 'To', name: 'to', type: 'date', value: chosen.to });
   const form = filterForm({
     fields: [eventName, from, to],
     submitLabel: 'Filter',
-    onSubmit: (values) => {
-      filters = { event_name: values.event_name, created_after: dayBound(values.from), created_before: dayBound(values.to, true) };
-      list.reload();
-    },
-    onReset: () => {
-      filters = {};
-      list.reload();
-    },
+    onSubmit: (values) => applyFilters({ event_name: values.event_name, from: values.from, to: values.to }),
+    onReset: () => applyFilters({}),
   });
   container.append(section({ title, id: 'audit', description: description ?? 'Every change to accounts, identities, tokens and settings, newest first.' }, form, list.el));
   await list.reload();

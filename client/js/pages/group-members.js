@@ -3,11 +3,10 @@
 import { badge, code, dash, h, time } from '../dom.js';
 import { api } from '../api.js';
 import { roleName, textField } from '../components/fields.js';
-import { filterForm, listView } from '../components/list-view.js';
+import { applyFilters, filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 import { canManage } from './group-shell.js';
 import { memberActions } from './group-member-actions.js';
-import { navigate } from '../router.js';
 import { inviteToLink } from './link-invitations.js';
 
 /**
@@ -140,7 +139,7 @@ function outcomeLabel(outcome) {
 
 export async function groupMembers(container, { group, signal, query: urlQuery = {} }) {
   let hasScimToken = false;
-  // The search lives in the address (?search=), so reload and Back keep it.
+  // The search and the page position live in the address, so reload and Back keep them.
   const search = (urlQuery.search ?? '').trim();
   // Identity columns and the token state are for those who manage the group (the API gives
   // everyone else GitLab's public member fields only, and refuses the token state).
@@ -157,6 +156,7 @@ export async function groupMembers(container, { group, signal, query: urlQuery =
     empty: 'No members match.',
     className: 'members-table',
     signal,
+    address: urlQuery,
     keyset: { perPage: 20 },
     load: async ({ keyset, signal: s }) => {
       const query = { pagination: 'keyset', ...keyset, search };
@@ -182,7 +182,7 @@ export async function groupMembers(container, { group, signal, query: urlQuery =
   const query = textField({ label: 'Search members', name: 'search', type: 'search', value: search, placeholder: 'Name, username or email', autocomplete: 'off' });
   const form = filterForm({
     fields: [query],
-    onSubmit: (values) => navigate(`#/groups/${group.id}/saml/members${values.search ? `?search=${encodeURIComponent(values.search)}` : ''}`),
+    onSubmit: (values) => applyFilters({ search: values.search }),
   });
   container.append(
     section(

@@ -72,7 +72,7 @@ function newGroupForm(onCancel) {
   return { form, focus: () => name.input.focus() };
 }
 
-export async function groupsPage(main, { signal }) {
+export async function groupsPage(main, { signal, query }) {
   setTitle('Groups');
   const admin = currentUser()?.is_admin;
   const formSlot = h('div');
@@ -100,6 +100,7 @@ export async function groupsPage(main, { signal }) {
     caption: 'Groups',
     empty: admin ? 'There are no groups yet. Create the first one with “New group”.' : 'You are not a member of any group yet.',
     signal,
+    address: query,
     load: ({ page, signal: s }) => api.get('/groups', { query: { page, per_page: 20 }, signal: s }),
     columns: [
       {

@@ -125,6 +125,7 @@ export async function identityMismatches(container, { group, signal, query, onCo
     empty: instance ? 'No identity problems: every instance SCIM and SAML identity agrees.' : 'No identity problems: every member’s SCIM and SAML identities agree.',
     className: 'report-table',
     signal,
+    address: query,
     load: ({ page, signal: s }) => api.get(endpoint, { query: { page, per_page: 20 }, signal: s }),
     onLoaded: (_rows, page) => onCount?.(page?.total ?? null),
     rowClass: (row) => (row.user_id === highlight ? 'row-highlight' : null),

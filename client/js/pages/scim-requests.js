@@ -3,7 +3,7 @@
 import { badge, code, dash, h, time } from '../dom.js';
 import { api } from '../api.js';
 import { selectField, textField } from '../components/fields.js';
-import { filterForm, listView } from '../components/list-view.js';
+import { applyFilters, filterForm, listView } from '../components/list-view.js';
 import { section } from '../components/layout.js';
 
 const STATUSES = [200, 201, 204, 400, 401, 403, 404, 409, 412, 413, 415, 429, 500];
@@ -56,14 +56,16 @@ function requestDetail(r) {
   );
 }
 
-export async function scimRequestsView(container, { endpoint, signal, description }) {
-  let filters = {};
+/** `query`: the address's filters (`external_id`, `status`) and page position. */
+export async function scimRequestsView(container, { endpoint, signal, query = {}, description }) {
+  const filters = { external_id: (query.external_id ?? '').trim(), status: STATUSES.map(String).includes(query.status) ? query.status : '' };
   const list = listView({
     what: 'the SCIM request log',
     caption: 'SCIM requests',
     empty: 'No SCIM requests match these filters.',
     className: 'requests-table',
     signal,
+    address: query,
     load: ({ page, signal: s }) => api.get(endpoint, { query: { page, per_page: 20, ...filters }, signal: s }),
     columns: [
       { label: 'Time', render: (r) => time(r.created_at), className: 'col-time' },
@@ -75,19 +77,13 @@ export async function scimRequestsView(container, { endpoint, signal, descriptio
     ],
     expandable: { label: 'Body', render: requestDetail },
   });
-  const externalId = textField({ label: 'externalId', name: 'external_id', type: 'search', autocomplete: 'off', spellcheck: false });
-  const status = selectField({ label: 'Status', name: 'status', value: '', options: [{ value: '', label: 'Any status' }, ...STATUSES.map((s) => ({ value: s, label: String(s) }))] });
+  const externalId = textField({ label: 'externalId', name: 'external_id', type: 'search', autocomplete: 'off', spellcheck: false, value: filters.external_id });
+  const status = selectField({ label: 'Status', name: 'status', value: filters.status, options: [{ value: '', label: 'Any status' }, ...STATUSES.map((s) => ({ value: s, label: String(s) }))] });
   const form = filterForm({
     fields: [externalId, status],
     submitLabel: 'Filter',
-    onSubmit: (values) => {
-      filters = { external_id: values.external_id, status: values.status };
-      list.reload();
-    },
-    onReset: () => {
-      filters = {};
-      list.reload();
-    },
+    onSubmit: (values) => applyFilters({ external_id: values.external_id, status: values.status }),
+    onReset: () => applyFilters({}),
   });
   container.append(
     section(
