@@ -13,7 +13,7 @@ jest.setTimeout(240_000);
 async function listState(page: Page) {
   return page.evaluate(() => ({
     hash: location.hash,
-    fields: [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.filter-form input, .filter-form select')].map((f) => `${f.name}=${f.value}`),
+    fields: Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.filter-form input, .filter-form select')).map((f) => `${f.name}=${f.value}`),
     position: document.querySelector('.pager-position')?.textContent ?? '',
     status: document.querySelector('.list-status')?.textContent ?? '',
     firstRow: document.querySelector('.list-body tbody tr')?.textContent ?? '',
