@@ -40,6 +40,7 @@ import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations
 import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
 import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
 import { SamlLinkInvitations1765400000000 } from './migrations/1765400000000-saml-link-invitations.js';
+import { MemberNameSearch1765500000000 } from './migrations/1765500000000-member-name-search.js';
 import { MemberExpiryIndex1765800000000 } from './migrations/1765800000000-member-expiry-index.js';
 
 /** Every entity, registered once here; each is read and written only by its owning module. */
@@ -90,5 +91,6 @@ export const MIGRATIONS = [
   SamlProviderSecondaryCertificate1765310000000,
   SignInAssertedGroups1765320000000,
   SamlLinkInvitations1765400000000,
+  MemberNameSearch1765500000000,
   MemberExpiryIndex1765800000000,
 ];

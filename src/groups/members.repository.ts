@@ -68,6 +68,9 @@ export interface MemberFilter {
   skipUserIds?: number[];
 }
 
+/** Characters in a trigram: shorter searches cannot use the trigram index. */
+const TRIGRAM = 3;
+
 const isUnfiltered = (filter: MemberFilter) => !filter.search && filter.userIds === undefined && (filter.skipUserIds ?? []).length === 0;
 
 /**
@@ -77,7 +80,14 @@ const isUnfiltered = (filter: MemberFilter) => !filter.search && filter.userIds 
 function memberMatches(db: Database, m: string, u: string, filter: MemberFilter): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
-  if (filter.search) {
+  if (filter.search && db.kind === 'sqlite' && [...filter.search].length >= TRIGRAM) {
+    // The trigram index (migration 1765500000000): a quoted phrase matches where its characters
+    // appear together in any of the three columns, case-insensitively — "contains", as below.
+    parts.push(`${m}."user_id" IN (SELECT "rowid" FROM "users_search" WHERE "users_search" MATCH ?)`);
+    values.push(`"${filter.search.replace(/"/g, '""')}"`);
+  } else if (filter.search) {
+    // PostgreSQL's pg_trgm indexes serve these very expressions; on SQLite a search shorter than a
+    // trigram has no index to use and reads the group's members.
     const p = containsPattern(filter.search);
     parts.push(`(${u}."username_lower" LIKE ? ESCAPE '\\' OR ${u}."email_lower" LIKE ? ESCAPE '\\' OR LOWER(${u}."name") LIKE ? ESCAPE '\\')`);
     values.push(p, p, p);
