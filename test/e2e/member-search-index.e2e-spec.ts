@@ -75,7 +75,10 @@ describe('members search through the trigram index', () => {
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/VIRTUAL TABLE INDEX \d+:M/);
     // Rows written behind the API's back (a bulk load, a clean-up) are followed too: the triggers are the schema's.
     const match = async (q: string) => (await t.sql<{ rowid: number }>('SELECT rowid FROM "users_search" WHERE "users_search" MATCH ?', [q])).map((r) => Number(r.rowid));
-    await t.sql(`INSERT INTO users (username, username_lower, name, email, email_lower, state, is_admin, created_at, updated_at) VALUES ('zz', 'zz', 'Zebulon Quarry', 'zq@x.test', 'zq@x.test', 'active', ?, '2026-01-01', '2026-01-01')`, [usingPostgres() ? false : 0]);
+    await t.sql(
+      `INSERT INTO users (username, username_lower, name, email, email_lower, state, is_admin, created_at, updated_at) VALUES ('zz', 'zz', 'Zebulon Quarry', 'zq@x.test', 'zq@x.test', 'active', ?, '2026-01-01', '2026-01-01')`,
+      [usingPostgres() ? false : 0],
+    );
     const [{ id }] = await t.sql<{ id: number }>("SELECT id FROM users WHERE username_lower = 'zz'");
     expect(await match('"quarry"')).toEqual([Number(id)]);
     await t.sql('DELETE FROM users WHERE id = ?', [id]);
