@@ -16,12 +16,14 @@ export class MemberNameSearch1765500000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     if (q.connection.options.type === 'postgres') {
-      await q.query('SAVEPOINT "pg_trgm"');
+      // A failed statement would abort the migration's transaction: try it inside a savepoint.
+      const inTransaction = q.isTransactionActive;
+      if (inTransaction) await q.query('SAVEPOINT "pg_trgm"');
       try {
         await q.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-        await q.query('RELEASE SAVEPOINT "pg_trgm"');
+        if (inTransaction) await q.query('RELEASE SAVEPOINT "pg_trgm"');
       } catch {
-        await q.query('ROLLBACK TO SAVEPOINT "pg_trgm"');
+        if (inTransaction) await q.query('ROLLBACK TO SAVEPOINT "pg_trgm"');
         return;
       }
       await q.query('CREATE INDEX "ix_users_username_trgm" ON "users" USING gin ("username_lower" gin_trgm_ops)');
