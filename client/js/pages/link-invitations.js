@@ -75,7 +75,7 @@ function stateCell(i) {
 /** Group › SAML SSO › Link invitations: every invitation with its state, and Revoke for active ones. */
 export async function linkInvitations(container, { group, signal, query: urlQuery = {} }) {
   const endpoint = `/groups/${group.id}/saml_link_invitations`;
-  // The filter lives in the address (?state=), so reload and Back keep it.
+  // The filter and the page position live in the address, so reload and Back keep them.
   const state = STATES[urlQuery.state] ? urlQuery.state : '';
   const list = listView({
     what: 'the link invitations',
@@ -83,6 +83,7 @@ export async function linkInvitations(container, { group, signal, query: urlQuer
     empty: state ? `No ${state} link invitations.` : 'No link invitations yet.',
     className: 'invitations-table',
     signal,
+    address: urlQuery,
     load: ({ page, signal: s }) => api.get(endpoint, { query: { page, per_page: 20, state }, signal: s }),
     columns: [
       { label: 'Account', render: accountCell, className: 'col-person' },
