@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { INSTANCE } from '../common/scope.js';
@@ -11,7 +11,7 @@ import { TokensService } from '../tokens/tokens.service.js';
 import { requireAdmin } from './group-access.service.js';
 import { Principal, RequestActor } from './request-actor.js';
 import { samlProviderView, scimApiUrl } from './views.js';
-import { SamlProviderDto } from './dto/groups.dto.js';
+import { SamlMetadataImportDto, SamlProviderDto } from './dto/groups.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 
 /** Instance-level SAML settings and SCIM token (self-managed style); admins only. */
@@ -35,6 +35,14 @@ export class ApplicationController {
   async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: SamlProviderDto) {
     requireAdmin(principal);
     return samlProviderView(await this.providers.update(actor, INSTANCE, input), this.config.baseUrl, null);
+  }
+
+  /** Fills the instance provider's IdP settings from the IdP's SAML metadata XML (`{metadata}`). */
+  @Post('saml_provider/metadata')
+  @HttpCode(200)
+  async importSamlMetadata(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: SamlMetadataImportDto) {
+    requireAdmin(principal);
+    return samlProviderView(await this.providers.importMetadata(actor, INSTANCE, input.metadata), this.config.baseUrl, null);
   }
 
   @Get('scim_token')

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { GroupFilter, GroupsService, GroupSettings, parseDomains } from '../groups/groups.service.js';
 import { OWNER } from '../groups/member.entity.js';
 import { GroupsQueryDto } from './dto/groups-query.dto.js';
-import { CreateGroupDto, SamlProviderDto, UpdateGroupDto } from './dto/groups.dto.js';
+import { CreateGroupDto, SamlMetadataImportDto, SamlProviderDto, UpdateGroupDto } from './dto/groups.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
@@ -103,6 +103,15 @@ export class GroupsController {
   async updateSamlProvider(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @GitlabParams() input: SamlProviderDto) {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const saved = await this.providers.update(actor, groupScope(group.id), input);
+    return samlProviderView(saved, this.config.baseUrl, group);
+  }
+
+  /** Fills the IdP settings from the IdP's SAML metadata XML (`{metadata}`). */
+  @Post(':group/saml_provider/metadata')
+  @HttpCode(200)
+  async importSamlMetadata(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @GitlabParams() input: SamlMetadataImportDto) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    const saved = await this.providers.importMetadata(actor, groupScope(group.id), input.metadata);
     return samlProviderView(saved, this.config.baseUrl, group);
   }
 

@@ -70,6 +70,7 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
     certificates: [provider?.certificate, provider?.secondaryCertificate].filter((pem): pem is string => !!pem).map((pem) => certificateSummary(pem)),
     idp_entity_id: provider?.idpEntityId ?? null,
     want_assertions_signed: provider?.wantAssertionsSigned ?? false,
+    slo_url: provider?.sloUrl ?? null,
     ...samlEndpoints(baseUrl, group),
   };
 }

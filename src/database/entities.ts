@@ -38,6 +38,7 @@ import { ScimIdentityAliases1765150000000 } from './migrations/1765150000000-sci
 import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbox.js';
 import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations/1765300000000-saml-provider-issuer-and-assertion-signing.js';
 import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
+import { SamlProviderSloUrl1765700000000 } from './migrations/1765700000000-saml-provider-slo-url.js';
 import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
 import { SamlLinkInvitations1765400000000 } from './migrations/1765400000000-saml-link-invitations.js';
 import { MemberNameSearch1765500000000 } from './migrations/1765500000000-member-name-search.js';
@@ -92,5 +93,6 @@ export const MIGRATIONS = [
   SignInAssertedGroups1765320000000,
   SamlLinkInvitations1765400000000,
   MemberNameSearch1765500000000,
+  SamlProviderSloUrl1765700000000,
   MemberExpiryIndex1765800000000,
 ];

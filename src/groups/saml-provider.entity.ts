@@ -53,6 +53,10 @@ export class SamlProviderEntity {
   @Column({ type: 'boolean', name: 'want_assertions_signed', default: false })
   wantAssertionsSigned: boolean;
 
+  /** The IdP's SingleLogoutService (HTTP-Redirect): where Roster's sign-out sends a LogoutRequest. */
+  @Column({ type: 'varchar', name: 'slo_url', nullable: true })
+  sloUrl: string | null;
+
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;
 

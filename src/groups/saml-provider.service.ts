@@ -6,6 +6,7 @@ import { FieldProblems } from '../common/field-problems.js';
 import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, Tx } from '../database/database.service.js';
+import { parseIdpMetadata } from './idp-metadata.js';
 import { GUEST } from './member.entity.js';
 import { parseAccessLevel } from './membership.service.js';
 import { SamlProviderEntity } from './saml-provider.entity.js';
@@ -23,6 +24,7 @@ export interface SamlProviderInput {
   secondary_certificate?: unknown;
   idp_entity_id?: unknown;
   want_assertions_signed?: unknown;
+  slo_url?: unknown;
 }
 
 /** The assertion attribute that carries a person's groups when the provider names none (docs/group-sync.md). */
@@ -81,7 +83,7 @@ export function certificateSummary(pem: string, now = Date.now()): CertificateSu
   };
 }
 
-function parseSsoUrl(value: unknown): string {
+function parseSsoUrl(value: unknown, field = 'sso_url'): string {
   if (typeof value === 'string') {
     try {
       const url = new URL(value);
@@ -90,7 +92,7 @@ function parseSsoUrl(value: unknown): string {
       /* fall through to the error */
     }
   }
-  throw new DomainError('validation', 'sso_url must be an http(s) URL', { fields: { sso_url: ['must be an http(s) URL'] } });
+  throw new DomainError('validation', `${field} must be an http(s) URL`, { fields: { [field]: ['must be an http(s) URL'] } });
 }
 
 /** An entity id is a URI in practice (Okta: `http://www.okta.com/exk…`, Entra: `https://sts.windows.net/<tenant>/`); compared exactly, never trimmed. */
@@ -131,7 +133,29 @@ export class SamlProviderService {
   }
 
   /** Validates every field before anything is written; a bad field changes nothing. */
-  async update(actor: Actor, scope: Scope, input: SamlProviderInput): Promise<SamlProviderEntity> {
+  update(actor: Actor, scope: Scope, input: SamlProviderInput): Promise<SamlProviderEntity> {
+    return this.save(actor, scope, input, {});
+  }
+
+  /**
+   * Fills the IdP's side from its metadata (Okta's or Entra's): SSO URL, SLO URL, entity id and the
+   * signing certificates, replacing what was there (metadata without an SLO URL or a second
+   * certificate clears them). Whether SSO is enabled is left as it is. Bad metadata is a
+   * `metadata` field error and changes nothing.
+   */
+  async importMetadata(actor: Actor, scope: Scope, xml: unknown): Promise<SamlProviderEntity> {
+    const metadata = await parseIdpMetadata(xml);
+    const input: SamlProviderInput = {
+      sso_url: metadata.ssoUrl,
+      slo_url: metadata.sloUrl,
+      idp_entity_id: metadata.entityId,
+      certificate: metadata.certificates[0],
+      secondary_certificate: metadata.certificates[1] ?? null,
+    };
+    return this.save(actor, scope, input, { source: 'idp_metadata' });
+  }
+
+  private async save(actor: Actor, scope: Scope, input: SamlProviderInput, auditDetails: Record<string, unknown>): Promise<SamlProviderEntity> {
     return this.db.transaction(async (tx) => {
       // Partial updates merge into what is stored: two at once take turns on the scope's lock, so
       // neither overwrites the other's fields, and the first save of a scope is inserted once.
@@ -149,6 +173,7 @@ export class SamlProviderService {
         secondaryCertificate: current?.secondaryCertificate ?? null,
         idpEntityId: current?.idpEntityId ?? null,
         wantAssertionsSigned: current?.wantAssertionsSigned ?? false,
+        sloUrl: current?.sloUrl ?? null,
       };
       // Every bad field is reported in one answer, not the first one found.
       const problems = new FieldProblems();
@@ -159,6 +184,7 @@ export class SamlProviderService {
         problems.check('default_membership_role', () => (next.defaultMembershipRole = parseAccessLevel(input.default_membership_role)));
       }
       if (input.sso_url !== undefined) problems.check('sso_url', () => (next.ssoUrl = input.sso_url === null ? null : parseSsoUrl(input.sso_url)));
+      if (input.slo_url !== undefined) problems.check('slo_url', () => (next.sloUrl = input.slo_url === null || input.slo_url === '' ? null : parseSsoUrl(input.slo_url, 'slo_url')));
       if (input.certificate !== undefined) problems.check('certificate', () => (next.certificate = input.certificate === null ? null : parseCertificate(input.certificate)));
       if (input.welcome_email !== undefined) problems.check('welcome_email', () => (next.welcomeEmail = parseBoolean('welcome_email', input.welcome_email)));
       if (input.welcome_email_on_reactivation !== undefined) {
@@ -196,6 +222,7 @@ export class SamlProviderService {
         scope,
         target: { type: 'SamlProvider', id: saved.id },
         details: {
+          ...auditDetails,
           changed,
           from: current ? summarize(current) : null,
           to: summarize(next),
@@ -225,5 +252,6 @@ function summarize(s: SamlProviderSettings): Record<string, unknown> {
     secondary_certificate_fingerprint: s.secondaryCertificate ? new X509Certificate(s.secondaryCertificate).fingerprint256 : null,
     idp_entity_id: s.idpEntityId,
     want_assertions_signed: s.wantAssertionsSigned,
+    slo_url: s.sloUrl,
   };
 }

@@ -17,6 +17,7 @@ export type SamlProviderSettings = Pick<
   | 'welcomeEmailOnReactivation'
   | 'idpEntityId'
   | 'wantAssertionsSigned'
+  | 'sloUrl'
 >;
 
 /** Owns saml_providers. */

@@ -30,10 +30,18 @@ export function encodedSizeProblem(compact: string): string | null {
  */
 export function decodedSizeProblem(bytes: Uint8Array): string | null {
   if (bytes.length > MAX_RESPONSE_BYTES) return `SAMLResponse is ${bytes.length} bytes, more than ${MAX_RESPONSE_BYTES}`;
+  return elementOpeningsOver(bytes, MAX_RESPONSE_ELEMENTS) ? `SAMLResponse has more than ${MAX_RESPONSE_ELEMENTS} elements` : null;
+}
+
+/**
+ * Whether XML bytes open more than `max` elements (comments and processing instructions count),
+ * counting `<` not followed by `/` with the native byte search: at most max + 1 look-ups.
+ */
+export function elementOpeningsOver(bytes: Uint8Array, max: number): boolean {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let openings = 0;
   for (let i = buffer.indexOf(0x3c); i !== -1; i = buffer.indexOf(0x3c, i + 1)) {
-    if (buffer[i + 1] !== 0x2f && ++openings > MAX_RESPONSE_ELEMENTS) return `SAMLResponse has more than ${MAX_RESPONSE_ELEMENTS} elements`;
+    if (buffer[i + 1] !== 0x2f && ++openings > max) return true;
   }
-  return null;
+  return false;
 }

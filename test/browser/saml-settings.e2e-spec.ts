@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
+import { projectRoot } from '../../src/project-root.js';
 import { SCREENSHOT_DIRS, openPage, screenshot, settled, signInThroughUi } from '../support/browser.js';
 import { certificateEndingIn } from '../support/certificates.js';
 import { IDP_CERT, setUpGroup } from '../support/fixtures.js';
@@ -74,6 +75,53 @@ describeInBrowser('UI: SAML provider settings of issue 14', () => {
     for (const dir of SCREENSHOT_DIRS) {
       mkdirSync(dir, { recursive: true });
       await panel.screenshot({ path: join(dir, 'saml-certificate-panel.png') });
+    }
+    await context.close();
+  });
+
+  it('an owner imports Entra’s federation metadata from a file after a bad paste is refused on the field; the form and panel show what was stored', async () => {
+    const imported = await setUpGroup(ui.t, 'metadata-import');
+    const { page, context, takeProblems } = await openPage(ui.browser, ui.baseUrl);
+    await signInThroughUi(page, ADMIN_TOKEN);
+    await page.goto(`/#/groups/${imported.id}/saml/configuration`);
+    await settled(page);
+    const section = page.getByRole('region', { name: 'Import identity provider metadata' });
+    // Metadata of a service provider, not an IdP: refused under the field, nothing stored.
+    await section
+      .getByLabel('Identity provider metadata XML')
+      .fill(readFileSync(join(projectRoot(), 'test/fixtures/saml/okta-metadata.xml'), 'utf8').replace(/IDPSSODescriptor/g, 'SPSSODescriptor'));
+    await section.getByRole('button', { name: 'Import metadata' }).click();
+    await section.getByText('has no IDPSSODescriptor: it is not an identity provider’s metadata').waitFor();
+    expect(await section.getByLabel('Identity provider metadata XML').getAttribute('aria-invalid')).toBe('true');
+    expect((await ui.t.sql<{ sso_url: string }>('SELECT sso_url FROM saml_providers WHERE group_id = ?', [imported.id]))[0].sso_url).toBe('https://idp.example.test/sso/saml');
+
+    await section.getByLabel('Or choose the metadata file').setInputFiles(join(projectRoot(), 'test/fixtures/saml/entra-federation-metadata.xml'));
+    await page.waitForFunction(() => (document.querySelector('textarea[name="metadata"]') as HTMLTextAreaElement | null)?.value.includes('IDPSSODescriptor'));
+    await section.getByRole('button', { name: 'Import metadata' }).click();
+    const tenant = '5f1c2a3e-7b4d-4c8e-9a10-2b3c4d5e6f70';
+    await section.getByRole('status').filter({ hasText: 'Imported the single sign-on URL, the single logout URL, the entity ID and its 2 signing certificates' }).waitFor();
+    expect(await page.getByLabel('Identity provider single sign-on URL').inputValue()).toBe(`https://login.microsoftonline.com/${tenant}/saml2`);
+    expect(await page.getByLabel('Identity provider single logout URL (optional)').inputValue()).toBe(`https://login.microsoftonline.com/${tenant}/saml2`);
+    expect(await page.getByLabel('Identity provider entity ID (optional)').inputValue()).toBe(`https://sts.windows.net/${tenant}/`);
+    const cards = page.getByRole('region', { name: 'Signing certificates' }).locator('article.certificate');
+    expect(await cards.count()).toBe(2);
+    expect(await cards.nth(1).getByText('CN=Another IdP').count()).toBeGreaterThan(0);
+    const stored = await ui.t.sql<{ idp_entity_id: string; slo_url: string; secondary_certificate: string }>(
+      'SELECT idp_entity_id, slo_url, secondary_certificate FROM saml_providers WHERE group_id = ?',
+      [imported.id],
+    );
+    expect(stored).toEqual([
+      {
+        idp_entity_id: `https://sts.windows.net/${tenant}/`,
+        slo_url: `https://login.microsoftonline.com/${tenant}/saml2`,
+        secondary_certificate: new X509Certificate(readFileSync(join(projectRoot(), 'test/fixtures/saml/other-cert.pem'))).toString().trim(),
+      },
+    ]);
+    expect(takeProblems()).toEqual({ consoleErrors: [expect.stringMatching(/status of 400/)], pageErrors: [], dialogs: [] });
+    await section.scrollIntoViewIfNeeded();
+    for (const dir of SCREENSHOT_DIRS) {
+      mkdirSync(dir, { recursive: true });
+      await section.screenshot({ path: join(dir, 'saml-metadata-import.png') });
     }
     await context.close();
   });

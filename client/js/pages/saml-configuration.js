@@ -28,7 +28,15 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
     panel.replaceWith(next);
     panel = next;
   };
-  container.append(...[spDetails].flat(), panel, providerForm(provider, endpoint, who, onSaved, scope));
+  let form = providerForm(provider, endpoint, who, onSaved, scope);
+  // An import fills several form fields at once: the form is rebuilt from what is now stored.
+  const onImported = (saved) => {
+    onSaved(saved);
+    const next = providerForm(saved, endpoint, who, onSaved, scope);
+    form.replaceWith(next);
+    form = next;
+  };
+  container.append(...[spDetails].flat(), panel, metadataImport(endpoint, onImported), form);
 }
 
 function instanceHelp() {
@@ -41,6 +49,67 @@ function instanceHelp() {
     h('p', {
       text: 'Refused sign-ins (not linked, no account, deprovisioned by instance SCIM, blocked) are in the audit log and in the Troubleshoot sign-in tab; identities that disagree with the NameID the IdP sends are in the Identity mismatches tab. These settings also apply to instance-level SCIM provisioning.',
     }),
+  );
+}
+
+/**
+ * Pasting (or choosing the file of) the IdP's SAML metadata fills the SSO URL, SLO URL, entity ID
+ * and signing certificates in one step; the server reads it and says what is wrong with it.
+ */
+function metadataImport(endpoint, onImported) {
+  const xml = textareaField({
+    label: 'Identity provider metadata XML',
+    name: 'metadata',
+    rows: 6,
+    placeholder: '<EntityDescriptor entityID="…" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">…</EntityDescriptor>',
+    help: 'Okta: the app’s Sign On tab › Metadata URL (open it and copy the XML). Entra ID: Single sign-on › SAML certificates › Federation Metadata XML.',
+  });
+  const file = h('input', { type: 'file', id: 'idp-metadata-file', accept: '.xml,application/samlmetadata+xml,application/xml,text/xml', class: 'input' });
+  const fileField = h('div', { class: 'field' }, h('label', { for: 'idp-metadata-file', class: 'field-label', text: 'Or choose the metadata file' }), file);
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    if (chosen) xml.input.value = await chosen.text();
+  });
+  const result = h('div');
+  const submit = h('button', { type: 'submit', class: 'button button-secondary', text: 'Import metadata' });
+  const form = h('form', { class: 'form', novalidate: true }, xml.wrap, fileField, result, h('div', { class: 'form-actions' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    result.replaceChildren();
+    xml.setError(null);
+    submit.disabled = true;
+    submit.textContent = 'Importing…';
+    try {
+      const saved = (await api.post(`${endpoint}/metadata`, { metadata: xml.input.value })).data;
+      onImported(saved);
+      const count = saved.certificates.length;
+      const filled = [
+        'the single sign-on URL',
+        saved.slo_url ? 'the single logout URL' : null,
+        'the entity ID',
+        count === 1 ? 'its signing certificate' : `its ${count} signing certificates`,
+      ].filter(Boolean);
+      toast('Metadata imported');
+      result.replaceChildren(
+        h('p', { class: 'notice notice-success', role: 'status', text: `Imported ${filled.slice(0, -1).join(', ')} and ${filled.at(-1)} from ${saved.idp_entity_id}. Check the settings below.` }),
+      );
+      xml.input.value = '';
+      file.value = '';
+    } catch (error) {
+      const leftover = showFieldErrors([xml], error);
+      if (!error.fields || leftover.length) result.replaceChildren(errorNotice(error, 'the metadata'));
+    } finally {
+      submit.disabled = false;
+      submit.textContent = 'Import metadata';
+    }
+  });
+  return section(
+    {
+      title: 'Import identity provider metadata',
+      id: 'idp-metadata-import',
+      description: 'Fills in the IdP’s single sign-on URL, single logout URL, entity ID and signing certificates (up to two) from its SAML metadata. Whether SAML is enabled stays as it is.',
+    },
+    form,
   );
 }
 
@@ -118,6 +187,15 @@ function providerForm(provider, endpoint, who, onSaved, scope) {
     placeholder: 'https://idp.example.com/app/…/sso/saml',
     help: 'Where Roster sends people who open the SSO URL, to sign in at the IdP. Your IdP shows it in the app’s SAML setup.',
   });
+  const sloUrl = textField({
+    label: 'Identity provider single logout URL (optional)',
+    name: 'slo_url',
+    type: 'url',
+    value: provider.slo_url ?? '',
+    spellcheck: false,
+    placeholder: 'https://idp.example.com/app/…/slo/saml',
+    help: 'When set, signing out of Roster after a SAML sign-in also signs out at the IdP (single logout).',
+  });
   const certificate = textareaField({
     label: 'Identity provider signing certificate',
     name: 'certificate',
@@ -186,7 +264,7 @@ function providerForm(provider, endpoint, who, onSaved, scope) {
         help: 'Send the welcome again when SCIM reactivates someone who had been removed from the group.',
       })
     : null;
-  const fields = [enabled, ssoUrl, certificate, secondCertificate, entityId, wantSigned, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
+  const fields = [enabled, ssoUrl, sloUrl, certificate, secondCertificate, entityId, wantSigned, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
   const form = h(
@@ -206,6 +284,7 @@ function providerForm(provider, endpoint, who, onSaved, scope) {
       const saved = await api.put(endpoint, {
         enabled: enabled.input.checked,
         sso_url: ssoUrl.input.value.trim() || null,
+        slo_url: sloUrl.input.value.trim() || null,
         certificate: certificate.input.value.trim() || null,
         secondary_certificate: secondCertificate.input.value.trim() || null,
         idp_entity_id: entityId.input.value.trim() || null,

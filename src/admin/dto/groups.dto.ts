@@ -33,6 +33,12 @@ export class SamlProviderDto {
   @OptionalText(100_000, false) secondary_certificate?: string;
   @OptionalText(1024, false) idp_entity_id?: string;
   @IsOptional() @ToBoolean() want_assertions_signed?: unknown;
+  @OptionalText(2048, false) slo_url?: string;
+}
+
+/** POST …/saml_provider/metadata: the IdP's metadata XML, read by parseIdpMetadata. */
+export class SamlMetadataImportDto {
+  @OptionalText(300_000, false) metadata?: string;
 }
 
 /** POST …/saml_group_links: values checked by SamlGroupLinksService (GitLab's messages). */
