@@ -60,12 +60,15 @@ function drawTopbar(user) {
       text: 'Sign out',
       onclick: async (event) => {
         event.currentTarget.disabled = true;
+        let logoutUrl = null;
         try {
-          await signOut();
+          logoutUrl = await signOut();
         } catch {
           // The cookie may already be gone; either way the page forgets the session.
         }
-        navigate('#/sign-in?reason=signed-out');
+        // Single logout: the IdP ends its session too, then sends the browser back to Roster.
+        if (logoutUrl) window.location.assign(logoutUrl);
+        else navigate('#/sign-in?reason=signed-out');
       },
     }),
   );

@@ -38,9 +38,14 @@ export async function signIn(token) {
   return current;
 }
 
+/**
+ * Ends the session. After a SAML sign-in whose provider has single logout, the server answers with
+ * the IdP's logout URL (a signed LogoutRequest): returned so the caller sends the browser there.
+ */
 export async function signOut() {
   try {
-    await api.delete('/session', { quiet401: true });
+    const response = await api.delete('/session', { quiet401: true });
+    return response?.data?.logout_url ?? null;
   } finally {
     set(null, null);
   }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Post, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/app-config.js';
@@ -8,7 +8,10 @@ import type { PersonPrincipal } from '../tokens/principal.js';
 import { SESSION_COOKIE, SessionsService } from '../tokens/sessions.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { sessionCookieOptions } from '../tokens/session-cookie.js';
-import { Principal } from './request-actor.js';
+import { Principal, RequestActor } from './request-actor.js';
+import type { Actor } from '../common/actor.js';
+import { SamlLogoutService } from '../saml/saml-logout.service.js';
+import { SamlServiceProviderService } from '../saml/saml-service-provider.service.js';
 import { userView } from './views.js';
 import { SignInDto } from './dto/session.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
@@ -19,6 +22,8 @@ export class SessionController {
   constructor(
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
+    private readonly samlProvider: SamlServiceProviderService,
+    private readonly logout: SamlLogoutService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,11 +65,27 @@ export class SessionController {
     return { user: userView(session.user, this.config.baseUrl), csrf_token: session.csrfToken };
   }
 
+  /**
+   * Ends the session: 204, or 200 `{logout_url}` when a SAML sign-in made it and its provider has
+   * an SLO URL: the UI then sends the browser to the IdP with a signed LogoutRequest (single logout).
+   */
   @Delete()
   @UseGuards(PersonAuthGuard)
-  @HttpCode(204)
-  async signOut(@Principal() principal: PersonPrincipal, @Res({ passthrough: true }) response: Response): Promise<void> {
-    if (principal.via === 'session' && principal.sessionId !== undefined) await this.sessions.end(principal.sessionId);
+  async signOut(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Res({ passthrough: true }) response: Response): Promise<{ logout_url: string } | undefined> {
+    let logoutUrl: string | null = null;
+    if (principal.via === 'session' && principal.sessionId !== undefined) {
+      const saml = await this.sessions.samlOrigin(principal.sessionId);
+      await this.sessions.end(principal.sessionId);
+      const ctx = saml ? await this.samlProvider.contextForScopeKey(saml.scopeKey) : null;
+      if (saml && ctx) logoutUrl = await this.logout.logoutRequestUrl(ctx, saml, principal.user.id, actor);
+    }
     response.clearCookie(SESSION_COOKIE, sessionCookieOptions(this.config, false));
+    response.setHeader('Cache-Control', 'no-store');
+    if (!logoutUrl) {
+      response.status(204);
+      return undefined;
+    }
+    response.status(200);
+    return { logout_url: logoutUrl };
   }
 }

@@ -52,6 +52,12 @@ export const AUDIT_EVENT_NAMES = [
   'saml_link_invitation_used',
   'saml_link_invitation_revoked',
   'saml_link_invitation_refused',
+  'saml_sp_key_created',
+  'saml_sp_key_removed',
+  'saml_logout_requested',
+  'saml_logout_completed',
+  'saml_logout_by_idp',
+  'saml_logout_refused',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];

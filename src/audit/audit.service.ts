@@ -14,7 +14,7 @@ export interface AuditEventInput {
   actor: Actor;
   scope: Scope;
   /** What the event is about: for groups 'Group'/id, for the instance 'Instance'/null. */
-  target?: { type: 'User' | 'Group' | 'ScimToken' | 'SamlProvider' | 'PersonalAccessToken'; id: number | null; details?: string };
+  target?: { type: 'User' | 'Group' | 'ScimToken' | 'SamlProvider' | 'PersonalAccessToken' | 'SamlSpKey'; id: number | null; details?: string };
   details?: Record<string, unknown>;
 }
 

@@ -31,8 +31,25 @@ export interface AppConfig {
   samlValidationWorkers: number;
   samlValidationDeadlineMs: number;
   samlValidationQueue: number;
+  /** Encrypts SP private keys at rest (AES-256-GCM): ROSTER_SECRET_KEY, else the key file (created at first start, 0600). */
+  secretKey: SecretKeySource;
+  /** RSA size of the SP key pairs Roster generates. */
+  samlSpKeyBits: 2048 | 3072;
   /** The outbox's delivery: without an SMTP URL messages stay in the outbox, shown to admins. */
   mail: MailConfig;
+}
+
+export type SecretKeySource = { kind: 'env'; key: Buffer } | { kind: 'file'; path: string };
+
+/** ROSTER_SECRET_KEY: 32 bytes as 64 hex digits or base64; else ROSTER_SECRET_KEY_FILE (default ./data/secret.key). */
+function secretKeySource(env: NodeJS.ProcessEnv): SecretKeySource {
+  const raw = env.ROSTER_SECRET_KEY?.trim();
+  if (raw) {
+    const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64') : null;
+    if (!key || key.length !== 32) throw new ConfigError('ROSTER_SECRET_KEY must be 32 random bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)');
+    return { kind: 'env', key };
+  }
+  return { kind: 'file', path: env.ROSTER_SECRET_KEY_FILE?.trim() || './data/secret.key' };
 }
 
 export interface MailConfig {
@@ -145,7 +162,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     samlValidationWorkers: integer(env, 'SAML_VALIDATION_WORKERS', 0, 0, 64),
     samlValidationDeadlineMs: integer(env, 'SAML_VALIDATION_DEADLINE_MS', 500, 50, 60_000),
     samlValidationQueue: integer(env, 'SAML_VALIDATION_QUEUE', 32, 0, 10_000),
+    secretKey: secretKeySource(env),
+    samlSpKeyBits: spKeyBits(env),
   };
+}
+
+function spKeyBits(env: NodeJS.ProcessEnv): 2048 | 3072 {
+  const bits = integer(env, 'SAML_SP_KEY_BITS', 2048, 2048, 3072);
+  if (bits !== 2048 && bits !== 3072) throw new ConfigError(`SAML_SP_KEY_BITS must be 2048 or 3072, got ${bits}`);
+  return bits;
 }
 
 /** Nest injection token for AppConfig. */

@@ -11,6 +11,7 @@ import { SamlIdentityEntity } from '../saml/saml-identity.entity.js';
 import { SamlRequestEntity } from '../saml/saml-request.entity.js';
 import { SamlLinkInvitationEntity } from '../saml/saml-link-invitation.entity.js';
 import { SamlSignInEntity } from '../saml/saml-sign-in.entity.js';
+import { SamlSpKeyEntity } from '../saml/sp-keys/saml-sp-key.entity.js';
 import { ScimIdentityEmailEntity } from '../scim/scim-identity-email.entity.js';
 import { ScimIdentityEntity } from '../scim/scim-identity.entity.js';
 import { ScimIdentityAliasEntity } from '../scim/scim-identity-alias.entity.js';
@@ -39,6 +40,8 @@ import { EmailOutbox1765200000000 } from './migrations/1765200000000-email-outbo
 import { SamlProviderIssuerAndAssertionSigning1765300000000 } from './migrations/1765300000000-saml-provider-issuer-and-assertion-signing.js';
 import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765310000000-saml-provider-secondary-certificate.js';
 import { SamlProviderSloUrl1765700000000 } from './migrations/1765700000000-saml-provider-slo-url.js';
+import { SamlSpKeys1765700000001 } from './migrations/1765700000001-saml-sp-keys.js';
+import { SessionSamlOrigin1765700000002 } from './migrations/1765700000002-session-saml-origin.js';
 import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
 import { SamlLinkInvitations1765400000000 } from './migrations/1765400000000-saml-link-invitations.js';
 import { MemberNameSearch1765500000000 } from './migrations/1765500000000-member-name-search.js';
@@ -70,6 +73,7 @@ export const ENTITIES = [
   ScimIdentityAliasEntity,
   OutboxMessageEntity,
   SamlLinkInvitationEntity,
+  SamlSpKeyEntity,
 ];
 
 /** Migrations in order. A merged migration is never edited; add a new one. */
@@ -94,5 +98,7 @@ export const MIGRATIONS = [
   SamlLinkInvitations1765400000000,
   MemberNameSearch1765500000000,
   SamlProviderSloUrl1765700000000,
+  SamlSpKeys1765700000001,
+  SessionSamlOrigin1765700000002,
   MemberExpiryIndex1765800000000,
 ];

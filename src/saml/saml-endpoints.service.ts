@@ -13,6 +13,8 @@ import { LinkInvitationSignInService } from './link-invitation-sign-in.service.j
 import { linkInvitationPage, linkOfferPage, RESUBMIT_SCRIPT, resubmitPage } from './saml-pages.js';
 import { SamlServiceProviderService, SpContext } from './saml-service-provider.service.js';
 import { SamlSignInService } from './saml-sign-in.service.js';
+import { SamlLogoutService } from './saml-logout.service.js';
+import type { SloInput } from './saml-logout.service.js';
 import { safeRelayPath } from './service-provider.js';
 
 /** The form fields of a POST, strings only (a repeated field is not a value we accept). */
@@ -39,11 +41,27 @@ export class SamlEndpointsService {
     private readonly linking: SamlLinkService,
     private readonly sessions: SessionsService,
     private readonly invitations: LinkInvitationSignInService,
+    private readonly logout: SamlLogoutService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  metadata(ctx: SpContext, response: Response): void {
-    response.status(200).type('application/samlmetadata+xml; charset=utf-8').send(this.provider.metadata(ctx));
+  async metadata(ctx: SpContext, response: Response): Promise<void> {
+    response
+      .status(200)
+      .type('application/samlmetadata+xml; charset=utf-8')
+      .send(await this.provider.metadata(ctx));
+  }
+
+  /** Single logout: the IdP's LogoutRequest or LogoutResponse, HTTP-Redirect (GET) or HTTP-POST. */
+  async slo(ctx: SpContext, request: Request, response: Response): Promise<void> {
+    const input: SloInput =
+      request.method === 'GET'
+        ? { binding: 'redirect', rawQuery: request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?') + 1) : '' }
+        : { binding: 'post', form: formFields(request.body) };
+    const outcome = await this.logout.handle(ctx, input, originOf(request));
+    response.setHeader('Cache-Control', 'no-store');
+    if ('redirect' in outcome) response.redirect(302, outcome.redirect);
+    else response.redirect(303, '/#/sign-in?reason=signed-out');
   }
 
   async sso(ctx: SpContext, redirectTo: unknown, response: Response): Promise<void> {

@@ -70,6 +70,9 @@ export interface ValidAssertion {
   expiresAt: string;
   /** Every attribute's text values (group sync reads the groups attribute from here). */
   attributes: Record<string, string[]>;
+  /** The NameID's Format and the AuthnStatement's SessionIndex: a LogoutRequest names both back. */
+  nameIdFormat: string | null;
+  sessionIndex: string | null;
 }
 
 /** Values kept per attribute: far above any real groups claim (Entra caps its own at 150). */
@@ -339,5 +342,7 @@ export async function validateSamlXml(sp: ServiceProvider, idpCertificate: strin
     inResponseTo: subjectInResponseTo ?? responseInResponseTo,
     expiresAt,
     attributes: textAttributes(profile as Profile & Record<string, unknown>),
+    nameIdFormat: children(children(assertion, 'Subject')[0], 'NameID')[0]?.$?.Format ?? null,
+    sessionIndex: children(assertion, 'AuthnStatement')[0]?.$?.SessionIndex ?? null,
   };
 }

@@ -15,6 +15,7 @@ import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { SamlRefusal } from './saml-sign-in.errors.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import { nodeSaml } from './saml-response-validator.js';
+import { SamlSpKeysService } from './sp-keys/saml-sp-keys.service.js';
 import { groupServiceProvider, instanceServiceProvider, safeRelayPath, ServiceProvider } from './service-provider.js';
 
 /** How long an issued AuthnRequest may be answered: long enough for a password reset and MFA at the IdP. */
@@ -50,8 +51,22 @@ export class SamlServiceProviderService {
     private readonly groups: GroupsService,
     private readonly providers: SamlProviderService,
     private readonly requests: SamlRequestsRepository,
+    private readonly spKeys: SamlSpKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The context of the provider a session's SAML sign-in came from ('group:<id>' or 'instance'), or null when it is gone. */
+  async contextForScopeKey(key: string): Promise<SpContext | null> {
+    if (key === 'instance') return this.instanceContext();
+    const match = /^group:(\d+)$/.exec(key);
+    if (!match) return null;
+    try {
+      return await this.context(match[1]);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not_found') return null;
+      throw error;
+    }
+  }
 
   async context(groupRef: string): Promise<SpContext> {
     const group = await this.groups.findByRef(groupRef);
@@ -74,7 +89,9 @@ export class SamlServiceProviderService {
    * SP metadata for the IdP administrator. Served whether or not SSO is enabled yet: the IdP is
    * usually set up from this document before the group has the IdP's certificate.
    */
-  metadata(ctx: SpContext): string {
+  async metadata(ctx: SpContext): Promise<string> {
+    // The provider's current SP key: it signs logout messages and is the one IdPs encrypt to.
+    const key = await this.spKeys.current(ctx.scope);
     const xml = generateServiceProviderMetadata({
       issuer: ctx.sp.entityId,
       callbackUrl: ctx.sp.acsUrl,
@@ -82,10 +99,14 @@ export class SamlServiceProviderService {
       // What the callback really requires (saml.md: the Response or the Assertion signed, unless
       // the owner chose "responses must sign the Assertion").
       wantAssertionsSigned: ctx.wantAssertionsSigned,
+      decryptionPvk: key.privateKey,
+      decryptionCert: key.certificate,
+      logoutCallbackUrl: ctx.sp.sloUrl,
     });
     // node-saml leaves the attribute out when false (the schema's default); said explicitly, an IdP
     // administrator reading the metadata need not know the default.
-    return ctx.wantAssertionsSigned ? xml : xml.replace(/<SPSSODescriptor(?![^>]*WantAssertionsSigned)/, '<SPSSODescriptor WantAssertionsSigned="false"');
+    const withFlag = ctx.wantAssertionsSigned ? xml : xml.replace(/<SPSSODescriptor(?![^>]*WantAssertionsSigned)/, '<SPSSODescriptor WantAssertionsSigned="false"');
+    return withSigningKeyAndRedirectSlo(withFlag, key.certificate, ctx.sp.sloUrl);
   }
 
   /**
@@ -105,4 +126,24 @@ export class SamlServiceProviderService {
     const relayState = safeRelayPath(redirectTo, this.config.baseUrl);
     return nodeSaml(ctx.sp, ctx.provider.certificate, ctx.provider.ssoUrl, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
   }
+}
+
+/**
+ * node-saml's metadata knows one SLO binding (POST) and publishes a signing key only when it
+ * signs AuthnRequests (Roster does not: the IdPs it targets do not ask for it). Roster signs its
+ * logout messages, so the metadata adds the signing KeyDescriptor and the HTTP-Redirect
+ * SingleLogoutService, in the schema's order (KeyDescriptors, then SLO services, then NameIDFormat).
+ */
+export function withSigningKeyAndRedirectSlo(xml: string, certificatePem: string, sloUrl: string): string {
+  const base64 = certificatePem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  const signing = `<KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></KeyDescriptor>`;
+  const redirect = `<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${escapeXmlAttribute(sloUrl)}"/>`;
+  const withKey = xml.replace('<KeyDescriptor use="encryption">', `${signing}<KeyDescriptor use="encryption">`);
+  const withSlo = withKey.replace(/<SingleLogoutService /, `${redirect}<SingleLogoutService `);
+  if (withKey === xml || withSlo === withKey) throw new Error('SP metadata is not in the shape node-saml generates');
+  return withSlo;
+}
+
+function escapeXmlAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }

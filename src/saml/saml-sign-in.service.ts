@@ -1,3 +1,4 @@
+import { scopeKey } from '../common/scope.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { Actor, RequestOrigin, systemActor } from '../common/actor.js';
 import { nowIso } from '../common/clock.js';
@@ -121,7 +122,8 @@ export class SamlSignInService {
         const result = decision.result;
         if (result.kind === 'link_offered') return result;
         if (session) await this.sessions.end(session.sessionId);
-        return { ...result, sessionSecret: (await this.sessions.create(result.user)).secret };
+        const saml = { scopeKey: scopeKey(ctx.scope), nameId: assertion.nameId, nameIdFormat: assertion.nameIdFormat, sessionIndex: assertion.sessionIndex };
+        return { ...result, sessionSecret: (await this.sessions.create(result.user, saml)).secret };
       } catch (error) {
         // Two processes accepting the same assertion at once: the replay cache's primary key lets
         // one win; the loser decides again and now sees a replay.

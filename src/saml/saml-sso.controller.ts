@@ -13,7 +13,18 @@ export class SamlSsoController {
 
   @Get('metadata')
   async metadata(@Param('group') ref: string, @Res() response: Response): Promise<void> {
-    this.endpoints.metadata(await this.provider.context(ref), response);
+    await this.endpoints.metadata(await this.provider.context(ref), response);
+  }
+
+  /** Single logout (HTTP-Redirect and HTTP-POST bindings). */
+  @Get('slo')
+  async sloRedirect(@Param('group') ref: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.slo(await this.provider.context(ref), request, response);
+  }
+
+  @Post('slo')
+  async sloPost(@Param('group') ref: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.slo(await this.provider.context(ref), request, response);
   }
 
   @Get('sso')
@@ -61,7 +72,17 @@ export class InstanceSamlController {
 
   @Get('metadata')
   async metadata(@Res() response: Response): Promise<void> {
-    this.endpoints.metadata(await this.provider.instanceContext(), response);
+    await this.endpoints.metadata(await this.provider.instanceContext(), response);
+  }
+
+  @Get('slo')
+  async sloRedirect(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.slo(await this.provider.instanceContext(), request, response);
+  }
+
+  @Post('slo')
+  async sloPost(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.endpoints.slo(await this.provider.instanceContext(), request, response);
   }
 
   @Get('sso')

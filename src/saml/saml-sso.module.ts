@@ -27,6 +27,8 @@ import { SamlLinkInvitationEntity } from './saml-link-invitation.entity.js';
 import { SamlLinkInvitationsRepository } from './saml-link-invitations.repository.js';
 import { SamlLinkInvitationsService } from './saml-link-invitations.service.js';
 import { LinkInvitationSignInService } from './link-invitation-sign-in.service.js';
+import { SamlLogoutService } from './saml-logout.service.js';
+import { SamlSpKeysModule } from './sp-keys/saml-sp-keys.module.js';
 
 /**
  * The SAML service providers (each group's and the instance's): SP endpoints, sign-in, account
@@ -45,6 +47,7 @@ import { LinkInvitationSignInService } from './link-invitation-sign-in.service.j
     UsersModule,
     TokensModule,
     AuditModule,
+    SamlSpKeysModule,
   ],
   controllers: [SamlSsoController, InstanceSamlController],
   providers: [
@@ -61,8 +64,9 @@ import { LinkInvitationSignInService } from './link-invitation-sign-in.service.j
     SamlLinkInvitationsRepository,
     SamlLinkInvitationsService,
     LinkInvitationSignInService,
+    SamlLogoutService,
   ],
-  exports: [IdentityMismatchesService, SamlLinkInvitationsService],
+  exports: [IdentityMismatchesService, SamlLinkInvitationsService, SamlLogoutService, SamlServiceProviderService],
 })
 export class SamlSsoModule {
   constructor() {

@@ -8,6 +8,8 @@ export interface ServiceProvider {
   entityId: string;
   acsUrl: string;
   ssoUrl: string;
+  /** Single logout (HTTP-Redirect and HTTP-POST): the IdP's LogoutRequest and LogoutResponse come here. */
+  sloUrl: string;
   metadataUrl: string;
   authorizeUrl: string;
   /** The scope's sign-in troubleshooter in the admin UI (refusal pages point Owners or admins to it). */
@@ -23,6 +25,7 @@ export function groupServiceProvider(baseUrl: string, group: Pick<GroupEntity, '
     entityId,
     acsUrl: `${baseUrl}${pathPrefix}/callback`,
     ssoUrl: `${baseUrl}${pathPrefix}/sso`,
+    sloUrl: `${baseUrl}${pathPrefix}/slo`,
     metadataUrl: `${baseUrl}${pathPrefix}/metadata`,
     authorizeUrl: `${baseUrl}${pathPrefix}/authorize`,
     troubleshootUrl: `${baseUrl}/#/groups/${group.id}/saml/troubleshoot`,
@@ -43,6 +46,7 @@ export function instanceServiceProvider(baseUrl: string): ServiceProvider {
     entityId: baseUrl,
     acsUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/callback`,
     ssoUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/sso`,
+    sloUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/slo`,
     metadataUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/metadata`,
     authorizeUrl: `${baseUrl}${INSTANCE_SAML_PREFIX}/authorize`,
     troubleshootUrl: `${baseUrl}/#/admin/sign-in-troubleshooter`,

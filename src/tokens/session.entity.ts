@@ -23,4 +23,18 @@ export class SessionEntity {
 
   @Column({ type: 'varchar', name: 'expires_at' })
   expiresAt: string;
+
+  /** The provider ('group:<id>' / 'instance') whose SAML sign-in made this session; null for other sign-ins. */
+  @Column({ type: 'varchar', name: 'saml_scope_key', nullable: true })
+  samlScopeKey: string | null;
+
+  /** The NameID (exact), its Format and the IdP's SessionIndex of that sign-in: what a LogoutRequest names. */
+  @Column({ type: 'varchar', name: 'saml_name_id', nullable: true })
+  samlNameId: string | null;
+
+  @Column({ type: 'varchar', name: 'saml_name_id_format', nullable: true })
+  samlNameIdFormat: string | null;
+
+  @Column({ type: 'varchar', name: 'saml_session_index', nullable: true })
+  samlSessionIndex: string | null;
 }

@@ -13,10 +13,20 @@ export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 const EXTEND_INTERVAL_MS = 60_000;
 export const SESSION_COOKIE = 'roster_session';
 
+/** Where a SAML sign-in's session came from (single logout names it to the IdP). */
+export interface SamlSessionOrigin {
+  scopeKey: string;
+  nameId: string;
+  nameIdFormat: string | null;
+  sessionIndex: string | null;
+}
+
 export interface ResolvedSession {
   sessionId: number;
   csrfToken: string;
   user: UserEntity;
+  /** Set when a SAML sign-in made the session. */
+  saml: SamlSessionOrigin | null;
 }
 
 /** Server-side sessions for the UI and SAML sign-in: the cookie holds a secret, the database its digest. */
@@ -46,7 +56,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.pruneTimer);
   }
 
-  async create(user: UserEntity): Promise<{ secret: string; csrfToken: string }> {
+  async create(user: UserEntity, saml: SamlSessionOrigin | null = null): Promise<{ secret: string; csrfToken: string }> {
     const secret = generateSecret(SESSION_PREFIX);
     const csrfToken = randomBytes(24).toString('base64url');
     const now = nowIso();
@@ -58,6 +68,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         createdAt: now,
         lastSeenAt: now,
         expiresAt: isoPlus(SESSION_IDLE_MS),
+        samlScopeKey: saml?.scopeKey ?? null,
+        samlNameId: saml?.nameId ?? null,
+        samlNameIdFormat: saml?.nameIdFormat ?? null,
+        samlSessionIndex: saml?.sessionIndex ?? null,
       }),
     );
     return { secret, csrfToken };
@@ -73,11 +87,31 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       const now = nowIso();
       await this.db.transaction((tx) => this.tokens.extendSession(tx, session.id, now, isoPlus(SESSION_IDLE_MS)));
     }
-    return { sessionId: session.id, csrfToken: session.csrfToken, user };
+    const saml =
+      session.samlScopeKey && session.samlNameId
+        ? { scopeKey: session.samlScopeKey, nameId: session.samlNameId, nameIdFormat: session.samlNameIdFormat, sessionIndex: session.samlSessionIndex }
+        : null;
+    return { sessionId: session.id, csrfToken: session.csrfToken, user, saml };
+  }
+
+  /** The SAML sign-in a session came from, if any (sign-out sends that IdP a LogoutRequest). */
+  async samlOrigin(sessionId: number): Promise<SamlSessionOrigin | null> {
+    const session = await this.tokens.findSessionById(sessionId);
+    return session?.samlScopeKey && session.samlNameId
+      ? { scopeKey: session.samlScopeKey, nameId: session.samlNameId, nameIdFormat: session.samlNameIdFormat, sessionIndex: session.samlSessionIndex }
+      : null;
   }
 
   async end(sessionId: number): Promise<void> {
     await this.db.transaction((tx) => this.tokens.deleteSession(tx, sessionId));
+  }
+
+  /** The IdP's LogoutRequest: ends every session its provider's SAML sign-in made for that NameID; returns their users. */
+  async endSamlSessions(scopeKey: string, nameId: string): Promise<{ sessions: number; userIds: number[] }> {
+    return this.db.transaction(async (tx) => {
+      const ended = await this.tokens.deleteSamlSessions(tx, scopeKey, nameId);
+      return { sessions: ended.length, userIds: [...new Set(ended.map((s) => s.userId))] };
+    });
   }
 
   async pruneExpired(): Promise<number> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { In, LessThan, Repository } from 'typeorm';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { Scope, scopeGroupId, scopeKey } from '../common/scope.js';
@@ -96,8 +96,19 @@ export class TokensRepository {
     await tx.update(SessionEntity, { id }, { lastSeenAt, expiresAt });
   }
 
+  findSessionById(id: number): Promise<SessionEntity | null> {
+    return this.sessions.findOne({ where: { id } });
+  }
+
   async deleteSession(tx: Tx, id: number): Promise<void> {
     await tx.delete(SessionEntity, { id });
+  }
+
+  /** Deletes (and returns) the sessions a provider's SAML sign-in made for a NameID, compared exactly. */
+  async deleteSamlSessions(tx: Tx, samlScopeKey: string, samlNameId: string): Promise<SessionEntity[]> {
+    const sessions = await tx.find(SessionEntity, { where: { samlScopeKey, samlNameId } });
+    if (sessions.length > 0) await tx.delete(SessionEntity, { id: In(sessions.map((s) => s.id)) });
+    return sessions;
   }
 
   async deleteExpiredSessions(tx: Tx, now: string): Promise<number> {

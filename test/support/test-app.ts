@@ -37,6 +37,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     BASE_URL: 'http://roster.test',
     LOG_LEVEL: 'error',
     SCIM_RATE_LIMIT: '0',
+    // SP private keys are encrypted with this; no key file is written by tests.
+    ROSTER_SECRET_KEY: 'b1f0c4e2a7d9385c6e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f',
     ...env,
   });
   // NestFactory rather than Test.createTestingModule: the testing module builds its providers before

@@ -45,6 +45,12 @@ export const EVENT_NAMES = [
   'saml_link_invitation_refused',
   'verified_domain_added',
   'verified_domain_removed',
+  'saml_sp_key_created',
+  'saml_sp_key_removed',
+  'saml_logout_requested',
+  'saml_logout_completed',
+  'saml_logout_by_idp',
+  'saml_logout_refused',
 ];
 
 export function eventLabel(name) {
