@@ -5,6 +5,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { SamlModule } from '../saml/saml.module.js';
 import { SamlSsoModule } from '../saml/saml-sso.module.js';
+import { SamlSpKeysModule } from '../saml/sp-keys/saml-sp-keys.module.js';
 import { ScimModule } from '../scim/scim.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -37,7 +38,7 @@ import { VerifiedDomainsController } from './verified-domains.controller.js';
 
 /** The /api/v4 controllers: they compose the feature modules' services and own no tables. */
 @Module({
-  imports: [AuditModule, GroupsModule, GroupSyncModule, SamlModule, SamlSsoModule, ScimModule, TokensModule, UsersModule, MailModule],
+  imports: [AuditModule, GroupsModule, GroupSyncModule, SamlModule, SamlSsoModule, SamlSpKeysModule, ScimModule, TokensModule, UsersModule, MailModule],
   controllers: [
     GroupsController,
     SamlGroupLinksController,

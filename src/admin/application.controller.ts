@@ -1,10 +1,12 @@
-import { Controller, Get, HttpCode, Inject, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { INSTANCE } from '../common/scope.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
+import { SamlSpKeysService } from '../saml/sp-keys/saml-sp-keys.service.js';
+import { spKeyId } from './sp-key-id.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
@@ -22,6 +24,7 @@ export class ApplicationController {
   constructor(
     private readonly providers: SamlProviderService,
     private readonly tokens: TokensService,
+    private readonly spKeyPairs: SamlSpKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +46,25 @@ export class ApplicationController {
   async importSamlMetadata(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @GitlabParams() input: SamlMetadataImportDto) {
     requireAdmin(principal);
     return samlProviderView(await this.providers.importMetadata(actor, INSTANCE, input.metadata), this.config.baseUrl, null);
+  }
+
+  @Get('saml_provider/sp_keys')
+  async spKeys(@Principal() principal: PersonPrincipal) {
+    requireAdmin(principal);
+    return this.spKeyPairs.list(INSTANCE);
+  }
+
+  @Post('saml_provider/sp_keys')
+  async rotateSpKey(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor) {
+    requireAdmin(principal);
+    return this.spKeyPairs.rotate(actor, INSTANCE);
+  }
+
+  @Delete('saml_provider/sp_keys/:key_id')
+  @HttpCode(204)
+  async removeSpKey(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('key_id') keyId: string) {
+    requireAdmin(principal);
+    await this.spKeyPairs.remove(actor, INSTANCE, spKeyId(keyId));
   }
 
   @Get('scim_token')

@@ -12,6 +12,8 @@ import { GroupsQueryDto } from './dto/groups-query.dto.js';
 import { CreateGroupDto, SamlMetadataImportDto, SamlProviderDto, UpdateGroupDto } from './dto/groups.dto.js';
 import { GitlabParams, GITLAB_VALIDATION } from './gitlab-params.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
+import { SamlSpKeysService } from '../saml/sp-keys/saml-sp-keys.service.js';
+import { spKeyId } from './sp-key-id.js';
 import { PersonAuthGuard } from '../tokens/person-auth.guard.js';
 import type { PersonPrincipal } from '../tokens/principal.js';
 import { TokensService } from '../tokens/tokens.service.js';
@@ -30,6 +32,7 @@ export class GroupsController {
     private readonly access: GroupAccessService,
     private readonly providers: SamlProviderService,
     private readonly tokens: TokensService,
+    private readonly spKeyPairs: SamlSpKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -113,6 +116,27 @@ export class GroupsController {
     const { group } = await this.access.resolve(principal, ref, 'manage');
     const saved = await this.providers.importMetadata(actor, groupScope(group.id), input.metadata);
     return samlProviderView(saved, this.config.baseUrl, group);
+  }
+
+  /** The group provider's own SP key pairs (certificates only), current first; made at first use. */
+  @Get(':group/saml_provider/sp_keys')
+  async spKeys(@Principal() principal: PersonPrincipal, @Param('group') ref: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return this.spKeyPairs.list(groupScope(group.id));
+  }
+
+  /** Rotation: a new SP key pair becomes current; the previous ones keep decrypting until removed. */
+  @Post(':group/saml_provider/sp_keys')
+  async rotateSpKey(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    return this.spKeyPairs.rotate(actor, groupScope(group.id));
+  }
+
+  @Delete(':group/saml_provider/sp_keys/:key_id')
+  @HttpCode(204)
+  async removeSpKey(@Principal() principal: PersonPrincipal, @RequestActor() actor: Actor, @Param('group') ref: string, @Param('key_id') keyId: string) {
+    const { group } = await this.access.resolve(principal, ref, 'manage');
+    await this.spKeyPairs.remove(actor, groupScope(group.id), spKeyId(keyId));
   }
 
   @Get(':group/scim_token')

@@ -71,6 +71,7 @@ export function samlProviderView(provider: SamlProviderEntity | null, baseUrl: s
     idp_entity_id: provider?.idpEntityId ?? null,
     want_assertions_signed: provider?.wantAssertionsSigned ?? false,
     slo_url: provider?.sloUrl ?? null,
+    require_encrypted_assertions: provider?.requireEncryptedAssertions ?? false,
     ...samlEndpoints(baseUrl, group),
   };
 }

@@ -42,6 +42,7 @@ import { SamlProviderSecondaryCertificate1765310000000 } from './migrations/1765
 import { SamlProviderSloUrl1765700000000 } from './migrations/1765700000000-saml-provider-slo-url.js';
 import { SamlSpKeys1765700000001 } from './migrations/1765700000001-saml-sp-keys.js';
 import { SessionSamlOrigin1765700000002 } from './migrations/1765700000002-session-saml-origin.js';
+import { SamlProviderRequireEncryptedAssertions1765700000003 } from './migrations/1765700000003-saml-provider-require-encrypted-assertions.js';
 import { SignInAssertedGroups1765320000000 } from './migrations/1765320000000-sign-in-asserted-groups.js';
 import { SamlLinkInvitations1765400000000 } from './migrations/1765400000000-saml-link-invitations.js';
 import { MemberNameSearch1765500000000 } from './migrations/1765500000000-member-name-search.js';
@@ -100,5 +101,6 @@ export const MIGRATIONS = [
   SamlProviderSloUrl1765700000000,
   SamlSpKeys1765700000001,
   SessionSamlOrigin1765700000002,
+  SamlProviderRequireEncryptedAssertions1765700000003,
   MemberExpiryIndex1765800000000,
 ];

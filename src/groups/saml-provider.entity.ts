@@ -57,6 +57,10 @@ export class SamlProviderEntity {
   @Column({ type: 'varchar', name: 'slo_url', nullable: true })
   sloUrl: string | null;
 
+  /** Assertions in clear are refused: the IdP must encrypt to the provider's SP key. */
+  @Column({ type: 'boolean', name: 'require_encrypted_assertions', default: false })
+  requireEncryptedAssertions: boolean;
+
   @Column({ type: 'varchar', name: 'created_at' })
   createdAt: string;
 

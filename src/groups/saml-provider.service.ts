@@ -25,6 +25,7 @@ export interface SamlProviderInput {
   idp_entity_id?: unknown;
   want_assertions_signed?: unknown;
   slo_url?: unknown;
+  require_encrypted_assertions?: unknown;
 }
 
 /** The assertion attribute that carries a person's groups when the provider names none (docs/group-sync.md). */
@@ -174,6 +175,7 @@ export class SamlProviderService {
         idpEntityId: current?.idpEntityId ?? null,
         wantAssertionsSigned: current?.wantAssertionsSigned ?? false,
         sloUrl: current?.sloUrl ?? null,
+        requireEncryptedAssertions: current?.requireEncryptedAssertions ?? false,
       };
       // Every bad field is reported in one answer, not the first one found.
       const problems = new FieldProblems();
@@ -198,6 +200,9 @@ export class SamlProviderService {
       if (input.idp_entity_id !== undefined) problems.check('idp_entity_id', () => (next.idpEntityId = parseEntityId(input.idp_entity_id)));
       if (input.want_assertions_signed !== undefined) {
         problems.check('want_assertions_signed', () => (next.wantAssertionsSigned = parseBoolean('want_assertions_signed', input.want_assertions_signed)));
+      }
+      if (input.require_encrypted_assertions !== undefined) {
+        problems.check('require_encrypted_assertions', () => (next.requireEncryptedAssertions = parseBoolean('require_encrypted_assertions', input.require_encrypted_assertions)));
       }
       problems.throwIfAny();
       if (next.secondaryCertificate && !next.certificate) {
@@ -253,5 +258,6 @@ function summarize(s: SamlProviderSettings): Record<string, unknown> {
     idp_entity_id: s.idpEntityId,
     want_assertions_signed: s.wantAssertionsSigned,
     slo_url: s.sloUrl,
+    require_encrypted_assertions: s.requireEncryptedAssertions,
   };
 }

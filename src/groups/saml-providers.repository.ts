@@ -18,6 +18,7 @@ export type SamlProviderSettings = Pick<
   | 'idpEntityId'
   | 'wantAssertionsSigned'
   | 'sloUrl'
+  | 'requireEncryptedAssertions'
 >;
 
 /** Owns saml_providers. */

@@ -1,6 +1,6 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { Profile } from '@node-saml/node-saml';
-import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
+import { decryptXml, parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
 import { isEmailAddress } from '../users/email-address.js';
 import { decodedSizeProblem, encodedSizeProblem } from './saml-response-limits.js';
 import type { ServiceProvider } from './service-provider.js';
@@ -34,6 +34,10 @@ export type InvalidResponseReason =
   | 'transient_name_id'
   | 'wrong_issuer'
   | 'assertion_unsigned'
+  /** The EncryptedAssertion does not decrypt with any of the provider's SP keys, or uses an algorithm Roster refuses. */
+  | 'decryption_failed'
+  /** The provider requires encrypted assertions and this one is in clear. */
+  | 'assertion_not_encrypted'
   | 'invalid_response'
   /** Validation did not finish within its deadline (saml-validation-pool.ts): the worker was ended. */
   | 'validation_timeout'
@@ -57,6 +61,10 @@ export interface ValidationSettings {
   idpEntityId?: string | null;
   /** The Assertion itself must be signed; a Response-level signature alone is refused. */
   wantAssertionsSigned?: boolean;
+  /** The provider's SP private keys (PEM), current first: an EncryptedAssertion must decrypt with one. */
+  decryptionKeys?: string[];
+  /** An assertion in clear is refused. */
+  requireEncryptedAssertions?: boolean;
 }
 
 /** What a valid, signed assertion says, in the terms the sign-in decision uses. */
@@ -99,7 +107,7 @@ function children(node: XmlNode | undefined, name: string): XmlNode[] {
  * The group's SAML service provider as @node-saml/node-saml models it. InResponseTo is checked by
  * the caller against the saml_requests table (node-saml's own cache would live in one process).
  */
-export function nodeSaml(sp: ServiceProvider, idpCertificate: string | string[], ssoUrl: string | null, requestId?: string, settings: ValidationSettings = {}): SAML {
+export function nodeSaml(sp: ServiceProvider, idpCertificate: string | string[], ssoUrl: string | null, requestId?: string, settings: ValidationSettings = {}, decryptionPvk?: string): SAML {
   return new SAML({
     issuer: sp.entityId,
     callbackUrl: sp.acsUrl,
@@ -117,8 +125,53 @@ export function nodeSaml(sp: ServiceProvider, idpCertificate: string | string[],
     // Requesting a password-based context makes Entra and Okta refuse users who sign in with MFA.
     disableRequestedAuthnContext: true,
     signatureAlgorithm: 'sha256',
+    ...(decryptionPvk ? { decryptionPvk } : {}),
     ...(requestId ? { generateUniqueId: () => requestId } : {}),
   });
+}
+
+/** Content encryption and key transport an EncryptedAssertion may use (issue 14): AES-CBC/GCM with RSA-OAEP; no RSA 1.5, no 3DES. */
+const CONTENT_ALGORITHMS = new Set([
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+]);
+const KEY_TRANSPORT_ALGORITHMS = new Set(['http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p', 'http://www.w3.org/2009/xmlenc11#rsa-oaep']);
+const XMLENC_NS = 'http://www.w3.org/2001/04/xmlenc#';
+
+/**
+ * Which of the provider's SP keys opens the Response's EncryptedAssertion (during a rotation the
+ * IdP may still encrypt to the previous one), after checking the algorithms it names; undefined
+ * when the assertion is not encrypted. node-saml then decrypts with that key.
+ */
+async function decryptionKeyFor(root: Element, settings: ValidationSettings): Promise<string | undefined> {
+  const encrypted = childElements(root, SAML_NS, 'EncryptedAssertion');
+  if (encrypted.length === 0) {
+    if (settings.requireEncryptedAssertions) throw new InvalidSamlResponse('assertion_not_encrypted', 'the provider requires encrypted assertions and this assertion is in clear');
+    return undefined;
+  }
+  const methods = Array.from(encrypted[0].getElementsByTagNameNS(XMLENC_NS, 'EncryptionMethod')).map((m) => ({
+    algorithm: m.getAttribute('Algorithm') ?? '',
+    forKey: (m.parentNode as Element | null)?.localName === 'EncryptedKey',
+  }));
+  const content = methods.filter((m) => !m.forKey).map((m) => m.algorithm);
+  const transport = methods.filter((m) => m.forKey).map((m) => m.algorithm);
+  if (content.length !== 1 || !CONTENT_ALGORITHMS.has(content[0]))
+    throw new InvalidSamlResponse('decryption_failed', `content encryption ${content.join(', ').slice(0, 200) || 'missing'} is not one Roster accepts`);
+  if (transport.length === 0 || !transport.every((a) => KEY_TRANSPORT_ALGORITHMS.has(a))) {
+    throw new InvalidSamlResponse('decryption_failed', `key transport ${transport.join(', ').slice(0, 200) || 'missing'} is not RSA-OAEP`);
+  }
+  const keys = settings.decryptionKeys ?? [];
+  for (const key of keys) {
+    try {
+      await decryptXml(encrypted[0].toString(), key);
+      return key;
+    } catch {
+      /* the next key, or the refusal below */
+    }
+  }
+  throw new InvalidSamlResponse('decryption_failed', `the EncryptedAssertion does not decrypt with any of the provider's ${keys.length} SP keys`);
 }
 
 /**
@@ -305,7 +358,8 @@ export async function validateSamlXml(sp: ServiceProvider, idpCertificate: strin
     root = (await parseDomFromString(xml)).documentElement;
     if (root?.localName !== 'Response') throw new InvalidSamlResponse('malformed', `the document is a ${root?.localName ?? 'nothing'}, not a SAML Response`);
     if (settings.wantAssertionsSigned) requireAssertionSignature(root);
-    ({ profile } = await nodeSaml(sp, idpCertificate, null, undefined, settings).validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') }));
+    const decryptionKey = await decryptionKeyFor(root, settings);
+    ({ profile } = await nodeSaml(sp, idpCertificate, null, undefined, settings, decryptionKey).validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') }));
   } catch (error) {
     throw classify(error, xml);
   }

@@ -21,6 +21,8 @@ const LISTED: Record<Exclude<RefusalReason, GroupOnlyReason>, true> = {
   invalid_response: true,
   wrong_issuer: true,
   assertion_unsigned: true,
+  decryption_failed: true,
+  assertion_not_encrypted: true,
   validation_timeout: true,
   validation_busy: true,
   missing_response: true,

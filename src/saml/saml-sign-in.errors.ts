@@ -93,6 +93,14 @@ const TEXTS: Record<RefusalReason, (c: RefusalContext) => RefusalText> = {
   }),
   invalid_response: invalid("The identity provider's answer is not a usable SAML sign-in."),
   wrong_issuer: invalid((c) => `The identity provider's answer names another identity provider as its Issuer than the entity id configured for ${here(c)}.`),
+  decryption_failed: invalid(
+    (c) =>
+      `The identity provider encrypted its answer with a key ${c.scope === 'instance' ? 'this Roster instance' : "this group's"} service provider does not hold, or with an algorithm Roster does not accept. ${c.scope === 'instance' ? 'An administrator' : 'An Owner'} can compare the encryption certificate in the identity provider's SAML app with the one in the SAML metadata.`,
+  ),
+  assertion_not_encrypted: invalid(
+    (c) =>
+      `${c.scope === 'instance' ? 'This Roster instance' : 'This group'} requires encrypted assertions, and the identity provider sent this one in clear. ${c.scope === 'instance' ? 'An administrator' : 'An Owner'} can turn on assertion encryption in the identity provider's SAML app, with the certificate from the SAML metadata.`,
+  ),
   assertion_unsigned: invalid(
     (c) =>
       `${c.scope === 'instance' ? 'This Roster instance' : 'This group'} requires the identity provider to sign the assertion itself, and this answer's assertion is not signed (only the response around it may be).`,

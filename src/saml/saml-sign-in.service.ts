@@ -1,4 +1,5 @@
 import { scopeKey } from '../common/scope.js';
+import { SamlSpKeysService } from './sp-keys/saml-sp-keys.service.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { Actor, RequestOrigin, systemActor } from '../common/actor.js';
 import { nowIso } from '../common/clock.js';
@@ -82,6 +83,7 @@ export class SamlSignInService {
     private readonly metrics: Metrics,
     private readonly validation: SamlValidationService,
     private readonly invitations: LinkInvitationSignInService,
+    private readonly spKeys: SamlSpKeysService,
   ) {}
 
   /** Validates a response without using it up (the cross-site resubmit page shows only for valid ones). */
@@ -142,6 +144,9 @@ export class SamlSignInService {
       return await this.validation.validate(ctx.sp, certificates, samlResponse, {
         idpEntityId: ctx.provider.idpEntityId,
         wantAssertionsSigned: ctx.provider.wantAssertionsSigned,
+        requireEncryptedAssertions: ctx.provider.requireEncryptedAssertions,
+        // Every SP key decrypts (the current one and those kept after a rotation); none is made here.
+        decryptionKeys: (await this.spKeys.existingKeyPairs(ctx.scope)).map((k) => k.privateKey),
       });
     } catch (error) {
       if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, origin, error.reason, { detail: error.detail });

@@ -34,6 +34,7 @@ export class SamlProviderDto {
   @OptionalText(1024, false) idp_entity_id?: string;
   @IsOptional() @ToBoolean() want_assertions_signed?: unknown;
   @OptionalText(2048, false) slo_url?: string;
+  @IsOptional() @ToBoolean() require_encrypted_assertions?: unknown;
 }
 
 /** POST …/saml_provider/metadata: the IdP's metadata XML, read by parseIdpMetadata. */

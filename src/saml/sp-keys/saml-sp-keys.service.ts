@@ -59,6 +59,11 @@ export class SamlSpKeysService {
     return rows.map((row) => ({ id: row.id, certificate: row.certificate, privateKey: this.box.open(row.privateKeyEncrypted, associatedData(scope)) }));
   }
 
+  /** The scope's key pairs if it has any (a sign-in decrypts with them, and never makes one). */
+  async existingKeyPairs(scope: Scope): Promise<SpKeyPair[]> {
+    return (await this.keys.list(scope)).map((row) => ({ id: row.id, certificate: row.certificate, privateKey: this.box.open(row.privateKeyEncrypted, associatedData(scope)) }));
+  }
+
   /** The current key pair: it signs logout messages and its certificate is the metadata's. */
   async current(scope: Scope): Promise<SpKeyPair> {
     return (await this.keyPairs(scope))[0];
