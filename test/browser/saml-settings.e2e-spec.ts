@@ -70,12 +70,56 @@ describeInBrowser('UI: SAML provider settings of issue 14', () => {
     expect(await cards.nth(1).getByRole('status').textContent()).toMatch(/^This certificate expires in 1[12] days\./);
     const stored = await ui.t.sql<{ secondary_certificate: string }>('SELECT secondary_certificate FROM saml_providers WHERE group_id = ?', [group.id]);
     expect(stored).toEqual([{ secondary_certificate: new X509Certificate(soon).toString().trim() }]);
+    // Roster's own key for this provider is listed below the IdP's certificates.
+    await panel.getByRole('article', { name: 'Current service provider key' }).waitFor();
     expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await panel.scrollIntoViewIfNeeded();
     for (const dir of SCREENSHOT_DIRS) {
       mkdirSync(dir, { recursive: true });
       await panel.screenshot({ path: join(dir, 'saml-certificate-panel.png') });
     }
+    await context.close();
+  });
+
+  it('an owner rotates the service provider key (the previous one decrypts until removed) and requires encrypted assertions', async () => {
+    const keyed = await setUpGroup(ui.t, 'sp-keys');
+    const { page, context, takeProblems } = await openPage(ui.browser, ui.baseUrl);
+    await signInThroughUi(page, ADMIN_TOKEN);
+    await page.goto(`/#/groups/${keyed.id}/saml/configuration`);
+    await settled(page);
+    const panel = page.getByRole('region', { name: 'Signing certificates' });
+    const current = panel.getByRole('article', { name: 'Current service provider key' });
+    await current.waitFor();
+    const [first] = await ui.t.sql<{ certificate: string }>('SELECT certificate FROM saml_sp_keys WHERE group_id = ?', [keyed.id]);
+    expect(await current.locator('.fingerprint').textContent()).toBe(new X509Certificate(first.certificate).fingerprint256);
+
+    await panel.getByRole('button', { name: 'Generate a new key' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Generate key' }).click();
+    await panel.getByText('Generated. Give the identity provider the new certificate').waitFor();
+    const previous = panel.getByRole('article', { name: 'Previous service provider key 1' });
+    expect(await previous.locator('.fingerprint').textContent()).toBe(new X509Certificate(first.certificate).fingerprint256);
+    expect(await previous.getByText('Decrypts only').count()).toBe(1);
+    expect(await ui.t.sql('SELECT id FROM saml_sp_keys WHERE group_id = ?', [keyed.id])).toHaveLength(2);
+    const metadata = (await ui.t.http().get('/groups/sp-keys/-/saml/metadata').expect(200)).text;
+    expect(metadata).not.toContain(
+      first.certificate
+        .replace(/-----[^-]+-----/g, '')
+        .replace(/\s+/g, '')
+        .slice(0, 60),
+    );
+
+    await previous.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove key' }).click();
+    await previous.waitFor({ state: 'detached' });
+    expect(await ui.t.sql('SELECT id FROM saml_sp_keys WHERE group_id = ?', [keyed.id])).toHaveLength(1);
+    expect(await current.getByRole('button', { name: 'Remove' }).count()).toBe(0);
+
+    await page.getByLabel('Require encrypted assertions').check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved. Sign-ins use the new settings from now on.').waitFor();
+    const [row] = await ui.t.sql<{ require_encrypted_assertions: unknown }>('SELECT require_encrypted_assertions FROM saml_providers WHERE group_id = ?', [keyed.id]);
+    expect(Boolean(row.require_encrypted_assertions)).toBe(true);
+    expect(takeProblems()).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
     await context.close();
   });
 

@@ -6,6 +6,7 @@ import { describeError, errorNotice } from '../errors.js';
 import { copyField } from '../components/copy-field.js';
 import { ACCESS_LEVELS, checkboxField, selectField, showFieldErrors, textareaField, textField } from '../components/fields.js';
 import { section } from '../components/layout.js';
+import { confirmDialog } from '../components/dialog.js';
 import { toast } from '../dom.js';
 
 export async function samlConfiguration(container, { endpoint, signal, scope = 'group' }) {
@@ -21,10 +22,10 @@ export async function samlConfiguration(container, { endpoint, signal, scope = '
   // The instance is a service provider of its own (self-managed sign-in, /users/auth/saml/), beside
   // each group's; its page says what its sign-in does, since that differs from a group's.
   const spDetails = scope === 'group' ? spSection(provider, who) : [instanceHelp(), spSection(provider, who)];
-  let panel = certificatePanel(provider);
+  let panel = certificatePanel(provider, endpoint);
   // After a save the panel shows what is now stored.
   const onSaved = (saved) => {
-    const next = certificatePanel(saved);
+    const next = certificatePanel(saved, endpoint);
     panel.replaceWith(next);
     panel = next;
   };
@@ -117,7 +118,7 @@ function metadataImport(endpoint, onImported) {
  * The accepted IdP signing certificates (up to two, for rotation): which ones they are (SHA-256
  * fingerprint, subject) and when they stop working, with a warning from 30 days before.
  */
-function certificatePanel(provider) {
+function certificatePanel(provider, endpoint) {
   const certificates = provider.certificates ?? [];
   const body = certificates.length
     ? certificates.map((c, i) => certificateCard(c, i === 0 ? 'Signing certificate' : 'Second signing certificate', i > 0))
@@ -129,6 +130,85 @@ function certificatePanel(provider) {
       description: 'Responses signed with either certificate are accepted. To rotate, add the IdP’s new certificate as the second one, let the IdP switch, then remove the old one.',
     },
     h('div', { class: 'certificate-list' }, body),
+    spKeys(endpoint),
+  );
+}
+
+/**
+ * Roster's own key pairs for this provider: the current one signs logout messages and is the one
+ * the metadata offers IdPs for encrypting assertions; older ones still decrypt until removed.
+ */
+function spKeys(endpoint) {
+  const list = h('div', { class: 'certificate-list' }, h('p', { class: 'muted', text: 'Loading…' }));
+  const status = h('div');
+  const render = (keys) => list.replaceChildren(...keys.map((k, i) => spKeyCard({ ...k, endpoint: `${endpoint}/sp_keys/${k.id}` }, i, reload)));
+  async function reload() {
+    try {
+      render((await api.get(`${endpoint}/sp_keys`)).data);
+    } catch (error) {
+      list.replaceChildren(errorNotice(error, 'the service provider keys'));
+    }
+  }
+  const generate = h('button', { type: 'button', class: 'button button-secondary', text: 'Generate a new key' });
+  generate.addEventListener('click', async () => {
+    const keys = await confirmDialog({
+      title: 'Generate a new service provider key?',
+      body: h('p', {
+        text: 'The new key is published in the SAML metadata for encryption and signs logout messages from now on. The current key keeps decrypting assertions until you remove it, so update the encryption certificate in the identity provider first.',
+      }),
+      confirmLabel: 'Generate key',
+      onConfirm: async () => (await api.post(`${endpoint}/sp_keys`)).data,
+    });
+    if (!keys) return;
+    render(keys);
+    toast('New service provider key generated');
+    status.replaceChildren(
+      h('p', { class: 'notice notice-success', role: 'status', text: 'Generated. Give the identity provider the new certificate from the SAML metadata, then remove the previous key.' }),
+    );
+  });
+  reload();
+  return h(
+    'div',
+    { class: 'sp-keys' },
+    h('h3', { text: 'Roster’s keys for this provider' }),
+    h('p', { class: 'muted', text: 'Identity providers encrypt assertions to the current key (it is in the SAML metadata); previous keys still decrypt until you remove them.' }),
+    list,
+    status,
+    h('div', { class: 'form-actions' }, generate),
+  );
+}
+
+function spKeyCard(k, index, reload) {
+  const label = k.current ? 'Current service provider key' : `Previous service provider key ${index}`;
+  const row = (key, value) => h('div', { class: 'kv' }, h('span', { class: 'kv-key', text: key }), value);
+  const remove = k.current
+    ? null
+    : h('button', {
+        type: 'button',
+        class: 'button button-danger button-small',
+        text: 'Remove',
+        onclick: async () => {
+          const done = await confirmDialog({
+            title: 'Remove this service provider key?',
+            body: h('p', { text: 'Assertions the identity provider still encrypts to this key will be refused. Remove it once the identity provider uses the current key.' }),
+            confirmLabel: 'Remove key',
+            danger: true,
+            onConfirm: () => api.delete(`${k.endpoint}`).then(() => true),
+          });
+          if (done) {
+            toast('Service provider key removed');
+            reload();
+          }
+        },
+      });
+  return h(
+    'article',
+    { class: 'certificate', 'aria-label': label },
+    h('div', { class: 'inline-row' }, h('h3', { text: label }), k.current ? badge('Signs and decrypts', 'success') : badge('Decrypts only', 'neutral'), remove),
+    row('SHA-256 fingerprint', code(k.fingerprint_sha256, { class: 'value fingerprint' })),
+    row('Subject', h('span', { text: k.subject })),
+    row('Valid until', time(k.valid_to)),
+    row('Created', time(k.created_at)),
   );
 }
 
@@ -226,6 +306,12 @@ function providerForm(provider, endpoint, who, onSaved, scope) {
     checked: provider.want_assertions_signed,
     help: 'Refuse responses where only the outer response is signed. Roster’s metadata tells the IdP (WantAssertionsSigned).',
   });
+  const requireEncrypted = checkboxField({
+    label: 'Require encrypted assertions',
+    name: 'require_encrypted_assertions',
+    checked: provider.require_encrypted_assertions,
+    help: 'Refuse assertions the identity provider sends in clear. Turn on encryption in the IdP’s SAML app first, with the encryption certificate from Roster’s SAML metadata.',
+  });
   const enforced = checkboxField({
     label: 'Enforce SSO-only authentication',
     name: 'enforced_sso',
@@ -264,7 +350,7 @@ function providerForm(provider, endpoint, who, onSaved, scope) {
         help: 'Send the welcome again when SCIM reactivates someone who had been removed from the group.',
       })
     : null;
-  const fields = [enabled, ssoUrl, sloUrl, certificate, secondCertificate, entityId, wantSigned, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
+  const fields = [enabled, ssoUrl, sloUrl, certificate, secondCertificate, entityId, wantSigned, requireEncrypted, enforced, role, groupsAttribute, welcome, welcomeAgain].filter(Boolean);
   const formError = h('div');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Save changes' });
   const form = h(
@@ -289,6 +375,7 @@ function providerForm(provider, endpoint, who, onSaved, scope) {
         secondary_certificate: secondCertificate.input.value.trim() || null,
         idp_entity_id: entityId.input.value.trim() || null,
         want_assertions_signed: wantSigned.input.checked,
+        require_encrypted_assertions: requireEncrypted.input.checked,
         enforced_sso: enforced.input.checked,
         default_membership_role: Number(role.input.value),
         groups_attribute: groupsAttribute.input.value.trim() || null,
