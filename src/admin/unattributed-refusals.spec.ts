@@ -50,6 +50,8 @@ describe('unattributedRefusalWarning', () => {
       transient_name_id: true,
       wrong_issuer: true,
       assertion_unsigned: true,
+      decryption_failed: true,
+      assertion_not_encrypted: true,
       invalid_response: true,
       validation_timeout: true,
       validation_busy: true,

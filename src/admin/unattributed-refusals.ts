@@ -15,6 +15,8 @@ export const RESPONSE_REFUSAL_HINTS: Readonly<Record<string, string>> = {
   invalid_signature: 'the signature does not verify with the IdP certificates in the SAML settings (was the IdP certificate rotated?)',
   assertion_unsigned: 'the settings require a signed assertion, and the IdP signs only the response around it',
   wrong_issuer: 'the answer names another Issuer than the IdP entity id in the SAML settings',
+  decryption_failed: "the assertion is encrypted to a key this provider does not hold (compare the IdP's encryption certificate with the SP metadata's) or with an algorithm Roster refuses",
+  assertion_not_encrypted: 'the settings require encrypted assertions, and the IdP sent this one in clear',
   wrong_audience: "the answer's Audience is not this service provider's entity id",
   wrong_destination: "the answer's Destination is not this sign-in address (check the ACS URL in the IdP's app)",
   wrong_recipient: "the answer's Recipient is not this sign-in address (check the ACS URL in the IdP's app)",
