@@ -141,13 +141,14 @@ export class SamlSignInService {
     try {
       // Both signing certificates are trusted during a rotation; node-saml accepts a signature by either.
       const certificates = [ctx.provider.certificate, ...(ctx.provider.secondaryCertificate ? [ctx.provider.secondaryCertificate] : [])];
-      return await this.validation.validate(ctx.sp, certificates, samlResponse, {
-        idpEntityId: ctx.provider.idpEntityId,
-        wantAssertionsSigned: ctx.provider.wantAssertionsSigned,
-        requireEncryptedAssertions: ctx.provider.requireEncryptedAssertions,
+      return await this.validation.validate(
+        ctx.sp,
+        certificates,
+        samlResponse,
+        { idpEntityId: ctx.provider.idpEntityId, wantAssertionsSigned: ctx.provider.wantAssertionsSigned, requireEncryptedAssertions: ctx.provider.requireEncryptedAssertions },
         // Every SP key decrypts (the current one and those kept after a rotation); none is made here.
-        decryptionKeys: (await this.spKeys.existingKeyPairs(ctx.scope)).map((k) => k.privateKey),
-      });
+        async () => (await this.spKeys.existingKeyPairs(ctx.scope)).map((k) => k.privateKey),
+      );
     } catch (error) {
       if (error instanceof InvalidSamlResponse) throw await this.refuseAlone(ctx, origin, error.reason, { detail: error.detail });
       throw error;

@@ -23,8 +23,14 @@ export class SamlValidationService implements OnModuleDestroy {
     });
   }
 
-  validate(sp: ServiceProvider, idpCertificate: string | string[], samlResponse: string, settings: ValidationSettings = {}): Promise<ValidAssertion> {
-    return this.pool.validate({ sp, idpCertificate, settings, document: decodeSamlResponse(samlResponse) });
+  /**
+   * `decryptionKeys` is asked for only when the document has an EncryptedAssertion: opening the
+   * provider's SP keys costs a database read, which responses in clear (and hostile ones) need not.
+   */
+  async validate(sp: ServiceProvider, idpCertificate: string | string[], samlResponse: string, settings: ValidationSettings = {}, decryptionKeys?: () => Promise<string[]>): Promise<ValidAssertion> {
+    const document = decodeSamlResponse(samlResponse);
+    const encrypted = decryptionKeys && Buffer.from(document.buffer, document.byteOffset, document.byteLength).includes('EncryptedAssertion');
+    return this.pool.validate({ sp, idpCertificate, settings: encrypted ? { ...settings, decryptionKeys: await decryptionKeys() } : settings, document });
   }
 
   onModuleDestroy(): Promise<void> {
