@@ -37,6 +37,15 @@ describe('SAML encrypted assertions', () => {
   const encrypted = (certificate: string, algorithm: keyof typeof CONTENT_ALGORITHMS, extra: { sign?: 'assertion' | 'response'; keyTransport?: string } = {}) =>
     encryptedSamlResponse(spFor(t, g), { nameId: person.externalId, assertionId: newSamlId(), sign: extra.sign }, { certificate, algorithm, keyTransport: extra.keyTransport });
 
+  it('makes one SP key when several requests need the provider’s first key at once', async () => {
+    const fresh = await setUpGroup(t, 'enc-first-use');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.http().get('/groups/enc-first-use/-/saml/metadata')));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const certificates = new Set(answers.map((a) => /<KeyDescriptor use="encryption">.*?<ds:X509Certificate>([^<]+)</s.exec(a.text)![1]));
+    expect(certificates.size).toBe(1);
+    expect(await t.sql('SELECT id FROM saml_sp_keys WHERE group_id = ?', [fresh.id])).toHaveLength(1);
+  });
+
   it.each(['aes128-cbc', 'aes256-cbc', 'aes128-gcm', 'aes256-gcm'] as const)('signs in with an assertion encrypted with %s and RSA-OAEP to the metadata’s certificate', async (algorithm) => {
     const certificate = await encryptionCertificate();
     const res = await post(await encrypted(certificate, algorithm));
