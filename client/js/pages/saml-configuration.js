@@ -139,7 +139,7 @@ function certificatePanel(provider, endpoint) {
  * the metadata offers IdPs for encrypting assertions; older ones still decrypt until removed.
  */
 function spKeys(endpoint) {
-  const list = h('div', { class: 'certificate-list' }, h('p', { class: 'muted', text: 'Loading…' }));
+  const list = h('div', { class: 'certificate-list sp-key-list' }, h('p', { class: 'muted', text: 'Loading…' }));
   const status = h('div');
   const render = (keys) => list.replaceChildren(...keys.map((k, i) => spKeyCard({ ...k, endpoint: `${endpoint}/sp_keys/${k.id}` }, i, reload)));
   async function reload() {
@@ -203,7 +203,7 @@ function spKeyCard(k, index, reload) {
       });
   return h(
     'article',
-    { class: 'certificate', 'aria-label': label },
+    { class: 'sp-key', 'aria-label': label },
     h('div', { class: 'inline-row' }, h('h3', { text: label }), k.current ? badge('Signs and decrypts', 'success') : badge('Decrypts only', 'neutral'), remove),
     row('SHA-256 fingerprint', code(k.fingerprint_sha256, { class: 'value fingerprint' })),
     row('Subject', h('span', { text: k.subject })),
