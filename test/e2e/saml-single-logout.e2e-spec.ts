@@ -1,11 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { adminAuth, setUpGroup } from '../support/fixtures.js';
+import { adminAuth, oktaUser, SCIM_JSON, setUpGroup, setUpInstance } from '../support/fixtures.js';
 import type { GroupSetup } from '../support/fixtures.js';
 import { auditSince, lastAuditId, provision, signInWithSaml } from '../support/saml-fixtures.js';
 import type { Provisioned } from '../support/saml-fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
-import { newSamlId, sessionCookieFrom } from '../support/test-idp.js';
+import { instanceSp, newSamlId, postSamlResponse, sessionCookieFrom } from '../support/test-idp.js';
+import { encryptedSamlResponse } from '../support/test-idp-encryption.js';
 import { logoutRequestXml, logoutResponseXml, postSigned, readRoster, redirectQuery } from '../support/test-idp-logout.js';
 
 const IDP_SLO = 'https://idp.example.test/slo/saml';
@@ -178,5 +179,40 @@ describe('SAML single logout', () => {
     expect(foreign.text).toContain('(wrong_issuer)');
     await t.http().put(`/api/v4/groups/${g.id}/saml_provider`).set(adminAuth).send({ idp_entity_id: null }).expect(200);
     expect(await sessionsOf(person.userId)).toBe(1);
+  });
+
+  it('works the same for the instance provider at /users/auth/saml/slo: encrypted sign-in, sign-out with a LogoutRequest, an IdP LogoutRequest', async () => {
+    const scim = await setUpInstance(t, { slo_url: IDP_SLO });
+    const body = oktaUser();
+    await t.http().post(`${scim.base}/Users`).set('Authorization', `Bearer ${scim.scimToken}`).set('Content-Type', SCIM_JSON).send(JSON.stringify(body)).expect(201);
+    const [row] = await t.sql<{ user_id: number }>('SELECT user_id FROM scim_identities WHERE group_id IS NULL AND extern_uid = ?', [body.externalId]);
+    const userId = Number(row.user_id);
+    const nameId = body.externalId as string;
+    const metadata = (await t.http().get('/users/auth/saml/metadata').expect(200)).text;
+    const instanceSlo = `${t.config.baseUrl}/users/auth/saml/slo`;
+    expect(metadata).toContain(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${instanceSlo}"/>`);
+    const spCertificate = pemOf(/<KeyDescriptor use="signing">.*?<ds:X509Certificate>([^<]+)</s.exec(metadata)![1]);
+    const isp = instanceSp(t.config.baseUrl);
+    const signInOnce = async () => {
+      const raw = await encryptedSamlResponse(isp, { nameId, assertionId: newSamlId() }, { certificate: spCertificate, algorithm: 'aes256-gcm' });
+      const res = await postSamlResponse(t.http(), isp, { nameId, rawSamlResponse: raw }).expect(303);
+      return sessionCookieFrom(res.headers['set-cookie'])!;
+    };
+    const cookie = await signInOnce();
+    const csrf = (await t.http().get('/api/v4/session').set('Cookie', cookie).expect(200)).body.csrf_token as string;
+    const out = await t.http().delete('/api/v4/session').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(200);
+    const sent = readRoster(out.body.logout_url, spCertificate);
+    expect(sent.signatureValid).toBe(true);
+    expect(sent.xml).toMatch(new RegExp(`<saml:NameID[^>]*>${nameId}</saml:NameID>`));
+    expect(sent.xml).toContain(`>${t.config.baseUrl}</saml:Issuer>`);
+
+    await signInOnce();
+    expect(await sessionsOf(userId)).toBe(1);
+    const res = await t
+      .http()
+      .get(`/users/auth/saml/slo?${redirectQuery('SAMLRequest', logoutRequestXml({ nameId, destination: instanceSlo }))}`)
+      .expect(302);
+    expect(readRoster(res.headers.location, spCertificate).signatureValid).toBe(true);
+    expect(await sessionsOf(userId)).toBe(0);
   });
 });
