@@ -7,8 +7,13 @@
  * unattributed-refusals.spec.ts.
  */
 
-/** What each response-level refusal means for the Owner, and where to look. */
-export const RESPONSE_REFUSAL_HINTS: Readonly<Record<string, string>> = {
+import type { InvalidResponseReason } from '../saml/saml-response-validator.js';
+
+/** The refusals audited before the response names anyone: the validator's, and the ACS's checks of a valid one. */
+type ResponseRefusal = InvalidResponseReason | 'missing_response' | 'replayed' | 'unknown_request';
+
+/** What each response-level refusal means for the Owner, and where to look (typed: a new reason needs words). */
+export const RESPONSE_REFUSAL_HINTS: Readonly<Record<ResponseRefusal, string>> = {
   malformed: 'the answer could not be read as a SAML response',
   too_large: 'the answer was far larger than any real sign-in response',
   unsigned: 'the answer was not signed',
@@ -43,7 +48,7 @@ export interface RefusalEvent {
  * first, each a response-level refusal of the scope within the window `window` names.
  */
 export function unattributedRefusalWarning(events: readonly RefusalEvent[], window: string): string | null {
-  const known = events.filter((e) => e.reason in RESPONSE_REFUSAL_HINTS);
+  const known = events.filter((e): e is RefusalEvent & { reason: ResponseRefusal } => Object.hasOwn(RESPONSE_REFUSAL_HINTS, e.reason));
   if (known.length === 0) return null;
   const counts = new Map<string, number>();
   for (const e of known) counts.set(e.reason, (counts.get(e.reason) ?? 0) + 1);
