@@ -16,16 +16,11 @@ export class MemberNameSearch1765500000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     if (q.connection.options.type === 'postgres') {
-      // A failed statement would abort the migration's transaction: try it inside a savepoint.
-      const inTransaction = q.isTransactionActive;
-      if (inTransaction) await q.query('SAVEPOINT "pg_trgm"');
-      try {
-        await q.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-        if (inTransaction) await q.query('RELEASE SAVEPOINT "pg_trgm"');
-      } catch {
-        if (inTransaction) await q.query('ROLLBACK TO SAVEPOINT "pg_trgm"');
-        return;
-      }
+      // A failed CREATE EXTENSION would abort the migration's transaction; a PL/pgSQL block with an
+      // EXCEPTION clause runs it in a subtransaction of its own, in a transaction or not.
+      await q.query('DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN OTHERS THEN NULL; END $$');
+      const installed = (await q.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) as unknown[];
+      if (installed.length === 0) return;
       await q.query('CREATE INDEX "ix_users_username_trgm" ON "users" USING gin ("username_lower" gin_trgm_ops)');
       await q.query('CREATE INDEX "ix_users_email_trgm" ON "users" USING gin ("email_lower" gin_trgm_ops)');
       await q.query('CREATE INDEX "ix_users_name_trgm" ON "users" USING gin (LOWER("name") gin_trgm_ops)');
