@@ -68,8 +68,10 @@ export class SamlLinkInvitationsService {
   /**
    * An Owner may invite only a member of their group: the link makes the NameID their IdP sends
    * sign in to that account, which is power over the account that Owners already hold for members
-   * (they edit their SAML identities), and never over the platform's other accounts. Admins, who
-   * manage every identity, may invite anyone; signing in then adds them at the default role.
+   * (they edit their SAML identities), and never over the platform's other accounts. Nor over an
+   * administrator's account, even a member's: whoever answers at the group's IdP would then sign
+   * in as an administrator of the whole instance. Admins, who manage every identity, may invite
+   * anyone; signing in then adds them at the default role.
    */
   async create(actor: Actor, group: GroupEntity, input: CreateLinkInvitationInput): Promise<CreatedLinkInvitation> {
     const days = expiryDays(input.expiresInDays);
@@ -78,6 +80,7 @@ export class SamlLinkInvitationsService {
     const user = await this.users.findById(input.userId);
     if (!user) throw new DomainError('not_found', '404 User Not Found');
     if (user.state !== 'active') problems.user_id = ['is blocked: unblock the account first, or the invitation could not be used'];
+    else if (!input.byAdmin && user.isAdmin) problems.user_id = ['is an administrator: only an administrator can invite an administrator account'];
     else if (!input.byAdmin && !(await this.membership.find(group.id, user.id))) problems.user_id = ['is not a member of this group: only an administrator can invite an account from outside it'];
     if (Object.keys(problems).length > 0) {
       const summary = Object.entries(problems)

@@ -304,6 +304,17 @@ describe('link invitations (issue 16, point 2)', () => {
       expect(await t.sql('SELECT access_level FROM members WHERE group_id = ? AND user_id = ?', [g.id, outsider.id])).toEqual([{ access_level: 20 }]);
     });
 
+    it('an Owner may not invite an administrator, even one who is a member; an admin may', async () => {
+      const administrator = await createPerson(t, 'member-admin', { is_admin: true });
+      await addMember(t, g.id, administrator.id, 30);
+      const before = await t.sql('SELECT COUNT(*) AS n FROM saml_link_invitations');
+      const refused = await t.http().post(`/api/v4/groups/${g.id}/saml_link_invitations`).set(auth(owner.token)).send({ user_id: administrator.id }).expect(400);
+      expect(refused.body.message).toEqual({ user_id: ['is an administrator: only an administrator can invite an administrator account'] });
+      expect(await t.sql('SELECT COUNT(*) AS n FROM saml_link_invitations')).toEqual(before);
+      const created = await invite(administrator.id, (adminAuth.Authorization as string).slice('Bearer '.length));
+      expect(created.user.id).toBe(administrator.id);
+    });
+
     it('reports every bad field at once, refuses unknown users (404), blocked accounts, and an expiry outside 1 to 30 days; nothing is written', async () => {
       const person = await unlinkedMember();
       const count = await t.sql('SELECT COUNT(*) AS n FROM saml_link_invitations');
