@@ -97,15 +97,16 @@ export class SamlLogoutService {
 
   private async idpLogout(ctx: SpContext, read: ReadLogout, origin: RequestOrigin): Promise<SloOutcome> {
     const { message } = read;
-    const ended = await this.sessions.endSamlSessions(scopeKey(ctx.scope), message.nameId!);
-    await this.db.transaction((tx) =>
-      this.audit.record(tx, {
+    // The sessions end and the audit event records it in one transaction: both commit, or neither.
+    await this.db.transaction(async (tx) => {
+      const ended = await this.sessions.endSamlSessions(tx, scopeKey(ctx.scope), message.nameId!);
+      await this.audit.record(tx, {
         name: 'saml_logout_by_idp',
         actor: systemActor(origin),
         scope: ctx.scope,
         details: { name_id: message.nameId, session_indexes: message.sessionIndexes, sessions_ended: ended.sessions, user_ids: ended.userIds, request_id: message.id },
-      }),
-    );
+      });
+    });
     const sloUrl = ctx.provider!.sloUrl;
     if (!sloUrl) return { signedOut: true };
     const key = await this.keys.current(ctx.scope);

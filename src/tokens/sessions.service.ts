@@ -1,3 +1,4 @@
+import type { Tx } from '../database/database.service.js';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { isoPlus, nowIso } from '../common/clock.js';
 import { Database } from '../database/database.service.js';
@@ -107,11 +108,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The IdP's LogoutRequest: ends every session its provider's SAML sign-in made for that NameID; returns their users. */
-  async endSamlSessions(scopeKey: string, nameId: string): Promise<{ sessions: number; userIds: number[] }> {
-    return this.db.transaction(async (tx) => {
-      const ended = await this.tokens.deleteSamlSessions(tx, scopeKey, nameId);
-      return { sessions: ended.length, userIds: [...new Set(ended.map((s) => s.userId))] };
-    });
+  /** In the caller's transaction, so the ending commits with its audit event. */
+  async endSamlSessions(tx: Tx, scopeKey: string, nameId: string): Promise<{ sessions: number; userIds: number[] }> {
+    const ended = await this.tokens.deleteSamlSessions(tx, scopeKey, nameId);
+    return { sessions: ended.length, userIds: [...new Set(ended.map((s) => s.userId))] };
   }
 
   async pruneExpired(): Promise<number> {
