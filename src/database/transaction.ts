@@ -52,6 +52,8 @@ export class Tx {
   private readonly queued = new Map<string, { table: string; columns: string[]; rows: unknown[][] }>();
   /** Set at the first SAVEPOINT: from then on insertAtCommit inserts at once (see there). */
   private savepointSeen = false;
+  /** Rows this transaction holds `FOR UPDATE` (lockRow), as `table#id`. */
+  private readonly lockedRows = new Set<string>();
 
   constructor(
     private readonly manager: EntityManager,
@@ -92,6 +94,8 @@ export class Tx {
       for (const [text, values] of this.takeQueued()) await this.execute(text, values);
       this.savepointSeen = true;
     }
+    // Locks taken after the savepoint are released by a ROLLBACK TO it: lockRow must take them anew.
+    if (/^\s*ROLLBACK\s+TO\b/i.test(sql)) this.lockedRows.clear();
     return this.statement(() => this.send<T>(sql, params));
   }
 
@@ -139,7 +143,13 @@ export class Tx {
    * PostgreSQL. SQLite needs nothing: its write transactions take turns and are serializable.
    */
   async lockRow(table: string, id: number): Promise<void> {
-    if (this.kind === 'postgres') await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? FOR UPDATE`, [id]);
+    if (this.kind !== 'postgres') return;
+    // The lock lasts until the transaction ends: taking it again (a reactivation locks the group,
+    // then its group-sync recomputation does) would be one more round trip that changes nothing.
+    const key = `${table}#${id}`;
+    if (this.lockedRows.has(key)) return;
+    await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? FOR UPDATE`, [id]);
+    this.lockedRows.add(key);
   }
 
   /**

@@ -187,6 +187,39 @@ describe('write transactions', () => {
     expect(seen).toEqual({ inside: ['own-a'], outside: [] });
   });
 
+  (usingPostgres() ? it : it.skip)('holds a row lock taken twice once, and takes it anew after a ROLLBACK TO a savepoint that released it', async () => {
+    const [{ id }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    // Another connection's NOWAIT attempt tells whether the transaction holds the row now.
+    const heldElsewhere = async () =>
+      t.sql('SELECT 1 FROM groups WHERE id = ? FOR UPDATE NOWAIT', [id]).then(
+        () => false,
+        (error: { driverError?: { code?: string } }) => error.driverError?.code === '55P03',
+      );
+    const seen = await db.transaction(async (tx) => {
+      await tx.lockRow('groups', id);
+      await tx.lockRow('groups', id);
+      const twice = await heldElsewhere();
+      await tx.execute('SAVEPOINT inner_lock');
+      await tx.execute('ROLLBACK TO SAVEPOINT inner_lock');
+      const afterRollbackOfEarlier = await heldElsewhere();
+      return { twice, afterRollbackOfEarlier };
+    });
+    expect(seen).toEqual({ twice: true, afterRollbackOfEarlier: true });
+    const [{ id: other }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['rollback-b']);
+    const released = await db.transaction(async (tx) => {
+      await tx.execute('SAVEPOINT inner_lock');
+      await tx.lockRow('groups', other);
+      await tx.execute('ROLLBACK TO SAVEPOINT inner_lock');
+      // The lock went with the savepoint; lockRow must not believe it still holds it.
+      await tx.lockRow('groups', other);
+      return t.sql('SELECT 1 FROM groups WHERE id = ? FOR UPDATE NOWAIT', [other]).then(
+        () => 'free',
+        () => 'held',
+      );
+    });
+    expect(released).toBe('held');
+  });
+
   (usingPostgres() ? it.skip : it)('keeps the SQLite WAL bounded with the writer taking no checkpoint itself', async () => {
     const [{ wal_autocheckpoint }] = await t.sql<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint');
     expect(wal_autocheckpoint).toBe(0);
