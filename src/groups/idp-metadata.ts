@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
 import { DomainError } from '../common/domain-error.js';
 import { elementOpeningsOver } from '../saml/saml-response-limits.js';
+import { parseXmlDocument } from '../saml/xml-security.js';
 
 /**
  * The largest IdP metadata document Roster reads. Okta's app metadata is about 2 KB, Entra's
@@ -132,7 +132,7 @@ export async function parseIdpMetadata(value: unknown): Promise<IdpMetadata> {
   const xml = hardenedXml(value);
   let root: Element | null;
   try {
-    root = (await parseDomFromString(xml)).documentElement;
+    root = parseXmlDocument(xml).documentElement;
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
     throw invalid(`is not well-formed XML (${reason})`);

@@ -1,8 +1,8 @@
 import { verify as verifySignature, X509Certificate } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import { getVerifiedXml, parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
 import { elementOpeningsOver } from './saml-response-limits.js';
 import { CLOCK_SKEW_MS } from './saml-response-validator.js';
+import { parseXmlDocument, verifiedSignedXml } from './xml-security.js';
 
 /**
  * Reading the IdP's single-logout messages (LogoutRequest, LogoutResponse) in either binding, with
@@ -99,9 +99,9 @@ function hardened(bytes: Buffer): string {
   return xml;
 }
 
-async function parse(xml: string): Promise<Element> {
+function parse(xml: string): Element {
   try {
-    const root = (await parseDomFromString(xml)).documentElement;
+    const root = parseXmlDocument(xml).documentElement;
     if (root) return root;
   } catch (error) {
     throw new InvalidLogoutMessage('malformed', `not well-formed XML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200)}`);
@@ -169,7 +169,7 @@ export async function readRedirectLogout(rawQuery: string, certificates: string[
     if (error instanceof InvalidLogoutMessage) throw error;
     throw new InvalidLogoutMessage(error instanceof RangeError ? 'too_large' : 'malformed', `the ${type} does not inflate within ${MAX_LOGOUT_BYTES} bytes`);
   }
-  return { message: messageOf(await parse(hardened(inflated)), type), relayState: relayRaw !== undefined ? decodeComponent(relayRaw) : null };
+  return { message: messageOf(parse(hardened(inflated)), type), relayState: relayRaw !== undefined ? decodeComponent(relayRaw) : null };
 }
 
 /** An HTTP-POST message: base64 XML whose root carries an enveloped signature by the IdP; only what it signs is read. */
@@ -177,10 +177,10 @@ export async function readPostLogout(form: Record<string, string>, certificates:
   const type = form.SAMLRequest !== undefined ? 'SAMLRequest' : form.SAMLResponse !== undefined ? 'SAMLResponse' : null;
   if (!type || (form.SAMLRequest !== undefined && form.SAMLResponse !== undefined)) throw new InvalidLogoutMessage('malformed', 'the form carries neither a SAMLRequest nor a SAMLResponse');
   const xml = hardened(base64Bytes(form[type], type));
-  const root = await parse(xml);
+  const root = parse(xml);
   let verifiedXml: string | null;
   try {
-    verifiedXml = getVerifiedXml(xml, root, certificates);
+    verifiedXml = verifiedSignedXml(xml, root, certificates);
   } catch (error) {
     throw new InvalidLogoutMessage('invalid_signature', (error instanceof Error ? error.message : String(error)).slice(0, 200));
   }
@@ -188,7 +188,7 @@ export async function readPostLogout(form: Record<string, string>, certificates:
     const signed = Array.from(root.childNodes).some((n) => n.nodeType === 1 && (n as Element).localName === 'Signature');
     throw new InvalidLogoutMessage(signed ? 'invalid_signature' : 'unsigned', `the ${type} is ${signed ? 'not signed by the IdP certificate' : 'not signed'}`);
   }
-  return { message: messageOf(await parse(verifiedXml), type), relayState: form.RelayState ?? null };
+  return { message: messageOf(parse(verifiedXml), type), relayState: form.RelayState ?? null };
 }
 
 export interface LogoutExpectations {

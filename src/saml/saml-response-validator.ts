@@ -1,9 +1,9 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { Profile } from '@node-saml/node-saml';
-import { decryptXml, parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
 import { isEmailAddress } from '../users/email-address.js';
 import { decodedSizeProblem, encodedSizeProblem } from './saml-response-limits.js';
 import type { ServiceProvider } from './service-provider.js';
+import { decryptXml, parseXmlDocument } from './xml-security.js';
 
 /** saml.md: NotBefore / NotOnOrAfter are honoured with at most 3 minutes of clock skew. */
 export const CLOCK_SKEW_MS = 3 * 60 * 1000;
@@ -355,7 +355,7 @@ export async function validateSamlXml(sp: ServiceProvider, idpCertificate: strin
   let profile: Profile | null;
   let root: Element | null;
   try {
-    root = (await parseDomFromString(xml)).documentElement;
+    root = parseXmlDocument(xml).documentElement;
     if (root?.localName !== 'Response') throw new InvalidSamlResponse('malformed', `the document is a ${root?.localName ?? 'nothing'}, not a SAML Response`);
     if (settings.wantAssertionsSigned) requireAssertionSignature(root);
     const decryptionKey = await decryptionKeyFor(root, settings);
