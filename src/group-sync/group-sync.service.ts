@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import type { Tx } from '../database/database.service.js';
 import type { AccessLevel } from '../groups/member.entity.js';
-import { MembershipService, SyncOutcome } from '../groups/membership.service.js';
+import { MembershipService, syncLeavesAsIs, SyncOutcome } from '../groups/membership.service.js';
 import { Grant, SamlGroupLinksRepository } from './saml-group-links.repository.js';
 
 /** Who to re-evaluate: Roster group id → user ids (`'all'`: everyone the group's links can reach). */
@@ -58,13 +58,14 @@ export class GroupSyncService {
 
   /** Per person: the highest level among the matching links, and the names of the links giving it. */
   private async grants(tx: Tx, groupId: number, userIds: number[]): Promise<Map<number, { level: AccessLevel; links: string[] }>> {
-    const all: Grant[] = await this.links.scimGrants(tx, groupId, userIds);
-    const asserted = await this.links.assertedNames(tx, groupId, userIds);
-    if (asserted.size > 0) {
-      const links = new Map((await this.links.list(groupId, tx)).map((l) => [l.name, l.accessLevel]));
-      for (const [userId, names] of asserted) for (const name of names) if (links.has(name)) all.push({ userId, name, level: links.get(name)! });
-    }
     const best = new Map<number, { level: AccessLevel; links: string[] }>();
+    // A group without links grants nothing: most groups, and every SCIM reactivation in one of them.
+    const links = new Map((await this.links.list(groupId, tx)).map((l) => [l.name, l.accessLevel]));
+    if (links.size === 0) return best;
+    const all: Grant[] = await this.links.scimGrants(tx, groupId, userIds);
+    for (const [userId, names] of await this.links.assertedNames(tx, groupId, userIds)) {
+      for (const name of names) if (links.has(name)) all.push({ userId, name, level: links.get(name)! });
+    }
     for (const grant of all) {
       const current = best.get(grant.userId);
       if (!current || grant.level > current.level) best.set(grant.userId, { level: grant.level, links: [grant.name] });
@@ -86,8 +87,14 @@ export class GroupSyncService {
     if (userIds.length === 0) return outcomes;
     const grants = known ?? (await this.grants(tx, groupId, userIds));
     const members = new Map((await this.membership.membershipsIn(tx, groupId, userIds)).map((m) => [m.userId, m]));
-    const usernames = await this.links.usernames(tx, userIds);
+    // Usernames (for the audit events) only of the people whose membership may change.
+    const changing = new Set(userIds.filter((id) => !syncLeavesAsIs(members.get(id) ?? null, grants.get(id) ?? null, noGrant)));
+    const usernames = changing.size === 0 ? new Map<number, string>() : await this.links.usernames(tx, [...changing]);
     for (const userId of userIds) {
+      if (!changing.has(userId)) {
+        outcomes.set(userId, 'unchanged');
+        continue;
+      }
       const username = usernames.get(userId);
       if (username === undefined) continue;
       const outcome = await this.membership.applySync(tx, actor, groupId, { id: userId, username }, members.get(userId) ?? null, grants.get(userId) ?? null, noGrant);

@@ -230,8 +230,7 @@ export class MembershipService {
       await this.audit.record(tx, { name: 'member_role_updated_by_group_sync', actor, scope, target, details: { from: member.accessLevel, to: grant.level, via: grant.links } });
       return 'updated';
     }
-    if (member === null) return 'unchanged';
-    if (noGrant === 'restore' && member.roleSource !== 'group_sync') return 'unchanged';
+    if (member === null || syncLeavesAsIs(member, grant, noGrant)) return 'unchanged';
     const lastOwner = member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1;
     if (noGrant === 'restore' && member.baseAccessLevel !== null) {
       if (lastOwner && member.baseAccessLevel !== OWNER) return 'kept_last_owner';
@@ -253,6 +252,16 @@ export class MembershipService {
 }
 
 export type SyncOutcome = 'added' | 'updated' | 'removed' | 'unchanged' | 'kept_last_owner';
+
+/**
+ * True when applySync would leave this membership as it is whatever else holds: no grant and no
+ * membership, or no grant that restores and a role that did not come from sync (rule 3 of
+ * docs/group-sync.md). Callers skip such people before reading what applySync would need.
+ */
+export function syncLeavesAsIs(member: MemberEntity | null, grant: { level: AccessLevel } | null, noGrant: 'restore' | 'remove'): boolean {
+  if (grant !== null) return false;
+  return member === null || (noGrant === 'restore' && member.roleSource !== 'group_sync');
+}
 
 /** docs/group-sync.md: a manual change to a member whose role comes from group sync is refused. */
 function refuseIfSynced(member: MemberEntity, user: UserEntity, what: string): void {

@@ -90,7 +90,7 @@ export class ProvisioningService {
     await tx.lockKey('scim_person', `${scopeKey(ctx.scope)}:${input.externUid.toLowerCase()}`);
     await tx.lockKey('scim_person_email', input.email.toLowerCase());
     // A previous id the IdP still uses (an alias) is the same person: re-adding them reactivates.
-    const existing = (await this.aliases.resolve(ctx.scope, input.externUid, tx, false))?.identity ?? null;
+    const existing = (await this.aliases.resolve(ctx.scope, input.externUid, tx))?.identity ?? null;
     const user = await this.users.findByEmail(input.email, tx);
     if (existing?.active) throw new DomainError('uniqueness', TAKEN);
     if (existing) return this.reprovision(tx, ctx, actor, existing, doc, input);

@@ -35,13 +35,28 @@ export class ScimIdentityAliasesService {
   ) {}
 
   /** The identity `id` addresses in the scope: by its current extern_uid, else through an alias. */
-  async resolve(scope: Scope, id: string, tx: Tx, lock: boolean): Promise<{ identity: ScimIdentityEntity; viaAlias: boolean } | null> {
-    const identity = await this.identities.findByExternUid(scope, id, tx, lock);
+  async resolve(scope: Scope, id: string, tx: Tx): Promise<{ identity: ScimIdentityEntity; viaAlias: boolean } | null> {
+    const identity = await this.identities.findByExternUid(scope, id, tx);
     if (identity) return { identity, viaAlias: false };
     const alias = await this.aliases.find(scope, id, tx);
     if (!alias) return null;
-    const target = await this.identities.findById(alias.identityId, tx, lock);
+    const target = await this.identities.findById(alias.identityId, tx);
     return target ? { identity: target, viaAlias: true } : null;
+  }
+
+  /**
+   * resolve, for a change of the identity: its row locked until the transaction ends, and, when
+   * `id` is its current extern_uid, the aliases that use retires (the IdP has moved to it) —
+   * dropped here, in the change's transaction.
+   */
+  async resolveForChange(tx: Tx, actor: Actor, scope: Scope, id: string): Promise<ScimIdentityEntity | null> {
+    const current = await this.identities.findForChange(tx, scope, id);
+    if (current) {
+      if (current.hasAliases) await this.dropAfterUseOfCurrent(tx, actor, scope, current.identity);
+      return current.identity;
+    }
+    const alias = await this.aliases.find(scope, id, tx);
+    return alias ? this.identities.findById(alias.identityId, tx, true) : null;
   }
 
   /** The alias's identity id, for reads outside a transaction. */

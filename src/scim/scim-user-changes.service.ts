@@ -65,13 +65,11 @@ export class ScimUserChangesService {
   private async load(tx: Tx, ctx: ScimContext, actor: Actor, id: string, ifMatch: string | undefined): Promise<{ identity: ScimIdentityEntity; user: UserEntity }> {
     // `id` may be a previous extern_uid the IdP still uses (an alias); addressing the current one
     // tells that the IdP has moved to it, and the aliases are retired with this change.
-    const found = await this.aliases.resolve(ctx.scope, id, tx, true);
-    if (!found) throw new DomainError('not_found', `Resource ${id} not found`);
-    const { identity } = found;
+    const identity = await this.aliases.resolveForChange(tx, actor, ctx.scope, id);
+    if (!identity) throw new DomainError('not_found', `Resource ${id} not found`);
     if (ifMatch !== undefined && !etagListMatches(ifMatch, versionTag(identity))) {
       throw new DomainError('version_mismatch', `The resource was changed (version ${versionTag(identity)}); read it again and retry`);
     }
-    if (!found.viaAlias) await this.aliases.dropAfterUseOfCurrent(tx, actor, ctx.scope, identity);
     // The identity's account is kept by a foreign key.
     return { identity, user: userFound(await this.users.findById(identity.userId, tx)) };
   }
