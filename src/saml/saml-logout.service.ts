@@ -85,13 +85,19 @@ export class SamlLogoutService {
     }
     const { message } = read!;
     if (message.kind === 'LogoutRequest') return this.idpLogout(ctx, read!, origin);
-    // The IdP's answer to Roster's request: it must answer one Roster sent, once.
-    const consumed = message.inResponseTo !== null && (await this.db.transaction((tx) => this.requests.consume(tx, message.inResponseTo!, scopeGroupId(ctx.scope), nowIso())));
+    // The IdP's answer to Roster's request: it must answer one Roster sent, once. The request is
+    // used up and the audit event records it in one transaction: both commit, or neither.
+    const consumed =
+      message.inResponseTo !== null &&
+      (await this.db.transaction(async (tx) => {
+        const used = await this.requests.consume(tx, message.inResponseTo!, scopeGroupId(ctx.scope), nowIso());
+        if (used) {
+          await this.audit.record(tx, { name: 'saml_logout_completed', actor: systemActor(origin), scope: ctx.scope, details: { in_response_to: message.inResponseTo, issuer: message.issuer } });
+        }
+        return used;
+      }));
     if (!consumed)
       await this.refuse(ctx, new InvalidLogoutMessage('in_response_to_mismatch', `InResponseTo ${String(message.inResponseTo).slice(0, 100)} does not answer a logout request Roster sent`), origin);
-    await this.db.transaction((tx) =>
-      this.audit.record(tx, { name: 'saml_logout_completed', actor: systemActor(origin), scope: ctx.scope, details: { in_response_to: message.inResponseTo, issuer: message.issuer } }),
-    );
     return { signedOut: true };
   }
 
