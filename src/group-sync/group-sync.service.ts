@@ -3,6 +3,7 @@ import type { Actor } from '../common/actor.js';
 import type { Tx } from '../database/database.service.js';
 import type { AccessLevel } from '../groups/member.entity.js';
 import { MembershipService, syncLeavesAsIs, SyncOutcome } from '../groups/membership.service.js';
+import type { SamlGroupLinkEntity } from './saml-group-link.entity.js';
 import { Grant, SamlGroupLinksRepository } from './saml-group-links.repository.js';
 
 /** Who to re-evaluate: Roster group id → user ids (`'all'`: everyone the group's links can reach). */
@@ -42,8 +43,9 @@ export class GroupSyncService {
     await this.membership.lockGroup(tx, groupId);
     // Kept even while the group has no link: a link created later applies to what was asserted.
     await this.links.saveAssertion(tx, groupId, userId, names);
-    if ((await this.links.list(groupId, tx)).length === 0) return null;
-    const grants = await this.grants(tx, groupId, [userId]);
+    const links = await this.links.list(groupId, tx);
+    if (links.length === 0) return null;
+    const grants = await this.grants(tx, groupId, [userId], links);
     const outcome = (await this.apply(tx, actor, groupId, [userId], 'remove', grants)).get(userId)!;
     return { outcome, level: grants.get(userId)?.level ?? null };
   }
@@ -57,10 +59,10 @@ export class GroupSyncService {
   }
 
   /** Per person: the highest level among the matching links, and the names of the links giving it. */
-  private async grants(tx: Tx, groupId: number, userIds: number[]): Promise<Map<number, { level: AccessLevel; links: string[] }>> {
+  private async grants(tx: Tx, groupId: number, userIds: number[], known?: SamlGroupLinkEntity[]): Promise<Map<number, { level: AccessLevel; links: string[] }>> {
     const best = new Map<number, { level: AccessLevel; links: string[] }>();
     // A group without links grants nothing: most groups, and every SCIM reactivation in one of them.
-    const links = new Map((await this.links.list(groupId, tx)).map((l) => [l.name, l.accessLevel]));
+    const links = new Map((known ?? (await this.links.list(groupId, tx))).map((l) => [l.name, l.accessLevel]));
     if (links.size === 0) return best;
     const all: Grant[] = await this.links.scimGrants(tx, groupId, userIds);
     for (const [userId, names] of await this.links.assertedNames(tx, groupId, userIds)) {
