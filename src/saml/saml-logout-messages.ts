@@ -26,7 +26,8 @@ const REDIRECT_ALGORITHMS: Record<string, string> = {
   'http://www.w3.org/2000/09/xmldsig#rsa-sha1': 'sha1',
 };
 
-export type LogoutRefusalReason = 'malformed' | 'too_large' | 'unsigned' | 'invalid_signature' | 'wrong_issuer' | 'wrong_destination' | 'expired' | 'idp_error' | 'in_response_to_mismatch';
+export type LogoutRefusalReason =
+  'malformed' | 'too_large' | 'unsigned' | 'invalid_signature' | 'wrong_issuer' | 'wrong_destination' | 'expired' | 'idp_error' | 'in_response_to_mismatch' | 'replayed';
 
 export class InvalidLogoutMessage extends Error {
   constructor(

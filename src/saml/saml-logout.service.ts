@@ -8,11 +8,14 @@ import { isoPlus, nowIso } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { scopeGroupId, scopeKey } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
-import { Database } from '../database/database.service.js';
+import { Database, isUniqueViolation } from '../database/database.service.js';
+import type { Tx } from '../database/database.service.js';
 import type { SamlSessionOrigin } from '../tokens/sessions.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
-import { checkLogoutMessage, InvalidLogoutMessage, readPostLogout, readRedirectLogout } from './saml-logout-messages.js';
-import type { ReadLogout } from './saml-logout-messages.js';
+import { checkLogoutMessage, InvalidLogoutMessage, LOGOUT_MAX_AGE_MS, readPostLogout, readRedirectLogout } from './saml-logout-messages.js';
+import type { LogoutMessage, ReadLogout } from './saml-logout-messages.js';
+import { SamlAssertionsRepository } from './saml-assertions.repository.js';
+import { CLOCK_SKEW_MS } from './saml-response-validator.js';
 import { SamlRequestsRepository } from './saml-requests.repository.js';
 import type { SpContext } from './saml-service-provider.service.js';
 import { SamlSpKeysService } from './sp-keys/saml-sp-keys.service.js';
@@ -36,6 +39,7 @@ export class SamlLogoutService {
     private readonly db: Database,
     private readonly keys: SamlSpKeysService,
     private readonly requests: SamlRequestsRepository,
+    private readonly assertions: SamlAssertionsRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
   ) {}
@@ -103,21 +107,42 @@ export class SamlLogoutService {
 
   private async idpLogout(ctx: SpContext, read: ReadLogout, origin: RequestOrigin): Promise<SloOutcome> {
     const { message } = read;
-    // The sessions end and the audit event records it in one transaction: both commit, or neither.
-    await this.db.transaction(async (tx) => {
-      const ended = await this.sessions.endSamlSessions(tx, scopeKey(ctx.scope), message.nameId!);
-      await this.audit.record(tx, {
-        name: 'saml_logout_by_idp',
-        actor: systemActor(origin),
-        scope: ctx.scope,
-        details: { name_id: message.nameId, session_indexes: message.sessionIndexes, sessions_ended: ended.sessions, user_ids: ended.userIds, request_id: message.id },
+    // A LogoutRequest is accepted once, like an assertion: a captured one sent again within its
+    // time window would otherwise end the person's newer sessions. Its ID is kept in the replay
+    // cache (every process sees it) until the window has closed; of two deliveries at once, the
+    // second fails on the cache's primary key.
+    const replayKey = `logout:${scopeKey(ctx.scope)}:${message.id}`;
+    const now = new Date();
+    let replayed: boolean;
+    try {
+      replayed = await this.db.transaction(async (tx) => {
+        if (await this.assertions.seen(tx, replayKey)) return true;
+        await this.assertions.deleteExpired(tx, now.toISOString());
+        await this.assertions.remember(tx, replayKey, isoPlus(LOGOUT_MAX_AGE_MS + 2 * CLOCK_SKEW_MS, now));
+        await this.endSessions(tx, ctx, message, origin);
+        return false;
       });
-    });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      replayed = true;
+    }
+    if (replayed) await this.refuse(ctx, new InvalidLogoutMessage('replayed', `the LogoutRequest ${message.id.slice(0, 100)} was already accepted`), origin);
     const sloUrl = ctx.provider!.sloUrl;
     if (!sloUrl) return { signedOut: true };
     const key = await this.keys.current(ctx.scope);
     const url = await this.saml(ctx, sloUrl, key.privateKey).getLogoutResponseUrlAsync({ ID: message.id } as unknown as Profile, read.relayState ?? '', {}, true);
     return { redirect: url };
+  }
+
+  /** The sessions end and the audit event records it in the caller's transaction: both commit, or neither. */
+  private async endSessions(tx: Tx, ctx: SpContext, message: LogoutMessage, origin: RequestOrigin): Promise<void> {
+    const ended = await this.sessions.endSamlSessions(tx, scopeKey(ctx.scope), message.nameId!);
+    await this.audit.record(tx, {
+      name: 'saml_logout_by_idp',
+      actor: systemActor(origin),
+      scope: ctx.scope,
+      details: { name_id: message.nameId, session_indexes: message.sessionIndexes, sessions_ended: ended.sessions, user_ids: ended.userIds, request_id: message.id },
+    });
   }
 
   private async refuse(ctx: SpContext, error: InvalidLogoutMessage, origin: RequestOrigin): Promise<never> {

@@ -147,6 +147,25 @@ describe('SAML single logout', () => {
     expect(await sessionsOf(person.userId)).toBe(0);
   });
 
+  it('accepts a LogoutRequest once: the same one sent again (or twice at once) is refused as replayed and ends no newer session', async () => {
+    await signIn();
+    const replayed = redirectQuery('SAMLRequest', logoutRequestXml({ nameId: person.externalId, destination: sloUrl, id: '_idp-logout-replay' }));
+    await t.http().get(`/groups/slo/-/saml/slo?${replayed}`).expect(302);
+    expect(await sessionsOf(person.userId)).toBe(0);
+    await signIn();
+    const auditId = await lastAuditId(t);
+    const again = await t.http().get(`/groups/slo/-/saml/slo?${replayed}`);
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('(replayed)');
+    expect(await sessionsOf(person.userId)).toBe(1);
+    expect(await auditSince(t, auditId)).toEqual([expect.objectContaining({ event_name: 'saml_logout_refused', details: expect.objectContaining({ reason: 'replayed' }) })]);
+    // Two deliveries of one new request at the same moment: one ends the session, the other is refused.
+    const twice = redirectQuery('SAMLRequest', logoutRequestXml({ nameId: person.externalId, destination: sloUrl, id: '_idp-logout-twice' }));
+    const statuses = (await Promise.all([0, 1].map(() => t.http().get(`/groups/slo/-/saml/slo?${twice}`)))).map((r) => r.status).sort();
+    expect(statuses).toEqual([302, 400]);
+    expect(await sessionsOf(person.userId)).toBe(0);
+  });
+
   it('refuses unsigned, wrongly signed, tampered, foreign-issuer, misaddressed and stale LogoutRequests: 400, audited, sessions intact', async () => {
     await signIn();
     const request = (o: Partial<Parameters<typeof logoutRequestXml>[0]> = {}) => logoutRequestXml({ nameId: person.externalId, destination: sloUrl, ...o });
