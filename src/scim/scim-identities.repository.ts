@@ -135,19 +135,18 @@ export class ScimIdentitiesRepository {
 
   /**
    * Case-insensitive, as GitLab's `iwhere`: the SCIM id, externalId and NameID are one value.
-   * GET/PATCH/PUT/DELETE Users/:id and every POST start here, so it is a plain indexed SELECT.
-   * `lock` (inside `tx`) holds the row until the transaction ends, so a change that checks the
-   * version or state it read cannot interleave with another change of the same identity.
+   * Every POST and most look-ups start here, so it is a plain indexed SELECT; a change of the
+   * identity reads it with findForChange, which locks it.
    */
-  async findByExternUid(scope: Scope, externUid: string, tx?: Tx, lock = false): Promise<ScimIdentityEntity | null> {
+  async findByExternUid(scope: Scope, externUid: string, tx?: Tx): Promise<ScimIdentityEntity | null> {
     const inScope = scopeCondition('i', scopeGroupId(scope));
-    const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
-    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."extern_uid_lower" = ?${forUpdate}`, [...inScope.values, normalizeForCompare(externUid)], tx);
+    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."extern_uid_lower" = ?`, [...inScope.values, normalizeForCompare(externUid)], tx);
     return row ? identityFromRow(row) : null;
   }
 
   /**
-   * findByExternUid with the lock, for a change of the identity (PATCH, PUT, DELETE), plus whether
+   * The identity, locked until the transaction ends (a concurrent PATCH, PUT or DELETE of the same
+   * person waits, then reads what this one committed), for a change of it, plus whether
    * previous ids still address it: the change retires them, and reading that in the same indexed
    * SELECT spares a PATCH of a person without aliases — nearly every one — a round trip while the
    * row is locked.
@@ -165,7 +164,7 @@ export class ScimIdentitiesRepository {
     return { identity: identityFromRow(identity), hasAliases: hasAliases === true || Number(hasAliases) === 1 };
   }
 
-  /** The identity with this row id, locked like findByExternUid (an alias addresses it by id). */
+  /** The identity with this row id, locked like findForChange when `lock` (an alias addresses it by id). */
   async findById(id: number, tx?: Tx, lock = false): Promise<ScimIdentityEntity | null> {
     const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
     const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE i."id" = ?${forUpdate}`, [id], tx);
