@@ -142,6 +142,25 @@ export function startupAndMemoryChecks(run: DatasetRun): Check[] {
   ];
 }
 
+/**
+ * quality.md, PostgreSQL only: `userName eq` (identity, platform username and email) at least 0.9 ×
+ * GET by id of the same run, in requests per second.
+ */
+export function postgresLookupChecks(large: DatasetRun): Check[] {
+  const lookup = large.scenarios.find((o) => o.id === 'lookup_username')?.result;
+  const get = large.scenarios.find((o) => o.id === 'get_by_id')?.result;
+  if (!lookup || !get) return [];
+  const ratio = lookup.requestsPerSecond / get.requestsPerSecond;
+  return [
+    {
+      name: 'lookup_username / get_by_id, requests/s',
+      value: `${int(lookup.requestsPerSecond)} / ${int(get.requestsPerSecond)} = ${fixed(ratio)}`,
+      target: '≥ 0.9 (PostgreSQL)',
+      verdict: ratio >= 0.9 ? 'pass' : 'miss',
+    },
+  ];
+}
+
 /** lookup_username at the large size over the small size: mean latency (autocannon's p50 is whole ms). */
 export function lookupRatioChecks(large: DatasetRun, small: DatasetRun): Check[] {
   const checks: Check[] = [];

@@ -9,7 +9,7 @@ import { createBenchDatabase, isPostgresUrl } from './bench-database.js';
 import { GroupSyncBenchResult, groupSyncTable, runGroupSyncBench } from './group-sync-bench.js';
 import { BIG_GROUP_PATH, bigGroupPerson, SMALL_GROUP_COUNT, smallGroupPath, smallGroupPerson } from './dataset-names.js';
 import type { DriverResult } from './load-driver.js';
-import { checkTable, DatasetRun, describeMachine, judge, lookupRatioChecks, ScenarioOutcome, scenarioTable, startupAndMemoryChecks } from './report.js';
+import { checkTable, DatasetRun, describeMachine, judge, lookupRatioChecks, postgresLookupChecks, ScenarioOutcome, scenarioTable, startupAndMemoryChecks } from './report.js';
 import { DriverConfig, SCENARIO_CONNECTIONS, SCENARIO_IDS, ScenarioId, scenarioRequests } from './scenarios.js';
 import { seedDataset, SeedGroup } from './seed-dataset.js';
 import { killAllChildren, RosterServer, track } from './server-process.js';
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   if (groupSyncOnly) return groupSyncMain(started, machine, kind);
   const large = await runDataset('large', largeMembers, largeScenarios, cpuProfileDir);
   const small = env.BENCH_SMALL_RUN === '0' ? undefined : await runDataset('small', smallMembers, SMALL_SCENARIOS);
-  const checks = [...startupAndMemoryChecks(large), ...(small ? lookupRatioChecks(large, small) : [])];
+  const checks = [...startupAndMemoryChecks(large), ...(small ? lookupRatioChecks(large, small) : []), ...(postgresUrl ? postgresLookupChecks(large) : [])];
   const elapsedSeconds = (performance.now() - started) / 1000;
   machine.loadAverage.end = loadavg()[0];
 
