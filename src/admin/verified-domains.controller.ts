@@ -29,7 +29,7 @@ export class VerifiedDomainsController {
     return groupDomains(group).verified.map((domain) => ({ domain }));
   }
 
-  /** `{domain}` → 201 `{domain, verified_domains}`; an invalid or already verified domain → 400 / 409, nothing changes. */
+  /** `{domain}` → 201 `{domain, verified_domains}`; an invalid domain → 400, one this or another group already verifies → 409; nothing changes. */
   @Post()
   async add(
     @Principal() principal: PersonPrincipal,

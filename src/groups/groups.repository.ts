@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
-import { containsPattern } from '../common/sql-like.js';
+import { containsPattern, escapeLike } from '../common/sql-like.js';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
 import { nowIso } from '../common/clock.js';
@@ -63,6 +63,21 @@ export class GroupsRepository {
    */
   async delete(tx: Tx, id: number): Promise<boolean> {
     return (await tx.execute('DELETE FROM "groups" WHERE "id" = ?', [id])).affected > 0;
+  }
+
+  /**
+   * Serializes the transactions that may add `domain` (lower-case) to a group's verified domains:
+   * taken, in sorted order, before `groupIdsVerifying` is asked, so two groups claiming one domain
+   * at once take turns (an advisory lock on PostgreSQL; SQLite's writes take turns anyway).
+   */
+  async lockVerifiedDomains(tx: Tx, domains: string[]): Promise<void> {
+    for (const domain of [...new Set(domains)].sort()) await tx.lockKey('verified-domain', domain);
+  }
+
+  /** The groups whose verified domains include `domain` (lower-case, as stored: a JSON array of strings). */
+  async groupIdsVerifying(tx: Tx, domain: string): Promise<number[]> {
+    const rows = await tx.select<{ id: number | string }>(`SELECT "id" FROM "groups" WHERE "verified_domains" LIKE ? ESCAPE '\\'`, [`%${escapeLike(JSON.stringify(domain))}%`]);
+    return rows.map((row) => Number(row.id));
   }
 
   async update(tx: Tx, id: number, patch: Partial<Pick<GroupEntity, 'name' | 'allowedEmailDomains' | 'verifiedDomains'>>): Promise<void> {

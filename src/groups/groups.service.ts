@@ -4,7 +4,7 @@ import { DomainError } from '../common/domain-error.js';
 import { Page, PageRequest } from '../common/paging.js';
 import { groupScope, INSTANCE } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
-import { Database, isUniqueViolation } from '../database/database.service.js';
+import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { GroupEntity } from './group.entity.js';
 import { GroupFilter, GroupsRepository } from './groups.repository.js';
 export type { GroupFilter } from './groups.repository.js';
@@ -97,6 +97,17 @@ export class GroupsService {
     if (settings.allowedEmailDomains !== undefined) patch.allowedEmailDomains = JSON.stringify(settings.allowedEmailDomains);
     if (settings.verifiedDomains !== undefined) patch.verifiedDomains = JSON.stringify(settings.verifiedDomains);
     return this.db.transaction(async (tx) => {
+      if (settings.verifiedDomains !== undefined) {
+        await this.groups.lock(tx, group.id);
+        const current = await this.groups.findById(group.id, tx);
+        if (!current) throw new DomainError('not_found', '404 Group Not Found');
+        const verified = groupDomains(current).verified;
+        await this.refuseIfVerifiedElsewhere(
+          tx,
+          group.id,
+          settings.verifiedDomains.filter((d) => !verified.includes(d)),
+        );
+      }
       await this.groups.update(tx, group.id, patch);
       await this.audit.record(tx, {
         name: 'group_updated',
@@ -113,7 +124,7 @@ export class GroupsService {
   /**
    * Adds one verified domain (the Enterprise badge follows it). The group's row is locked and read
    * again first, so two Owners adding different domains at once both keep theirs (PostgreSQL); a
-   * domain already in the list is refused, and nothing changes.
+   * domain already in the list, or verified by another group, is refused, and nothing changes.
    */
   async addVerifiedDomain(actor: Actor, group: GroupEntity, input: string): Promise<{ group: GroupEntity; domain: string }> {
     const [domain] = parseDomains('domain', [input]);
@@ -143,10 +154,27 @@ export class GroupsService {
       const current = await this.groups.findById(group.id, tx);
       if (!current) throw new DomainError('not_found', '404 Group Not Found');
       const { domains, domain } = change(groupDomains(current).verified);
+      if (name === 'verified_domain_added') await this.refuseIfVerifiedElsewhere(tx, group.id, [domain]);
       await this.groups.update(tx, group.id, { verifiedDomains: JSON.stringify(domains) });
       await this.audit.record(tx, { name, actor, scope: groupScope(group.id), target: { type: 'Group', id: group.id, details: group.path }, details: { domain } });
       return { group: (await this.groups.findById(group.id, tx))!, domain };
     });
+  }
+
+  /**
+   * A domain is verified by one group at most: its verified domains make the group's IdP the
+   * authority over the accounts in that domain. Each domain is locked (sorted order) before the
+   * look-up, so two groups adding one domain at once take turns and the second sees the first's
+   * commit (PostgreSQL, across processes). The other group is not named: the caller may not see it.
+   */
+  private async refuseIfVerifiedElsewhere(tx: Tx, groupId: number, added: string[]): Promise<void> {
+    if (added.length === 0) return;
+    await this.groups.lockVerifiedDomains(tx, added);
+    const taken: string[] = [];
+    for (const domain of [...added].sort()) {
+      if ((await this.groups.groupIdsVerifying(tx, domain)).some((id) => id !== groupId)) taken.push(domain);
+    }
+    if (taken.length > 0) throw new DomainError('conflict', `${taken.join(', ')} ${taken.length === 1 ? 'is' : 'are'} already verified by another group`);
   }
 
   list(filter: GroupFilter, page: PageRequest): Promise<Page<GroupEntity>> {

@@ -78,3 +78,111 @@ describe('admin API verified domains', () => {
     expect(await events('verified_domain_added')).toHaveLength(1 + 1 + domains.length);
   });
 });
+
+/** A domain is verified by one group at most: the group whose IdP may rewrite the accounts in it. */
+describe('admin API verified domains: one group per domain', () => {
+  let t: TestApp;
+  let a: { id: number; owner: Person };
+  let b: { id: number; owner: Person };
+  const TAKEN = 'claimed-corp.test is already verified by another group';
+
+  const newGroup = async (path: string) => {
+    const group = await t
+      .http()
+      .post('/api/v4/groups')
+      .set(adminAuth)
+      .send({ name: `Group ${path}`, path })
+      .expect(201);
+    const owner = await createPerson(t, `${path}-owner`);
+    await addMember(t, group.body.id as number, owner.id, 50);
+    return { id: group.body.id as number, owner };
+  };
+  const row = async (groupId: number) => {
+    const [group] = await t.sql<{ name: string; verified_domains: string; updated_at: string }>('SELECT name, verified_domains, updated_at FROM groups WHERE id = ?', [groupId]);
+    return { ...group, verified_domains: JSON.parse(group.verified_domains) as string[] };
+  };
+  const eventNames = async (groupId: number) => (await t.sql<{ event_name: string }>('SELECT event_name FROM audit_events WHERE group_id = ? ORDER BY id', [groupId])).map((e) => e.event_name);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await newGroup('claims-a');
+    b = await newGroup('claims-b');
+    await t.http().post(`/api/v4/groups/${a.id}/verified_domains`).set(auth(a.owner.token)).send({ domain: 'claimed-corp.test' }).expect(201);
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a POST of a domain another group verifies (409, the other group not named) and changes nothing, for an Owner and an admin alike', async () => {
+    await t.http().post(`/api/v4/groups/${b.id}/verified_domains`).set(auth(b.owner.token)).send({ domain: 'b-own.test' }).expect(201);
+    const before = await row(b.id);
+    const eventsBefore = await eventNames(b.id);
+
+    const refused = await t.http().post(`/api/v4/groups/${b.id}/verified_domains`).set(auth(b.owner.token)).send({ domain: ' @Claimed-CORP.test ' }).expect(409);
+    expect(refused.body).toEqual({ message: TAKEN });
+    expect(refused.text).not.toContain('claims-a');
+    const byAdmin = await t.http().post(`/api/v4/groups/${b.id}/verified_domains`).set(adminAuth).send({ domain: 'claimed-corp.test' }).expect(409);
+    expect(byAdmin.body).toEqual({ message: TAKEN });
+
+    expect(await row(b.id)).toEqual(before);
+    expect(await eventNames(b.id)).toEqual(eventsBefore);
+    expect((await row(a.id)).verified_domains).toEqual(['claimed-corp.test']);
+  });
+
+  it('refuses a PUT whose verified_domains add a domain another group verifies, with nothing of the PUT applied', async () => {
+    const before = await row(b.id);
+    const eventsBefore = await eventNames(b.id);
+    for (const headers of [auth(b.owner.token), adminAuth]) {
+      const refused = await t
+        .http()
+        .put(`/api/v4/groups/${b.id}`)
+        .set(headers)
+        .send({ name: 'Renamed', allowed_email_domains: ['allowed.test'], verified_domains: ['b-own.test', 'CLAIMED-corp.test'] })
+        .expect(409);
+      expect(refused.body).toEqual({ message: TAKEN });
+    }
+    expect(await row(b.id)).toEqual(before);
+    expect((await t.sql<{ allowed_email_domains: string }>('SELECT allowed_email_domains FROM groups WHERE id = ?', [b.id]))[0].allowed_email_domains).toBe('[]');
+    expect(await eventNames(b.id)).toEqual(eventsBefore);
+
+    // A PUT that keeps the group's own domains and adds free ones is accepted.
+    const kept = await t
+      .http()
+      .put(`/api/v4/groups/${b.id}`)
+      .set(auth(b.owner.token))
+      .send({ name: 'Renamed', verified_domains: ['b-own.test', 'b-second.test'] })
+      .expect(200);
+    expect(kept.body).toMatchObject({ name: 'Renamed', verified_domains: ['b-own.test', 'b-second.test'] });
+  });
+
+  it('frees a domain when its group removes it or is deleted', async () => {
+    await t.http().delete(`/api/v4/groups/${a.id}/verified_domains/claimed-corp.test`).set(auth(a.owner.token)).expect(204);
+    await t.http().post(`/api/v4/groups/${b.id}/verified_domains`).set(auth(b.owner.token)).send({ domain: 'claimed-corp.test' }).expect(201);
+    // Now A is the other group.
+    const refused = await t.http().post(`/api/v4/groups/${a.id}/verified_domains`).set(auth(a.owner.token)).send({ domain: 'claimed-corp.test' }).expect(409);
+    expect(refused.body).toEqual({ message: TAKEN });
+    await t
+      .http()
+      .put(`/api/v4/groups/${a.id}`)
+      .set(auth(a.owner.token))
+      .send({ verified_domains: ['claimed-corp.test'] })
+      .expect(409);
+    expect((await row(a.id)).verified_domains).toEqual([]);
+
+    await t.http().delete(`/api/v4/groups/${b.id}`).set(adminAuth).expect(202);
+    await t
+      .http()
+      .put(`/api/v4/groups/${a.id}`)
+      .set(auth(a.owner.token))
+      .send({ verified_domains: ['claimed-corp.test', 'b-own.test'] })
+      .expect(200);
+    expect((await row(a.id)).verified_domains).toEqual(['claimed-corp.test', 'b-own.test']);
+  });
+
+  it('matches whole domains only: a domain that contains a verified one, or is contained in one, is free', async () => {
+    await t.http().post(`/api/v4/groups/${a.id}/verified_domains`).set(auth(a.owner.token)).send({ domain: 'sub.wide-corp.test' }).expect(201);
+    const c = await newGroup('claims-c');
+    for (const domain of ['wide-corp.test', 'x.sub.wide-corp.test', 'sub.wide-corp.testing']) {
+      await t.http().post(`/api/v4/groups/${c.id}/verified_domains`).set(auth(c.owner.token)).send({ domain }).expect(201);
+    }
+    expect((await row(c.id)).verified_domains).toEqual(['wide-corp.test', 'x.sub.wide-corp.test', 'sub.wide-corp.testing']);
+  });
+});
