@@ -1,22 +1,11 @@
-import { jest } from '@jest/globals';
-import request from 'supertest';
+import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
 import { IDP_CERT, IDP_SSO_URL } from '../support/fixtures.js';
 import { startInvitation } from '../support/link-invitations.js';
-import { rawQuery } from '../support/raw-database.js';
-import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
 import { groupSp, postSamlResponse } from '../support/test-idp.js';
-import { TestDatabase, usingPostgres } from '../support/test-database.js';
-import { startTestApp, TestApp } from '../support/test-app.js';
 
 const ADMIN = 'roster_pat_link-invitation-race-0123456789abcdef';
 const ROUNDS = 15;
 const BASE_URL = 'http://roster.test';
-
-/** The HTTP side of one Roster (a process, or the in-process test app) and its database. */
-interface Roster {
-  http: () => ReturnType<typeof request>;
-  sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
-}
 
 /**
  * One invitation, opened twice (two AuthnRequests), answered by the IdP for both at the same moment
@@ -62,37 +51,5 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
   }
 }
 
-describe('a link invitation used twice at once, in one Roster process', () => {
-  jest.setTimeout(120_000);
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ ADMIN_TOKEN: ADMIN, BASE_URL });
-  });
-  afterAll(async () => t?.close());
-
-  it(`links exactly once in each of ${ROUNDS} rounds`, async () => {
-    await raceRounds(t, t);
-  });
-});
-
-const suite = usingPostgres() ? describe : describe.skip;
-if (!usingPostgres()) console.log('saml-link-invitations-race: two-process rounds skipped — they need a shared PostgreSQL; run with TEST_DATABASE_URL=postgres://…');
-
-suite('a link invitation used twice at once, through two Roster processes on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let servers: ServerProcess[] = [];
-  let stop: (() => Promise<void>) | undefined;
-  jest.setTimeout(180_000);
-
-  beforeAll(async () => {
-    // Both behind one public address, as behind a load balancer: the IdP's answers name it.
-    ({ database, servers, stop } = await startRosterProcesses(2, { ADMIN_TOKEN: ADMIN, BASE_URL }));
-  });
-  afterAll(async () => stop?.());
-
-  it(`links exactly once in each of ${ROUNDS} rounds`, async () => {
-    const roster = (server: ServerProcess): Roster => ({ http: () => request(server.url), sql: (query, params) => rawQuery(database.url, query, params) });
-    await raceRounds(roster(servers[0]), roster(servers[1]));
-  });
-});
+// Both Rosters behind one public address (BASE_URL), as behind a load balancer: the IdP's answers name it.
+raceInOneAndTwoProcesses('a link invitation used twice at once', `links exactly once in each of ${ROUNDS} rounds`, { ADMIN_TOKEN: ADMIN, BASE_URL }, raceRounds);

@@ -1,19 +1,7 @@
-import { jest } from '@jest/globals';
-import request from 'supertest';
-import { rawQuery } from '../support/raw-database.js';
-import { ServerProcess, startRosterProcesses } from '../support/server-process.js';
-import { usingPostgres } from '../support/test-database.js';
-import type { TestDatabase } from '../support/test-database.js';
-import { startTestApp, TestApp } from '../support/test-app.js';
+import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_verified-domain-race-0123456789abcdef';
 const ROUNDS = 15;
-
-/** The HTTP side of one Roster (a process, or the in-process test app) and its database. */
-interface Roster {
-  http: () => ReturnType<typeof request>;
-  sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
-}
 
 /**
  * Two groups add the same new domain at the same moment, each through its own Roster: exactly one
@@ -44,36 +32,4 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
   }
 }
 
-describe('two groups add one domain at once, in one Roster process', () => {
-  jest.setTimeout(120_000);
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ ADMIN_TOKEN: ADMIN });
-  });
-  afterAll(async () => t?.close());
-
-  it(`exactly one group gets it in each of ${ROUNDS} rounds`, async () => {
-    await raceRounds(t, t);
-  });
-});
-
-const suite = usingPostgres() ? describe : describe.skip;
-if (!usingPostgres()) console.log('verified-domains-race: two-process rounds skipped — they need a shared PostgreSQL; run with TEST_DATABASE_URL=postgres://…');
-
-suite('two groups add one domain at once, through two Roster processes on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let servers: ServerProcess[] = [];
-  let stop: (() => Promise<void>) | undefined;
-  jest.setTimeout(180_000);
-
-  beforeAll(async () => {
-    ({ database, servers, stop } = await startRosterProcesses(2, { ADMIN_TOKEN: ADMIN }));
-  });
-  afterAll(async () => stop?.());
-
-  it(`exactly one group gets it in each of ${ROUNDS} rounds`, async () => {
-    const roster = (server: ServerProcess): Roster => ({ http: () => request(server.url), sql: (query, params) => rawQuery(database.url, query, params) });
-    await raceRounds(roster(servers[0]), roster(servers[1]));
-  });
-});
+raceInOneAndTwoProcesses('two groups add one domain at once', `exactly one group gets it in each of ${ROUNDS} rounds`, { ADMIN_TOKEN: ADMIN }, raceRounds);

@@ -1,4 +1,4 @@
-import { adminAuth, auth, setUpGroup, GroupSetup } from '../support/fixtures.js';
+import { adminAuth, auth, createGroup, setUpGroup, GroupSetup } from '../support/fixtures.js';
 import { addMember, createPerson } from '../support/admin-people.js';
 import type { Person } from '../support/admin-people.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -87,15 +87,10 @@ describe('admin API verified domains: one group per domain', () => {
   const TAKEN = 'claimed-corp.test is already verified by another group';
 
   const newGroup = async (path: string) => {
-    const group = await t
-      .http()
-      .post('/api/v4/groups')
-      .set(adminAuth)
-      .send({ name: `Group ${path}`, path })
-      .expect(201);
+    const id = await createGroup(t, path);
     const owner = await createPerson(t, `${path}-owner`);
-    await addMember(t, group.body.id as number, owner.id, 50);
-    return { id: group.body.id as number, owner };
+    await addMember(t, id, owner.id, 50);
+    return { id, owner };
   };
   const row = async (groupId: number) => {
     const [group] = await t.sql<{ name: string; verified_domains: string; updated_at: string }>('SELECT name, verified_domains, updated_at FROM groups WHERE id = ?', [groupId]);

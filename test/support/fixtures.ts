@@ -17,22 +17,28 @@ export interface GroupSetup {
   base: string;
 }
 
-/** A group with SAML configured and a SCIM token, set up through the admin API like an owner would. */
-export async function setUpGroup(t: TestApp, path: string, saml: Record<string, unknown> = {}): Promise<GroupSetup> {
+/** A bare group (named `Group <path>`), created by the admin; answers its id. */
+export async function createGroup(t: TestApp, path: string): Promise<number> {
   const group = await t
     .http()
     .post('/api/v4/groups')
     .set(adminAuth)
     .send({ name: `Group ${path}`, path })
     .expect(201);
+  return group.body.id as number;
+}
+
+/** A group with SAML configured and a SCIM token, set up through the admin API like an owner would. */
+export async function setUpGroup(t: TestApp, path: string, saml: Record<string, unknown> = {}): Promise<GroupSetup> {
+  const id = await createGroup(t, path);
   await t
     .http()
-    .put(`/api/v4/groups/${group.body.id}/saml_provider`)
+    .put(`/api/v4/groups/${id}/saml_provider`)
     .set(adminAuth)
     .send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT, ...saml })
     .expect(200);
-  const token = await t.http().post(`/api/v4/groups/${group.body.id}/scim_token`).set(adminAuth).expect(201);
-  return { id: group.body.id, path, scimToken: token.body.scim_token, base: `/api/scim/v2/groups/${path}` };
+  const token = await t.http().post(`/api/v4/groups/${id}/scim_token`).set(adminAuth).expect(201);
+  return { id, path, scimToken: token.body.scim_token, base: `/api/scim/v2/groups/${path}` };
 }
 
 /** The instance SAML provider and the instance SCIM token. */
