@@ -28,8 +28,11 @@ export class GroupSyncService {
     for (const groupId of [...targets.keys()].sort((a, b) => a - b)) {
       const who = targets.get(groupId)!;
       await this.membership.lockGroup(tx, groupId);
-      const userIds = who === 'all' ? await this.reachable(tx, groupId) : [...who];
-      outcomes.set(groupId, await this.apply(tx, actor, groupId, userIds, 'restore'));
+      // Read once after the lock: who the links reach ('all') and what they grant.
+      const links = await this.links.list(groupId, tx);
+      const userIds = who === 'all' ? await this.reachable(tx, groupId, links) : [...who];
+      const grants = userIds.length === 0 ? new Map<number, { level: AccessLevel; links: string[] }>() : await this.grants(tx, groupId, userIds, links);
+      outcomes.set(groupId, await this.apply(tx, actor, groupId, userIds, 'restore', grants));
     }
     return outcomes;
   }
@@ -51,18 +54,18 @@ export class GroupSyncService {
   }
 
   /** Everyone the group's links can reach now or reached before: SCIM group members, sign-ins, synced members. */
-  private async reachable(tx: Tx, groupId: number): Promise<number[]> {
+  private async reachable(tx: Tx, groupId: number, links: SamlGroupLinkEntity[]): Promise<number[]> {
     const ids = new Set<number>(await this.membership.syncedUserIds(tx, groupId));
-    for (const link of await this.links.list(groupId, tx)) for (const id of await this.links.scimUsersNamed(tx, groupId, link.name)) ids.add(id);
+    for (const link of links) for (const id of await this.links.scimUsersNamed(tx, groupId, link.name)) ids.add(id);
     for (const id of await this.links.assertingUsers(tx, groupId)) ids.add(id);
     return [...ids].sort((a, b) => a - b);
   }
 
   /** Per person: the highest level among the matching links, and the names of the links giving it. */
-  private async grants(tx: Tx, groupId: number, userIds: number[], known?: SamlGroupLinkEntity[]): Promise<Map<number, { level: AccessLevel; links: string[] }>> {
+  private async grants(tx: Tx, groupId: number, userIds: number[], groupLinks: SamlGroupLinkEntity[]): Promise<Map<number, { level: AccessLevel; links: string[] }>> {
     const best = new Map<number, { level: AccessLevel; links: string[] }>();
     // A group without links grants nothing: most groups, and every SCIM reactivation in one of them.
-    const links = new Map((known ?? (await this.links.list(groupId, tx))).map((l) => [l.name, l.accessLevel]));
+    const links = new Map(groupLinks.map((l) => [l.name, l.accessLevel]));
     if (links.size === 0) return best;
     const all: Grant[] = await this.links.scimGrants(tx, groupId, userIds);
     for (const [userId, names] of await this.links.assertedNames(tx, groupId, userIds)) {
@@ -83,11 +86,10 @@ export class GroupSyncService {
     groupId: number,
     userIds: number[],
     noGrant: 'restore' | 'remove',
-    known?: Map<number, { level: AccessLevel; links: string[] }>,
+    grants: Map<number, { level: AccessLevel; links: string[] }>,
   ): Promise<Map<number, SyncOutcome>> {
     const outcomes = new Map<number, SyncOutcome>();
     if (userIds.length === 0) return outcomes;
-    const grants = known ?? (await this.grants(tx, groupId, userIds));
     const members = new Map((await this.membership.membershipsIn(tx, groupId, userIds)).map((m) => [m.userId, m]));
     // Usernames (for the audit events) only of the people whose membership may change.
     const changing = new Set(userIds.filter((id) => !syncLeavesAsIs(members.get(id) ?? null, grants.get(id) ?? null, noGrant)));

@@ -1,7 +1,7 @@
-import type { Tx } from '../database/database.service.js';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { isoPlus, nowIso } from '../common/clock.js';
 import { Database } from '../database/database.service.js';
+import type { Tx } from '../database/database.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { digestSecret, generateSecret, SESSION_PREFIX } from './secret.js';
@@ -107,8 +107,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     await this.db.transaction((tx) => this.tokens.deleteSession(tx, sessionId));
   }
 
-  /** The IdP's LogoutRequest: ends every session its provider's SAML sign-in made for that NameID; returns their users. */
-  /** In the caller's transaction, so the ending commits with its audit event. */
+  /**
+   * The IdP's LogoutRequest: ends every session its provider's SAML sign-in made for that NameID;
+   * returns their users. In the caller's transaction, so the ending commits with its audit event.
+   */
   async endSamlSessions(tx: Tx, scopeKey: string, nameId: string): Promise<{ sessions: number; userIds: number[] }> {
     const ended = await this.tokens.deleteSamlSessions(tx, scopeKey, nameId);
     return { sessions: ended.length, userIds: [...new Set(ended.map((s) => s.userId))] };
