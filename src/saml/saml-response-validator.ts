@@ -130,14 +130,19 @@ export function nodeSaml(sp: ServiceProvider, idpCertificate: string | string[],
   });
 }
 
-/** Content encryption and key transport an EncryptedAssertion may use (issue 14): AES-CBC/GCM with RSA-OAEP; no RSA 1.5, no 3DES. */
+/**
+ * Content encryption and key transport an EncryptedAssertion may use (issue 14): AES-CBC/GCM with
+ * RSA-OAEP; no RSA 1.5, no 3DES. Key transport is XML Encryption 1.0's rsa-oaep-mgf1p only, what
+ * Entra, Okta and OneLogin send: xml-encryption cannot decrypt 1.1's `xmlenc11#rsa-oaep`, and
+ * letting it through would refuse it as a key that does not fit, sending the owner after the keys.
+ */
 const CONTENT_ALGORITHMS = new Set([
   'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
   'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
   'http://www.w3.org/2009/xmlenc11#aes128-gcm',
   'http://www.w3.org/2009/xmlenc11#aes256-gcm',
 ]);
-const KEY_TRANSPORT_ALGORITHMS = new Set(['http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p', 'http://www.w3.org/2009/xmlenc11#rsa-oaep']);
+const RSA_OAEP_MGF1P = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
 const XMLENC_NS = 'http://www.w3.org/2001/04/xmlenc#';
 
 /**
@@ -159,8 +164,8 @@ async function decryptionKeyFor(root: Element, settings: ValidationSettings): Pr
   const transport = methods.filter((m) => m.forKey).map((m) => m.algorithm);
   if (content.length !== 1 || !CONTENT_ALGORITHMS.has(content[0]))
     throw new InvalidSamlResponse('decryption_failed', `content encryption ${content.join(', ').slice(0, 200) || 'missing'} is not one Roster accepts`);
-  if (transport.length === 0 || !transport.every((a) => KEY_TRANSPORT_ALGORITHMS.has(a))) {
-    throw new InvalidSamlResponse('decryption_failed', `key transport ${transport.join(', ').slice(0, 200) || 'missing'} is not RSA-OAEP`);
+  if (transport.length === 0 || !transport.every((a) => a === RSA_OAEP_MGF1P)) {
+    throw new InvalidSamlResponse('decryption_failed', `key transport ${transport.join(', ').slice(0, 200) || 'missing'} is not RSA-OAEP with MGF1 (${RSA_OAEP_MGF1P})`);
   }
   const keys = settings.decryptionKeys ?? [];
   for (const key of keys) {

@@ -6,7 +6,7 @@ import { auditSince, lastAuditId, provision, signInWithSaml, spFor } from '../su
 import type { Provisioned } from '../support/saml-fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { newSamlId, TEST_IDP_KEYS } from '../support/test-idp.js';
-import { CONTENT_ALGORITHMS, encryptedSamlResponse, RSA_1_5 } from '../support/test-idp-encryption.js';
+import { CONTENT_ALGORITHMS, encryptedSamlResponse, RSA_1_5, RSA_OAEP } from '../support/test-idp-encryption.js';
 
 const pemOf = (base64: string) => new X509Certificate(Buffer.from(base64, 'base64')).toString().trim();
 
@@ -76,6 +76,20 @@ describe('SAML encrypted assertions', () => {
       expect(events.map((e) => [e.event_name, e.details.reason])).toEqual([['saml_sign_in_refused', 'decryption_failed']]);
       expect(await t.sql('SELECT id FROM sessions')).toEqual(sessionsBefore);
     }
+  });
+
+  it('refuses XML Encryption 1.1 RSA-OAEP key transport by name (Roster decrypts rsa-oaep-mgf1p only), not as a key that does not fit', async () => {
+    const xml = Buffer.from(await encrypted(await encryptionCertificate(), 'aes256-gcm'), 'base64').toString('utf8');
+    expect(xml).toContain(`Algorithm="${RSA_OAEP}"`);
+    const xmlenc11 = 'http://www.w3.org/2009/xmlenc11#rsa-oaep';
+    const auditId = await lastAuditId(t);
+    const res = await post(Buffer.from(xml.replace(`Algorithm="${RSA_OAEP}"`, `Algorithm="${xmlenc11}"`), 'utf8').toString('base64'));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<code>decryption_failed</code>');
+    const events = await auditSince(t, auditId);
+    expect(events.map((e) => [e.event_name, e.details.reason])).toEqual([['saml_sign_in_refused', 'decryption_failed']]);
+    // The owner is told which algorithm to change in the IdP, not that the SP keys are wrong.
+    expect(events[0].details.detail).toBe(`key transport ${xmlenc11} is not RSA-OAEP with MGF1 (${RSA_OAEP})`);
   });
 
   it('“require encrypted assertions” refuses an assertion in clear (audited reason) and still accepts encrypted ones', async () => {
