@@ -40,6 +40,18 @@ export class SamlGroupLinksRepository {
     return (await tx.execute('DELETE FROM "saml_group_links" WHERE "group_id" = ? AND "name" = ?', [groupId, name])).affected > 0;
   }
 
+  /**
+   * Locks link names until the transaction ends (database/README.md, rule 4): a link change takes
+   * its name before the group's row, and a SCIM group change takes the names it touches before it
+   * looks for the groups linking them. Without it, on PostgreSQL, a person added to a SCIM group
+   * while a link of that name was being created could end without the link's role: the change saw
+   * no link yet, and the link's recomputation did not see the uncommitted membership.
+   * Sorted, so two transactions locking several names cannot wait for each other.
+   */
+  async lockNames(tx: Tx, names: string[]): Promise<void> {
+    for (const name of [...new Set(names)].sort()) await tx.lockKey('saml_group_link_name', name);
+  }
+
   /** The ids of the groups that have a link named one of `names`, ascending. */
   async groupsLinking(names: string[], tx?: Tx): Promise<number[]> {
     if (names.length === 0) return [];

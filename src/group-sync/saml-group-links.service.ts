@@ -53,6 +53,8 @@ export class SamlGroupLinksService {
     const level = typeof input.access_level === 'string' && /^\d+$/.test(input.access_level) ? Number(input.access_level) : input.access_level;
     if (typeof level !== 'number' || !(ACCESS_LEVELS as readonly number[]).includes(level)) throw invalid('access_level');
     await this.db.transaction(async (tx) => {
+      // The name before the group's row: the order a SCIM group change takes them in.
+      await this.links.lockNames(tx, [name]);
       await this.membership.lockGroup(tx, group.id);
       if ((await this.links.insert(tx, group.id, name, level as AccessLevel)) === null) {
         throw new DomainError('validation', `SAML group name ${name} has already been taken`, { fields: { saml_group_name: ['has already been taken'] } });
@@ -71,6 +73,7 @@ export class SamlGroupLinksService {
 
   async remove(actor: Actor, group: GroupEntity, name: string): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await this.links.lockNames(tx, [name]);
       await this.membership.lockGroup(tx, group.id);
       const link = await this.links.find(group.id, name, tx);
       if (!link || !(await this.links.delete(tx, group.id, name))) throw new DomainError('not_found', '404 Not found');

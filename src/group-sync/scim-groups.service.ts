@@ -245,6 +245,9 @@ export class ScimGroupsService {
    */
   private async reevaluate(tx: Tx, actor: Actor, scope: Scope, names: string[], userIds: number[]): Promise<void> {
     if (userIds.length === 0) return;
+    // After the names' locks, a link of one of them is either committed (and found here) or not
+    // yet created (and its recomputation, waiting for the lock, will see this change).
+    await this.links.lockNames(tx, names);
     let groupIds = await this.links.groupsLinking(names, tx);
     if (scope.kind === 'group') groupIds = groupIds.filter((g) => g === scope.groupId);
     if (groupIds.length === 0) return;
