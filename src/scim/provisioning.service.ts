@@ -176,8 +176,13 @@ export class ProvisioningService {
     if (!identity.active) return identity;
     const user = owner ?? (await this.users.getById(identity.userId, tx));
     const updated = await this.identities.update(tx, identity, { active: false });
-    if (ctx.group) await this.membership.removeMember(tx, actor, ctx.group, user);
-    else await this.users.setState(tx, user.id, 'blocked');
+    if (ctx.group) {
+      // Group sync's lock, as a reactivation takes it: a recomputation running now (a link created,
+      // a SCIM group changed) read this person as active and may be about to give them a role; the
+      // membership is removed after it commits, never before (deprovision-sync-race.e2e-spec.ts).
+      await this.membership.lockGroup(tx, ctx.group.id);
+      await this.membership.removeMember(tx, actor, ctx.group, user);
+    } else await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_deprovisioned_by_scim', user, { extern_uid: identity.externUid });
     return updated;
   }
