@@ -103,6 +103,7 @@ export class MembershipService {
   async add(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt: string | null = null): Promise<void> {
     try {
       await this.db.transaction(async (tx) => {
+        await this.lockGroup(tx, group.id);
         if (await this.members.find(group.id, user.id, tx)) throw new DomainError('conflict', 'Member already exists');
         await this.ensureMember(tx, actor, group, user, level, expiresAt);
       });
@@ -118,6 +119,7 @@ export class MembershipService {
    */
   async changeRole(actor: Actor, group: GroupEntity, user: UserEntity, level: AccessLevel, expiresAt?: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await this.lockGroup(tx, group.id);
       let member = await this.members.find(group.id, user.id, tx);
       if (member?.accessLevel === OWNER && level !== OWNER) {
         member = await this.refuseIfLastOwner(tx, group, user, `Could not change the role of ${user.name} in ${group.name}. Cannot demote last group owner.`);
@@ -140,6 +142,7 @@ export class MembershipService {
   /** Admin API: remove a member (404 when not a member). */
   async remove(actor: Actor, group: GroupEntity, user: UserEntity): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await this.lockGroup(tx, group.id);
       const member = await this.members.find(group.id, user.id, tx);
       if (member) refuseIfSynced(member, user, 'remove');
       if (!(await this.removeMember(tx, actor, group, user))) throw new DomainError('not_found', '404 Member Not Found');
@@ -154,6 +157,7 @@ export class MembershipService {
   async expire(actor: Actor, group: GroupEntity, user: Pick<UserEntity, 'id' | 'name' | 'username'>, today: string): Promise<'removed' | 'not_due' | 'last_owner'> {
     try {
       return await this.db.transaction(async (tx) => {
+        await this.lockGroup(tx, group.id);
         const member = await this.members.find(group.id, user.id, tx);
         if (!member || member.expiresAt === null || member.expiresAt > today) return 'not_due';
         if (member.accessLevel === OWNER) await this.refuseIfLastOwner(tx, group, user, 'last owner');
@@ -175,7 +179,10 @@ export class MembershipService {
 
   /**
    * Group sync's lock (database/README.md): every recomputation of roles in a group takes the
-   * group's row first and reads grants and memberships after it.
+   * group's row first and reads grants and memberships after it. The admin API's member changes
+   * take it too, before reading the membership: otherwise, on PostgreSQL, a recomputation could
+   * overwrite a role changed by hand a moment earlier with one computed from what it read before,
+   * and a change by hand could overwrite a role group sync manages (member-sync-race.e2e-spec.ts).
    */
   lockGroup(tx: Tx, groupId: number): Promise<void> {
     return this.groups.lock(tx, groupId);
@@ -213,9 +220,15 @@ export class MembershipService {
     if (grant !== null) {
       const links = JSON.stringify(grant.links);
       if (member === null) {
-        await this.members.insertIfAbsent(tx, group.id, user.id, grant.level, null, 'group_sync', links);
-        await this.audit.record(tx, { name: 'member_added_by_group_sync', actor, scope, target, details: { access_level: grant.level, via: grant.links } });
-        return 'added';
+        if (await this.members.insertIfAbsent(tx, group.id, user.id, grant.level, null, 'group_sync', links)) {
+          await this.audit.record(tx, { name: 'member_added_by_group_sync', actor, scope, target, details: { access_level: grant.level, via: grant.links } });
+          return 'added';
+        }
+        // Added meanwhile by a path outside group sync's lock (a SCIM POST linking an account, a
+        // sign-in's default role): the grant applies to that membership, read now.
+        const added = await this.members.find(groupId, user.id, tx);
+        if (added === null) throw new Error(`membership of user ${user.id} in group ${groupId} was added and removed while group sync applied a grant`);
+        return this.applySync(tx, actor, groupId, user, added, grant, noGrant);
       }
       if (member.roleSource === 'group_sync' && member.accessLevel === grant.level && member.syncLinks === links) return 'unchanged';
       if (member.accessLevel === OWNER && grant.level !== OWNER && (await this.members.countOwners(tx, group.id)) <= 1) return 'kept_last_owner';
