@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/app-config.js';
 import type { AppConfig } from '../config/app-config.js';
 import { isTemporarySqlite, sqliteFile } from './data-source-options.js';
@@ -28,6 +29,7 @@ const MAX_ATTEMPTS = 3;
  */
 @Injectable()
 export class Database implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
   private readonly writeLock = new Mutex();
   /** SQLite: takes the WAL checkpoints the writer would otherwise take inside a commit. */
   private checkpointer?: WalCheckpointer;
@@ -186,19 +188,36 @@ export class Database implements OnApplicationShutdown {
    */
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.closing) throw new Error('Roster is shutting down: no new transactions');
-    if (this.kind === 'sqlite') {
-      const result = await this.writeLock.run(() => this.runTransaction(work));
-      this.checkpointer?.noteCommit();
-      return result;
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.runTransaction(work);
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE_PG_CODES.has(pgCode(error) ?? '')) throw error;
-        this.observer.transactionRetried();
+    try {
+      if (this.kind === 'sqlite') {
+        const result = await this.writeLock.run(() => this.runTransaction(work));
+        this.checkpointer?.noteCommit();
+        return result;
       }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.runTransaction(work);
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || !RETRYABLE_PG_CODES.has(pgCode(error) ?? '')) throw error;
+          this.observer.transactionRetried();
+        }
+      }
+    } catch (error) {
+      throw this.deletedMeanwhile(error) ?? error;
     }
+  }
+
+  /**
+   * A write that names a row deleted since the request looked it up — a group deleted while its IdP
+   * provisions into it, a person removed while being added somewhere — fails on a foreign key.
+   * Nothing committed, and the client is told what happened (404 on its API surface) instead of
+   * getting a server error. Logged, with the constraint, in case it ever comes from a bug instead.
+   */
+  private deletedMeanwhile(error: unknown): DomainError | undefined {
+    if (!isForeignKeyViolation(error)) return undefined;
+    const driverError = (error as QueryFailedError).driverError as { constraint?: string; message?: string };
+    this.logger.warn(`a write named a row deleted meanwhile (${driverError.constraint ?? driverError.message ?? 'foreign key'}); answered 404`);
+    return new DomainError('not_found', 'What this request refers to (its group, or a person) was deleted while it ran; nothing was changed');
   }
 
   private async runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -287,6 +306,14 @@ function pgCode(error: unknown): string | undefined {
 }
 
 /** A unique-constraint violation on either engine: the caller lost a race and maps it to a 409. */
+/** A write referred to a row that does not exist (any more): PostgreSQL 23503, SQLite's FOREIGN KEY constraint. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; message?: string };
+  if (driverError?.code === '23503') return true;
+  return driverError?.code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY constraint failed/.test(driverError.message ?? '');
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; message?: string };

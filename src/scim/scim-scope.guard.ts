@@ -57,7 +57,12 @@ export class ScimScopeGuard implements CanActivate {
       // are issued together: the provider is needed whenever the group matches.
       const [group, provider] = await Promise.all([this.groups.findById(principal.scope.groupId), this.providers.find(principal.scope)]);
       if (!group || !(ref === String(group.id) || ref.toLowerCase() === group.pathLower)) throw wrongScope();
-      if (!provider) throw new DomainError('not_configured', 'Group SAML SSO is not configured');
+      if (!provider) {
+        // The two reads may straddle the group's deletion (the settings go with it): then the token
+        // is gone too, which is what the client is told.
+        if (!(await this.groups.findById(group.id))) throw wrongScope();
+        throw new DomainError('not_configured', 'Group SAML SSO is not configured');
+      }
       scimContext = {
         scope: principal.scope,
         group,
