@@ -248,8 +248,13 @@ export class SamlSignInService {
     return null;
   }
 
+  /**
+   * Locked: the sign-in goes on to add the membership a deprovision of the same person removes, so
+   * the two take turns on the identity's row — a deprovision that commits first is seen here, and
+   * one that comes after removes what this sign-in added (sign-in-deprovision-race.e2e-spec.ts).
+   */
   private async inactiveScimIdentity(tx: Tx, ctx: SpContext, user: UserEntity): Promise<boolean> {
-    const scim = await this.scimIdentities.findByUser(ctx.scope, user.id, tx);
+    const scim = await this.scimIdentities.findByUserLocked(tx, ctx.scope, user.id);
     return scim !== null && !scim.active;
   }
 

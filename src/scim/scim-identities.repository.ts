@@ -192,9 +192,15 @@ export class ScimIdentitiesRepository {
     return row ? viewFromRow(row) : null;
   }
 
-  async findByUser(scope: Scope, userId: number, tx?: Tx): Promise<ScimIdentityEntity | null> {
+  /**
+   * The person's identity in the scope. `lock` holds its row until `tx` ends, as a change of the
+   * identity does (findForChange): a decision that depends on `active` — may this person sign in
+   * and become a member — then cannot interleave with a deprovision of the same person.
+   */
+  async findByUser(scope: Scope, userId: number, tx?: Tx, lock = false): Promise<ScimIdentityEntity | null> {
     const inScope = scopeCondition('i', scopeGroupId(scope));
-    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."user_id" = ? ORDER BY i."id" LIMIT 1`, [...inScope.values, userId], tx);
+    const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE OF i' : '';
+    const [row] = await this.db.select<IdentityRow>(`${SELECT_IDENTITY} WHERE ${inScope.sql} AND i."user_id" = ? ORDER BY i."id" LIMIT 1${forUpdate}`, [...inScope.values, userId], tx);
     return row ? identityFromRow(row) : null;
   }
 

@@ -33,6 +33,11 @@ export class ScimIdentitiesService {
     return this.identities.findByUser(scope, userId, em);
   }
 
+  /** The person's identity in the scope, its row locked until `tx` ends (see the repository). */
+  findByUserLocked(tx: Tx, scope: Scope, userId: number): Promise<ScimIdentityEntity | null> {
+    return this.identities.findByUser(scope, userId, tx, true);
+  }
+
   findByUsers(scope: Scope, userIds: number[]): Promise<IdentitySummary[]> {
     return this.identities.findByUsers(scope, userIds);
   }
