@@ -134,8 +134,8 @@ export class UsersService {
     }
   }
 
-  anyAdmin(): Promise<boolean> {
-    return this.users.anyAdmin();
+  anyAdmin(tx?: Tx): Promise<boolean> {
+    return this.users.anyAdmin(tx);
   }
 
   list(filter: UserFilter, page: PageRequest): Promise<Page<UserEntity>> {
