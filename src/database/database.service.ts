@@ -17,6 +17,7 @@ import type { TransactionObserver } from './transaction-observer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export { Tx } from './transaction.js';
+export type { RowLockMode } from './transaction.js';
 
 const RETRYABLE_PG_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
 /** Attempts of a PostgreSQL transaction that lost to a deadlock (its whole body is safe to repeat). */

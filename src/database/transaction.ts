@@ -4,6 +4,9 @@ import { numberedPlaceholders } from './placeholders.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
 
+/** How Tx.lockRow holds a row: alone (`FOR UPDATE`) or beside other `share` holders (`FOR SHARE`). */
+export type RowLockMode = 'update' | 'share';
+
 /** SQLite before 3.32 allowed 999 bound parameters per statement; staying under it is safe everywhere. */
 const MAX_BOUND_PARAMETERS = 990;
 
@@ -52,8 +55,8 @@ export class Tx {
   private readonly queued = new Map<string, { table: string; columns: string[]; rows: unknown[][] }>();
   /** Set at the first SAVEPOINT: from then on insertAtCommit inserts at once (see there). */
   private savepointSeen = false;
-  /** Rows this transaction holds `FOR UPDATE` (lockRow), as `table#id`. */
-  private readonly lockedRows = new Set<string>();
+  /** Rows this transaction holds (lockRow), as `table#id`, and how: `FOR UPDATE` or `FOR SHARE`. */
+  private readonly lockedRows = new Map<string, RowLockMode>();
 
   constructor(
     private readonly manager: EntityManager,
@@ -141,15 +144,18 @@ export class Tx {
    * Locks one row until the transaction ends, so a rule that reads and then writes (the last
    * Owner of a group, a version check) sees no concurrent change: `SELECT … FOR UPDATE` on
    * PostgreSQL. SQLite needs nothing: its write transactions take turns and are serializable.
+   * `share` (`FOR SHARE`) lets holders of the same row run side by side while keeping out every
+   * `update` holder; asking for `update` while holding `share` upgrades the lock.
    */
-  async lockRow(table: string, id: number): Promise<void> {
+  async lockRow(table: string, id: number, mode: RowLockMode = 'update'): Promise<void> {
     if (this.kind !== 'postgres') return;
     // The lock lasts until the transaction ends: taking it again (a reactivation locks the group,
     // then its group-sync recomputation does) would be one more round trip that changes nothing.
     const key = `${table}#${id}`;
-    if (this.lockedRows.has(key)) return;
-    await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? FOR UPDATE`, [id]);
-    this.lockedRows.add(key);
+    const held = this.lockedRows.get(key);
+    if (held === 'update' || held === mode) return;
+    await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "id" = ? ${mode === 'update' ? 'FOR UPDATE' : 'FOR SHARE'}`, [id]);
+    this.lockedRows.set(key, mode);
   }
 
   /**

@@ -26,15 +26,29 @@ export class GroupSyncService {
   async recompute(tx: Tx, actor: Actor, targets: RecomputeTargets): Promise<Map<number, Map<number, SyncOutcome>>> {
     const outcomes = new Map<number, Map<number, SyncOutcome>>();
     for (const groupId of [...targets.keys()].sort((a, b) => a - b)) {
-      const who = targets.get(groupId)!;
       await this.membership.lockGroup(tx, groupId);
-      // Read once after the lock: who the links reach ('all') and what they grant.
-      const links = await this.links.list(groupId, tx);
-      const userIds = who === 'all' ? await this.reachable(tx, groupId, links) : [...who];
-      const grants = userIds.length === 0 ? new Map<number, { level: AccessLevel; links: string[] }>() : await this.grants(tx, groupId, userIds, links);
-      outcomes.set(groupId, await this.apply(tx, actor, groupId, userIds, 'restore', grants));
+      outcomes.set(groupId, await this.recomputeLocked(tx, actor, groupId, targets.get(groupId)!));
     }
     return outcomes;
+  }
+
+  /**
+   * A SCIM reactivation's recomputation of the one person it concerns, under group sync's shared
+   * lock (MembershipService.shareGroup): the caller holds the person's SCIM identity row, which
+   * keeps out every other change of them that does not take the group's row alone.
+   */
+  async recomputePerson(tx: Tx, actor: Actor, groupId: number, userId: number): Promise<SyncOutcome | undefined> {
+    await this.membership.shareGroup(tx, groupId);
+    return (await this.recomputeLocked(tx, actor, groupId, new Set([userId]))).get(userId);
+  }
+
+  /** Reads the links, the grants and the memberships after the caller's lock, and applies them. */
+  private async recomputeLocked(tx: Tx, actor: Actor, groupId: number, who: Set<number> | 'all'): Promise<Map<number, SyncOutcome>> {
+    // Read once after the lock: who the links reach ('all') and what they grant.
+    const links = await this.links.list(groupId, tx);
+    const userIds = who === 'all' ? await this.reachable(tx, groupId, links) : [...who];
+    const grants = userIds.length === 0 ? new Map<number, { level: AccessLevel; links: string[] }>() : await this.grants(tx, groupId, userIds, links);
+    return this.apply(tx, actor, groupId, userIds, 'restore', grants);
   }
 
   /**

@@ -4,6 +4,7 @@ import { Brackets, Repository } from 'typeorm';
 import { containsPattern, escapeLike } from '../common/sql-like.js';
 import { READER } from '../database/data-source-options.js';
 import { Database, Tx } from '../database/database.service.js';
+import type { RowLockMode } from '../database/database.service.js';
 import { nowIso } from '../common/clock.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { GroupEntity } from './group.entity.js';
@@ -51,8 +52,8 @@ export class GroupsRepository {
    * Locks the group's row until the transaction ends: every change to who the group's Owners are
    * takes this lock first, so the last-Owner rule sees no concurrent removal (PostgreSQL).
    */
-  lock(tx: Tx, id: number): Promise<void> {
-    return tx.lockRow('groups', id);
+  lock(tx: Tx, id: number, mode: RowLockMode = 'update'): Promise<void> {
+    return tx.lockRow('groups', id, mode);
   }
 
   /**

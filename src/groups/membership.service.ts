@@ -92,6 +92,12 @@ export class MembershipService {
    * Owners at once, the second reads and counts after the first has committed, and is refused.
    * Every path that takes away an Owner goes through here. Answers the membership as of the lock.
    */
+  /** Whether the group has one Owner at most, counted under the exclusive lock (see shareGroup). */
+  private async lastOwner(tx: Tx, groupId: number): Promise<boolean> {
+    await this.lockGroup(tx, groupId);
+    return (await this.members.countOwners(tx, groupId)) <= 1;
+  }
+
   private async refuseIfLastOwner(tx: Tx, group: GroupEntity, user: Pick<UserEntity, 'id'>, message: string): Promise<MemberEntity | null> {
     await this.groups.lock(tx, group.id);
     const member = await this.members.find(group.id, user.id, tx);
@@ -188,6 +194,16 @@ export class MembershipService {
     return this.groups.lock(tx, groupId);
   }
 
+  /**
+   * Group sync's lock, shared: for a change of one person that their SCIM identity's row already
+   * serializes (a deprovision, a reactivation). Such changes in one group run side by side, and
+   * each waits for, and keeps out, everything that takes lockGroup. Taking away an Owner under it
+   * upgrades to lockGroup first (refuseIfLastOwner, applySync), so the Owners are counted alone.
+   */
+  shareGroup(tx: Tx, groupId: number): Promise<void> {
+    return this.groups.lock(tx, groupId, 'share');
+  }
+
   /** The memberships of `userIds` in a group, inside `tx` (after lockGroup). */
   membershipsIn(tx: Tx, groupId: number, userIds: number[]): Promise<MemberEntity[]> {
     return this.members.findManyIn(tx, groupId, userIds);
@@ -231,7 +247,7 @@ export class MembershipService {
         return this.applySync(tx, actor, groupId, user, added, grant, noGrant);
       }
       if (member.roleSource === 'group_sync' && member.accessLevel === grant.level && member.syncLinks === links) return 'unchanged';
-      if (member.accessLevel === OWNER && grant.level !== OWNER && (await this.members.countOwners(tx, group.id)) <= 1) return 'kept_last_owner';
+      if (member.accessLevel === OWNER && grant.level !== OWNER && (await this.lastOwner(tx, group.id))) return 'kept_last_owner';
       const synced = member.roleSource === 'group_sync';
       await this.members.setSyncedRole(tx, member.id, {
         accessLevel: grant.level,
@@ -244,7 +260,7 @@ export class MembershipService {
       return 'updated';
     }
     if (member === null || syncLeavesAsIs(member, grant, noGrant)) return 'unchanged';
-    const lastOwner = member.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1;
+    const lastOwner = member.accessLevel === OWNER && (await this.lastOwner(tx, group.id));
     if (noGrant === 'restore' && member.baseAccessLevel !== null) {
       if (lastOwner && member.baseAccessLevel !== OWNER) return 'kept_last_owner';
       await this.members.setSyncedRole(tx, member.id, {

@@ -160,9 +160,9 @@ export class ProvisioningService {
    */
   async restoreAccess(tx: Tx, ctx: ScimContext, actor: Actor, user: UserEntity): Promise<void> {
     if (ctx.group) {
-      await this.membership.lockGroup(tx, ctx.group.id);
+      await this.membership.shareGroup(tx, ctx.group.id);
       await this.membership.ensureMember(tx, actor, ctx.group, user, ctx.provider.defaultMembershipRole, null, 'scim_provisioning');
-      await this.groupSync.recompute(tx, actor, new Map([[ctx.group.id, new Set([user.id])]]));
+      await this.groupSync.recomputePerson(tx, actor, ctx.group.id, user.id);
     } else if (user.state !== 'active') await this.users.setState(tx, user.id, 'active');
   }
 
@@ -177,10 +177,11 @@ export class ProvisioningService {
     const user = owner ?? (await this.users.getById(identity.userId, tx));
     const updated = await this.identities.update(tx, identity, { active: false });
     if (ctx.group) {
-      // Group sync's lock, as a reactivation takes it: a recomputation running now (a link created,
-      // a SCIM group changed) read this person as active and may be about to give them a role; the
-      // membership is removed after it commits, never before (deprovision-sync-race.e2e-spec.ts).
-      await this.membership.lockGroup(tx, ctx.group.id);
+      // Group sync's lock, shared as a reactivation takes it: a recomputation running now (a link
+      // created, a SCIM group changed) read this person as active and may be about to give them a
+      // role; the membership is removed after it commits, never before
+      // (deprovision-sync-race.e2e-spec.ts). Deprovisions of other people do not wait for it.
+      await this.membership.shareGroup(tx, ctx.group.id);
       await this.membership.removeMember(tx, actor, ctx.group, user);
     } else await this.users.setState(tx, user.id, 'blocked');
     await this.auditUser(tx, ctx, actor, 'user_deprovisioned_by_scim', user, { extern_uid: identity.externUid });

@@ -220,6 +220,28 @@ describe('write transactions', () => {
     expect(released).toBe('held');
   });
 
+  (usingPostgres() ? it : it.skip)('holds a row shared beside other sharers, and upgrades it to FOR UPDATE when asked', async () => {
+    const [{ id }] = await t.sql<{ id: number }>('SELECT id FROM groups WHERE path = ?', ['commit-a']);
+    // What another connection can take now without waiting.
+    const free = (mode: 'SHARE' | 'UPDATE') =>
+      t.sql(`SELECT 1 FROM groups WHERE id = ? FOR ${mode} NOWAIT`, [id]).then(
+        () => true,
+        (error: { driverError?: { code?: string } }) => (error.driverError?.code === '55P03' ? false : Promise.reject(error)),
+      );
+    const seen = await db.transaction(async (tx) => {
+      await tx.lockRow('groups', id, 'share');
+      const shared = { share: await free('SHARE'), update: await free('UPDATE') };
+      await tx.lockRow('groups', id, 'update');
+      const upgraded = { share: await free('SHARE'), update: await free('UPDATE') };
+      // Already held alone: asking for a share changes nothing.
+      await tx.lockRow('groups', id, 'share');
+      const after = { share: await free('SHARE'), update: await free('UPDATE') };
+      return { shared, upgraded, after };
+    });
+    expect(seen).toEqual({ shared: { share: true, update: false }, upgraded: { share: false, update: false }, after: { share: false, update: false } });
+    expect({ share: await free('SHARE'), update: await free('UPDATE') }).toEqual({ share: true, update: true });
+  });
+
   (usingPostgres() ? it.skip : it)('keeps the SQLite WAL bounded with the writer taking no checkpoint itself', async () => {
     const [{ wal_autocheckpoint }] = await t.sql<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint');
     expect(wal_autocheckpoint).toBe(0);

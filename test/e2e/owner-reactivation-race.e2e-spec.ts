@@ -1,0 +1,72 @@
+import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
+import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+
+const ADMIN = 'roster_pat_owner-reactivation-0123456789ab';
+const ROUNDS = 15;
+const OWNER = 50;
+const LINK_LEVEL = 30;
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/**
+ * The group's only two Owners are both reactivated by SCIM at once, each through its own Roster,
+ * while a SAML group link gives both a lower role. Reactivations of different people run side by
+ * side (group sync's shared lock), but demoting an Owner counts the Owners alone: one is demoted
+ * to the link's role, the other stays the last Owner — never none.
+ */
+async function raceRounds(first: Roster, second: Roster): Promise<void> {
+  const admin = { Authorization: `Bearer ${ADMIN}` };
+  const path = `owner-race-${Date.now().toString(36)}`;
+  const groupId = (await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201)).body.id as number;
+  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
+  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
+  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
+  const base = `/api/scim/v2/groups/${path}`;
+
+  const owners: { id: string; userId: number }[] = [];
+  for (let n = 0; n < 2; n++) {
+    const id = (await first.http().post(`${base}/Users`).set(scim).send(oktaUser()).expect(201)).body.id as string;
+    const [row] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [groupId, id]);
+    owners.push({ id, userId: Number(row.user_id) });
+  }
+  for (const o of owners) await first.http().put(`/api/v4/groups/${groupId}/members/${o.userId}`).set(admin).send({ access_level: OWNER }).expect(200);
+  // The admin who created the group leaves it: the two SCIM people are its only Owners.
+  const [creator] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM members WHERE group_id = ? AND user_id NOT IN (?, ?)', [groupId, owners[0].userId, owners[1].userId]);
+  await first
+    .http()
+    .delete(`/api/v4/groups/${groupId}/members/${Number(creator.user_id)}`)
+    .set(admin)
+    .expect(204);
+  await first
+    .http()
+    .post(`${base}/Groups`)
+    .set(scim)
+    .send({ displayName: 'Engineering', members: owners.map((o) => ({ value: o.id })) })
+    .expect(201);
+
+  const problems: string[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    await first.http().delete(`/api/v4/groups/${groupId}/saml_group_links/Engineering`).set(admin);
+    // Both Owners, both identities inactive: a state the admin API reaches by adding people whose
+    // IdP assignment ended; written directly here so every round starts from it.
+    await first.sql("UPDATE members SET access_level = 50, role_source = 'manual', base_access_level = NULL, base_role_source = NULL, sync_links = NULL WHERE group_id = ?", [groupId]);
+    await first.sql('UPDATE scim_identities SET active = ? WHERE group_id = ?', [false, groupId]);
+    // Grants go to active identities only: the link changes nobody yet.
+    await first.http().post(`/api/v4/groups/${groupId}/saml_group_links`).set(admin).send({ saml_group_name: 'Engineering', access_level: LINK_LEVEL }).expect(201);
+
+    const answers = await Promise.all(
+      owners.map((o, n) =>
+        [first, second][n]
+          .http()
+          .patch(`${base}/Users/${o.id}`)
+          .set(scim)
+          .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] }),
+      ),
+    );
+    const levels = (await first.sql<{ access_level: number | string }>('SELECT access_level FROM members WHERE group_id = ? ORDER BY access_level', [groupId])).map((r) => Number(r.access_level));
+    const statuses = answers.map((a) => a.status);
+    if (statuses.some((s) => s !== 204) || levels.join() !== `${LINK_LEVEL},${OWNER}`) problems.push(`round ${round}: reactivations ${JSON.stringify(statuses)}, roles ${levels.join()}`);
+  }
+  expect(problems).toEqual([]);
+}
+
+raceInOneAndTwoProcesses('the two last Owners reactivated at once while a link demotes them', `exactly one Owner remains, in each of ${ROUNDS} rounds`, { ADMIN_TOKEN: ADMIN }, raceRounds);
