@@ -150,8 +150,16 @@ export class IdentityMismatchesService implements OnModuleInit {
     }
     try {
       await this.db.transaction(async (tx) => {
-        const scim = await this.scimIdentities.findByUser(scope, userId, tx);
+        // Locked, and the choice checked again against what is stored now: an IdP that moved the
+        // SCIM id since the row was read must not have its change undone by a value it left.
+        const scim = await this.scimIdentities.findByUserLocked(tx, scope, userId);
         const saml = await this.samlIdentities.findByUser(scope, userId, tx);
+        if (![scim?.externUid, saml?.externUid, row.observedNameId].includes(externUid)) {
+          throw new DomainError(
+            'conflict',
+            `This user's identities changed since the report was read (SCIM ${JSON.stringify(scim?.externUid ?? null)}, SAML ${JSON.stringify(saml?.externUid ?? null)}); read the row again and choose again`,
+          );
+        }
         if (!scim && !saml) {
           throw new DomainError(
             'precondition_failed',
