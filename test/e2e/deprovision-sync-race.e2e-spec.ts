@@ -1,5 +1,5 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { oktaUser } from '../support/fixtures.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_deprovision-sync-race-0123456789ab';
 const ROUNDS = 15;
@@ -17,12 +17,7 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
   const path = `deprovision-race-${Date.now().toString(36)}`;
-  const group = await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201);
-  const groupId = group.body.id as number;
-  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-  const base = `/api/scim/v2/groups/${path}`;
+  const { id: groupId, base, scim } = await raceGroup(first, ADMIN, path);
   const active = (value: boolean) => ({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value }] });
 
   const people: string[] = [];

@@ -1,5 +1,5 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { oktaUser } from '../support/fixtures.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_duplicates-race-0123456789abcdef';
 const ROUNDS = 15;
@@ -29,14 +29,7 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const stamp = Date.now().toString(36);
 
   // Two groups with SCIM, for the SCIM cases.
-  const groups: { id: number; base: string; scim: Record<string, string> }[] = [];
-  for (const n of [1, 2]) {
-    const path = `dup-race-${n}-${stamp}`;
-    const id = (await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201)).body.id as number;
-    await first.http().put(`/api/v4/groups/${id}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-    const token = (await first.http().post(`/api/v4/groups/${id}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-    groups.push({ id, base: `/api/scim/v2/groups/${path}`, scim: { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON } });
-  }
+  const groups = [await raceGroup(first, ADMIN, `dup-race-1-${stamp}`), await raceGroup(first, ADMIN, `dup-race-2-${stamp}`)];
   const [g] = groups;
 
   for (let round = 1; round <= ROUNDS; round++) {

@@ -1,5 +1,5 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { oktaUser } from '../support/fixtures.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_group-delete-race-0123456789abcdef';
 const ROUNDS = 15;
@@ -15,12 +15,9 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const seen: Record<number, number> = {};
   for (let round = 1; round <= ROUNDS; round++) {
     const path = `delete-race-${round}-${Date.now().toString(36)}`;
-    const group = await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201);
-    const groupId = group.body.id as number;
-    await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-    const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-    const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-    const existing = (await first.http().post(`/api/scim/v2/groups/${path}/Users`).set(scim).send(oktaUser()).expect(201)).body.id as string;
+    const group = await raceGroup(first, ADMIN, path);
+    const { id: groupId, scim } = group;
+    const existing = (await raceProvision(first, group)).id;
     const [scimSide, adminSide] = round % 2 === 0 ? [first, second] : [second, first];
     const answers = await Promise.all([
       adminSide.http().delete(`/api/v4/groups/${groupId}`).set(admin),

@@ -1,5 +1,4 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_group-link-race-0123456789abcdef';
 const ROUNDS = 15;
@@ -16,12 +15,8 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
   const path = `link-race-${Date.now().toString(36)}`;
-  const group = await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201);
-  const groupId = group.body.id as number;
-  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-  const base = `/api/scim/v2/groups/${path}`;
+  const group = await raceGroup(first, ADMIN, path);
+  const { id: groupId, base, scim } = group;
   const roleOf = async (userId: number) =>
     (await first.sql<{ access_level: number | string; role_source: string }>('SELECT access_level, role_source FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId])).map(
       (r) => `${Number(r.access_level)} ${r.role_source}`,
@@ -30,11 +25,9 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const stale: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const name = `Engineering-${round}`;
-    const person = await first.http().post(`${base}/Users`).set(scim).send(oktaUser()).expect(201);
-    const [identity] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [groupId, person.body.id]);
-    const userId = Number(identity.user_id);
+    const { id: personId, userId } = await raceProvision(first, group);
     const scimGroup = await first.http().post(`${base}/Groups`).set(scim).send({ displayName: name, members: [] }).expect(201);
-    const patch = (op: 'Add' | 'Remove') => ({ schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: [{ value: person.body.id }] }] });
+    const patch = (op: 'Add' | 'Remove') => ({ schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: [{ value: personId }] }] });
     // Which side goes through which Roster alternates.
     const [scimSide, ownerSide] = round % 2 === 0 ? [first, second] : [second, first];
 

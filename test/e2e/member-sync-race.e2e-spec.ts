@@ -1,5 +1,4 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_member-sync-race-0123456789abcdef';
 const ROUNDS = 15;
@@ -19,27 +18,19 @@ const MANUAL_LEVEL = 20;
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
   const path = `member-race-${Date.now().toString(36)}`;
-  const group = await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201);
-  const groupId = group.body.id as number;
-  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-  const base = `/api/scim/v2/groups/${path}`;
+  const group = await raceGroup(first, ADMIN, path);
+  const { id: groupId, base, scim } = group;
   const problems: string[] = [];
 
   for (let round = 1; round <= ROUNDS; round++) {
     const name = `Manual-${round}`;
-    const people: { uid: string; userId: number }[] = [];
-    for (let n = 0; n < PEOPLE; n++) {
-      const uid = (await first.http().post(`${base}/Users`).set(scim).send(oktaUser()).expect(201)).body.id as string;
-      const [row] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [groupId, uid]);
-      people.push({ uid, userId: Number(row.user_id) });
-    }
+    const people: { id: string; userId: number }[] = [];
+    for (let n = 0; n < PEOPLE; n++) people.push(await raceProvision(first, group));
     await first
       .http()
       .post(`${base}/Groups`)
       .set(scim)
-      .send({ displayName: name, members: people.map((p) => ({ value: p.uid })) })
+      .send({ displayName: name, members: people.map((p) => ({ value: p.id })) })
       .expect(201);
     const ownerSide = round % 2 === 0 ? first : second;
     const adminSide = (n: number) => (n % 2 === 0 ? second : first);

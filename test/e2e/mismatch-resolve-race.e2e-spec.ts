@@ -1,5 +1,4 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_mismatch-resolve-race-0123456789';
 const ROUNDS = 15;
@@ -15,20 +14,13 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
   const path = `resolve-race-${Date.now().toString(36)}`;
-  const groupId = (await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201)).body.id as number;
-  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-  const base = `/api/scim/v2/groups/${path}`;
+  const group = await raceGroup(first, ADMIN, path);
+  const { id: groupId, base, scim } = group;
   const problems: string[] = [];
   const outcomes: Record<string, number> = {};
 
   for (let round = 1; round <= ROUNDS; round++) {
-    const doc = oktaUser();
-    const before = doc.externalId as string;
-    await first.http().post(`${base}/Users`).set(scim).send(doc).expect(201);
-    const [identity] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [groupId, before]);
-    const userId = Number(identity.user_id);
+    const { id: before, userId } = await raceProvision(first, group);
     // The SAML identity drifts from the SCIM one: the report shows both values.
     await first
       .http()

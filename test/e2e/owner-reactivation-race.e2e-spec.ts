@@ -1,5 +1,4 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
 
 const ADMIN = 'roster_pat_owner-reactivation-0123456789ab';
 const ROUNDS = 15;
@@ -16,18 +15,10 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
   const path = `owner-race-${Date.now().toString(36)}`;
-  const groupId = (await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201)).body.id as number;
-  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-  const base = `/api/scim/v2/groups/${path}`;
+  const group = await raceGroup(first, ADMIN, path);
+  const { id: groupId, base, scim } = group;
 
-  const owners: { id: string; userId: number }[] = [];
-  for (let n = 0; n < 2; n++) {
-    const id = (await first.http().post(`${base}/Users`).set(scim).send(oktaUser()).expect(201)).body.id as string;
-    const [row] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [groupId, id]);
-    owners.push({ id, userId: Number(row.user_id) });
-  }
+  const owners = [await raceProvision(first, group), await raceProvision(first, group)];
   for (const o of owners) await first.http().put(`/api/v4/groups/${groupId}/members/${o.userId}`).set(admin).send({ access_level: OWNER }).expect(200);
   // The admin who created the group leaves it: the two SCIM people are its only Owners.
   const [creator] = await first.sql<{ user_id: number | string }>('SELECT user_id FROM members WHERE group_id = ? AND user_id NOT IN (?, ?)', [groupId, owners[0].userId, owners[1].userId]);

@@ -1,5 +1,4 @@
-import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from '../support/fixtures.js';
-import { Roster, raceInOneAndTwoProcesses } from '../support/race-rosters.js';
+import { Roster, raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
 import { groupSp, newSamlId, postSamlResponse } from '../support/test-idp.js';
 
 const ADMIN = 'roster_pat_sign-in-deprovision-0123456789ab';
@@ -16,22 +15,14 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
  * inactive identity and was refused.
  */
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
-  const admin = { Authorization: `Bearer ${ADMIN}` };
   const path = `sign-in-race-${Date.now().toString(36)}`;
-  const groupId = (await first.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201)).body.id as number;
-  await first.http().put(`/api/v4/groups/${groupId}/saml_provider`).set(admin).send({ enabled: true, enforced_sso: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT }).expect(200);
-  const token = (await first.http().post(`/api/v4/groups/${groupId}/scim_token`).set(admin).expect(201)).body.scim_token as string;
-  const scim = { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON };
-  const base = `/api/scim/v2/groups/${path}`;
+  const group = await raceGroup(first, ADMIN, path, { enforced_sso: true });
+  const { id: groupId, base, scim } = group;
   const sp = groupSp(BASE_URL, path);
   const active = (value: boolean) => ({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value }] });
 
   const people: { id: string; email: string }[] = [];
-  for (let n = 0; n < PEOPLE; n++) {
-    const doc = oktaUser();
-    await first.http().post(`${base}/Users`).set(scim).send(doc).expect(201);
-    people.push({ id: doc.externalId as string, email: (doc.emails as { value: string }[])[0].value });
-  }
+  for (let n = 0; n < PEOPLE; n++) people.push(await raceProvision(first, group));
   const problems: string[] = [];
   const signIns: Record<number, number> = {};
   for (let round = 1; round <= ROUNDS; round++) {

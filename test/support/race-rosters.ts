@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
+import { IDP_CERT, IDP_SSO_URL, oktaUser, SCIM_JSON } from './fixtures.js';
 import { rawQuery } from './raw-database.js';
 import { ServerProcess, startRosterProcesses } from './server-process.js';
 import { TestDatabase, usingPostgres } from './test-database.js';
@@ -51,4 +52,36 @@ export function raceInOneAndTwoProcesses(what: string, behaviour: string, env: R
       await race(roster(servers[0]), roster(servers[1]));
     });
   });
+}
+
+/** A group of the race files, made through a Roster's admin API: SAML SSO configured and a SCIM token. */
+export interface RaceGroup {
+  id: number;
+  path: string;
+  /** The group's SCIM base path, e.g. `/api/scim/v2/groups/<path>`. */
+  base: string;
+  /** Headers of a SCIM request with the group's token. */
+  scim: Record<string, string>;
+}
+
+/** Creates the group `path` through `roster` as the admin `adminToken`; `provider` adds SAML settings (e.g. enforced_sso). */
+export async function raceGroup(roster: Roster, adminToken: string, path: string, provider: Record<string, unknown> = {}): Promise<RaceGroup> {
+  const admin = { Authorization: `Bearer ${adminToken}` };
+  const id = (await roster.http().post('/api/v4/groups').set(admin).send({ name: path, path }).expect(201)).body.id as number;
+  await roster
+    .http()
+    .put(`/api/v4/groups/${id}/saml_provider`)
+    .set(admin)
+    .send({ enabled: true, sso_url: IDP_SSO_URL, certificate: IDP_CERT, ...provider })
+    .expect(200);
+  const token = (await roster.http().post(`/api/v4/groups/${id}/scim_token`).set(admin).expect(201)).body.scim_token as string;
+  return { id, path, base: `/api/scim/v2/groups/${path}`, scim: { Authorization: `Bearer ${token}`, 'Content-Type': SCIM_JSON } };
+}
+
+/** POSTs a new person (Okta-shaped) to the group's SCIM API: their SCIM id and account id. */
+export async function raceProvision(roster: Roster, group: RaceGroup, overrides: Record<string, unknown> = {}): Promise<{ id: string; userId: number; email: string }> {
+  const doc = oktaUser(overrides);
+  const id = (await roster.http().post(`${group.base}/Users`).set(group.scim).send(doc).expect(201)).body.id as string;
+  const [row] = await roster.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [group.id, id]);
+  return { id, userId: Number(row.user_id), email: (doc.emails as { value: string }[])[0].value };
 }
