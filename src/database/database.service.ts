@@ -306,7 +306,6 @@ function pgCode(error: unknown): string | undefined {
   return driverError?.code;
 }
 
-/** A unique-constraint violation on either engine: the caller lost a race and maps it to a 409. */
 /** A write referred to a row that does not exist (any more): PostgreSQL 23503, SQLite's FOREIGN KEY constraint. */
 export function isForeignKeyViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
@@ -315,6 +314,7 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return driverError?.code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY constraint failed/.test(driverError.message ?? '');
 }
 
+/** A unique-constraint violation on either engine: the caller lost a race and maps it to a 409. */
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; message?: string };

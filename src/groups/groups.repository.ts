@@ -50,7 +50,8 @@ export class GroupsRepository {
 
   /**
    * Locks the group's row until the transaction ends: every change to who the group's Owners are
-   * takes this lock first, so the last-Owner rule sees no concurrent removal (PostgreSQL).
+   * takes this lock first, so the last-Owner rule sees no concurrent removal (PostgreSQL), and so
+   * does group sync (MembershipService.lockGroup); `share` is its shared form (shareGroup).
    */
   lock(tx: Tx, id: number, mode: RowLockMode = 'update'): Promise<void> {
     return tx.lockRow('groups', id, mode);

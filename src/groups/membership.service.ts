@@ -90,19 +90,20 @@ export class MembershipService {
    * The last-Owner rule (database/README.md): before an Owner is removed or demoted, the group's
    * row is locked and the membership read again, so of two requests taking away its last two
    * Owners at once, the second reads and counts after the first has committed, and is refused.
-   * Every path that takes away an Owner goes through here. Answers the membership as of the lock.
+   * Every removal or demotion by hand or by SCIM goes through here (group sync's through
+   * lastOwner). Answers the membership as of the lock.
    */
-  /** Whether the group has one Owner at most, counted under the exclusive lock (see shareGroup). */
-  private async lastOwner(tx: Tx, groupId: number): Promise<boolean> {
-    await this.lockGroup(tx, groupId);
-    return (await this.members.countOwners(tx, groupId)) <= 1;
-  }
-
   private async refuseIfLastOwner(tx: Tx, group: GroupEntity, user: Pick<UserEntity, 'id'>, message: string): Promise<MemberEntity | null> {
     await this.groups.lock(tx, group.id);
     const member = await this.members.find(group.id, user.id, tx);
     if (member?.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) throw new DomainError('precondition_failed', message);
     return member;
+  }
+
+  /** Whether the group has one Owner at most, counted under the exclusive lock (see shareGroup). */
+  private async lastOwner(tx: Tx, groupId: number): Promise<boolean> {
+    await this.lockGroup(tx, groupId);
+    return (await this.members.countOwners(tx, groupId)) <= 1;
   }
 
   /** Admin API: add a member explicitly (409 when already a member). */
