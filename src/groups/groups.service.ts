@@ -82,9 +82,26 @@ export class GroupsService {
     }
   }
 
+  /**
+   * Locks, registered by the modules that own rows of a group, taken before the group's row when
+   * the group is deleted (registerDeletionLock).
+   */
+  private readonly deletionLocks: ((tx: Tx, groupId: number) => Promise<void>)[] = [];
+
+  /**
+   * A module whose transactions lock rows of a group before the group's row (a SCIM change locks
+   * the person's identity, then takes group sync's lock) registers how to lock those rows: the
+   * deletion, which cascades to them, then takes the locks in the same order and never waits in a
+   * cycle with such a change (PostgreSQL answered the deletion "deadlock detected", three times).
+   */
+  registerDeletionLock(lock: (tx: Tx, groupId: number) => Promise<void>): void {
+    this.deletionLocks.push(lock);
+  }
+
   /** Deletes the group with everything that belongs to it (see GroupsRepository.delete). Audited at the instance. */
   async delete(actor: Actor, group: GroupEntity): Promise<void> {
     await this.db.transaction(async (tx) => {
+      for (const lock of this.deletionLocks) await lock(tx, group.id);
       await this.groups.lock(tx, group.id);
       if (!(await this.groups.delete(tx, group.id))) throw new DomainError('not_found', '404 Group Not Found');
       await this.audit.record(tx, { name: 'group_deleted', actor, scope: INSTANCE, target: { type: 'Group', id: group.id, details: group.path } });

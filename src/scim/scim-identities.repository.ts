@@ -192,6 +192,11 @@ export class ScimIdentitiesRepository {
     return row ? viewFromRow(row) : null;
   }
 
+  /** Locks every identity of a group, in id order, until `tx` ends: before the group is deleted (PostgreSQL). */
+  async lockAllOfGroup(tx: Tx, groupId: number): Promise<void> {
+    if (this.db.kind === 'postgres') await tx.select('SELECT 1 AS "one" FROM "scim_identities" WHERE "group_id" = ? ORDER BY "id" FOR UPDATE', [groupId]);
+  }
+
   /**
    * The person's identity in the scope. `lock` holds its row until `tx` ends, as a change of the
    * identity does (findForChange): a decision that depends on `active` — may this person sign in

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { ScimGroupsService } from '../group-sync/scim-groups.service.js';
+import { GroupsService } from '../groups/groups.service.js';
 import { validateExternUid } from './provisioning-input.js';
 import { IdentitySummary, ScimIdentitiesRepository } from './scim-identities.repository.js';
 import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
@@ -20,14 +21,20 @@ export const EXTERN_UID_IS_ALIAS =
  * shapes): look-ups by user, and the owner's manual edits, each audited with old and new values.
  */
 @Injectable()
-export class ScimIdentitiesService {
+export class ScimIdentitiesService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly identities: ScimIdentitiesRepository,
     private readonly audit: AuditService,
     private readonly aliases: ScimIdentityAliasesService,
     private readonly scimGroups: ScimGroupsService,
+    private readonly groups: GroupsService,
   ) {}
+
+  /** A SCIM change locks the identity before the group's row; a group's deletion must too. */
+  onModuleInit(): void {
+    this.groups.registerDeletionLock((tx, groupId) => this.identities.lockAllOfGroup(tx, groupId));
+  }
 
   findByUser(scope: Scope, userId: number, em?: Tx): Promise<ScimIdentityEntity | null> {
     return this.identities.findByUser(scope, userId, em);
