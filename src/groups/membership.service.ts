@@ -88,22 +88,34 @@ export class MembershipService {
 
   /**
    * The last-Owner rule (database/README.md): before an Owner is removed or demoted, the group's
-   * row is locked and the membership read again, so of two requests taking away its last two
+   * Owners are locked (lockOwners) and the membership read again, so of two requests taking away its last two
    * Owners at once, the second reads and counts after the first has committed, and is refused.
    * Every removal or demotion by hand or by SCIM goes through here (group sync's through
    * lastOwner). Answers the membership as of the lock.
    */
   private async refuseIfLastOwner(tx: Tx, group: GroupEntity, user: Pick<UserEntity, 'id'>, message: string): Promise<MemberEntity | null> {
-    await this.groups.lock(tx, group.id);
+    await this.lockOwners(tx, group.id);
     const member = await this.members.find(group.id, user.id, tx);
     if (member?.accessLevel === OWNER && (await this.members.countOwners(tx, group.id)) <= 1) throw new DomainError('precondition_failed', message);
     return member;
   }
 
-  /** Whether the group has one Owner at most, counted under the exclusive lock (see shareGroup). */
+  /** Whether the group has one Owner at most, counted under lockOwners. */
   private async lastOwner(tx: Tx, groupId: number): Promise<boolean> {
-    await this.lockGroup(tx, groupId);
+    await this.lockOwners(tx, groupId);
     return (await this.members.countOwners(tx, groupId)) <= 1;
+  }
+
+  /**
+   * The Owners of a group are counted, and one taken away, by one transaction at a time: the
+   * group's row (shared at least: whoever holds it alone changes nothing beside us), then an
+   * advisory lock on the group's Owners, which orders the holders of the shared lock (SCIM
+   * deprovisions and reactivations of different people). Upgrading their row lock instead would
+   * deadlock two of them every time, and PostgreSQL would stall each for a second to tell.
+   */
+  private async lockOwners(tx: Tx, groupId: number): Promise<void> {
+    await this.groups.lock(tx, groupId, 'share');
+    await tx.lockKey('group_owners', String(groupId));
   }
 
   /** Admin API: add a member explicitly (409 when already a member). */
@@ -199,7 +211,7 @@ export class MembershipService {
    * Group sync's lock, shared: for a change of one person that their SCIM identity's row already
    * serializes (a deprovision, a reactivation). Such changes in one group run side by side, and
    * each waits for, and keeps out, everything that takes lockGroup. Taking away an Owner under it
-   * upgrades to lockGroup first (refuseIfLastOwner, applySync), so the Owners are counted alone.
+   * takes lockOwners first (refuseIfLastOwner, applySync), so the Owners are counted one at a time.
    */
   shareGroup(tx: Tx, groupId: number): Promise<void> {
     return this.groups.lock(tx, groupId, 'share');

@@ -10,7 +10,8 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
  * The group's only two Owners are both reactivated by SCIM at once, each through its own Roster,
  * while a SAML group link gives both a lower role. Reactivations of different people run side by
  * side (group sync's shared lock), but demoting an Owner counts the Owners alone: one is demoted
- * to the link's role, the other stays the last Owner — never none.
+ * to the link's role, the other stays the last Owner — never none. Then both are deprovisioned at
+ * once: one leaves, the other is refused (412) as the last Owner and keeps everything.
  */
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
@@ -56,6 +57,28 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
     const levels = (await first.sql<{ access_level: number | string }>('SELECT access_level FROM members WHERE group_id = ? ORDER BY access_level', [groupId])).map((r) => Number(r.access_level));
     const statuses = answers.map((a) => a.status);
     if (statuses.some((s) => s !== 204) || levels.join() !== `${LINK_LEVEL},${OWNER}`) problems.push(`round ${round}: reactivations ${JSON.stringify(statuses)}, roles ${levels.join()}`);
+
+    // Both Owners again, both deprovisioned at once: one leaves, the other is refused as the last
+    // Owner, and the refused change left nothing behind (identity still active).
+    await first.sql("UPDATE members SET access_level = 50, role_source = 'manual', base_access_level = NULL, base_role_source = NULL, sync_links = NULL WHERE group_id = ?", [groupId]);
+    const leaving = await Promise.all(
+      owners.map((o, n) =>
+        [second, first][n]
+          .http()
+          .patch(`${base}/Users/${o.id}`)
+          .set(scim)
+          .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+      ),
+    );
+    const left = leaving.map((a) => a.status);
+    const rows = await first.sql<{ active: boolean | number; member: number | string }>(
+      'SELECT i.active, (SELECT COUNT(*) FROM members m WHERE m.group_id = i.group_id AND m.user_id = i.user_id AND m.access_level = 50) AS member FROM scim_identities i WHERE i.group_id = ? ORDER BY i.id',
+      [groupId],
+    );
+    const state = rows.map((r) => `${r.active === true || Number(r.active) === 1 ? 'active' : 'inactive'} ${Number(r.member) === 1 ? 'Owner' : 'gone'}`);
+    const winner = left.indexOf(204);
+    const consistent = [...left].sort().join() === '204,412' && state[winner] === 'inactive gone' && state[1 - winner] === 'active Owner';
+    if (!consistent) problems.push(`round ${round}: deprovisions ${JSON.stringify(left)}, identities ${JSON.stringify(state)}`);
   }
   expect(problems).toEqual([]);
 }
