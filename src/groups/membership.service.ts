@@ -88,8 +88,9 @@ export class MembershipService {
 
   /**
    * The last-Owner rule (database/README.md): before an Owner is removed or demoted, the group's
-   * Owners are locked (lockOwners) and the membership read again, so of two requests taking away its last two
-   * Owners at once, the second reads and counts after the first has committed, and is refused.
+   * Owners are locked (lockOwners) and the membership read again, so of two requests taking away
+   * its last two Owners at once, the second reads and counts after the first has committed, and is
+   * refused.
    * Every removal or demotion by hand or by SCIM goes through here (group sync's through
    * lastOwner). Answers the membership as of the lock.
    */
