@@ -37,9 +37,9 @@ export class GroupSyncService {
    * lock (MembershipService.shareGroup): the caller holds the person's SCIM identity row, which
    * keeps out every other change of them that does not take the group's row alone.
    */
-  async recomputePerson(tx: Tx, actor: Actor, groupId: number, userId: number): Promise<SyncOutcome | undefined> {
+  async recomputePerson(tx: Tx, actor: Actor, groupId: number, userId: number): Promise<void> {
     await this.membership.shareGroup(tx, groupId);
-    return (await this.recomputeLocked(tx, actor, groupId, new Set([userId]))).get(userId);
+    await this.recomputeLocked(tx, actor, groupId, new Set([userId]));
   }
 
   /** Reads the links, the grants and the memberships after the caller's lock, and applies them. */
