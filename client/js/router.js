@@ -51,6 +51,19 @@ export function addressWith(params) {
   return `#${currentLocation().path}${text ? `?${text}` : ''}`;
 }
 
+/**
+ * Puts `target` in the address bar for the page already drawn (a list's new page position, the
+ * section a page chose), as a new history entry or in place of the current one. `#main`'s
+ * `data-address` names the address the page shows: until a hash change has been drawn it differs
+ * from `location.hash`, which is how a test knows a navigation has not been drawn yet.
+ */
+export function record(target, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', target);
+  else history.pushState(null, '', target);
+  const main = document.getElementById('main');
+  if (main) main.dataset.address = location.hash;
+}
+
 export function navigate(hash, { replace = false } = {}) {
   const target = hash.startsWith('#') ? hash : `#${hash}`;
   if (location.hash === target) {
@@ -89,6 +102,7 @@ export async function render() {
   const main = document.getElementById('main');
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');
+  main.dataset.address = location.hash;
   const page = found ? found.page : fallback;
   try {
     await page(main, { params: found?.params ?? {}, query: loc.query, signal, location: loc });

@@ -81,9 +81,17 @@ export async function signInThroughUi(page: Page, token: string): Promise<void> 
   await page.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
 }
 
-/** Waits until every list on the page has finished loading. */
+/**
+ * Waits until the page drawn is the address's (a hash change is drawn a task after the address
+ * changes: `#main`'s `data-address` says which one is drawn) and every list on it has loaded.
+ */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('#main[aria-busy], .list-view[aria-busy]') === null && document.querySelector('#boot') === null);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('#boot') === null &&
+      document.querySelector<HTMLElement>('#main')?.dataset.address === location.hash &&
+      document.querySelector('#main[aria-busy], .list-view[aria-busy]') === null,
+  );
 }
 
 /** Width the page would scroll sideways by (0 when nothing overflows the viewport). */

@@ -3,7 +3,7 @@
 import { formatCount, h, replace } from '../dom.js';
 import { errorNotice, isAbort } from '../errors.js';
 import { dataTable } from './data-table.js';
-import { addressWith, currentLocation, navigate } from '../router.js';
+import { addressWith, currentLocation, navigate, record } from '../router.js';
 
 /** The address's keys for a list's page position; every other key is the page's (its filters). */
 const POSITION_KEYS = ['page', 'after', 'before', 'last'];
@@ -79,7 +79,7 @@ function hasPosition(query) {
 /** A new history entry for the page just shown, without drawing the page again (it is drawn). */
 function remember(position) {
   const target = addressWith({ ...withoutPosition(currentLocation().query), ...position });
-  if (target !== location.hash) history.pushState(null, '', target);
+  if (target !== location.hash) record(target);
 }
 
 function pageNumber(value) {

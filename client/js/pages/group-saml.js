@@ -3,6 +3,7 @@
 import { formatCount, h } from '../dom.js';
 import { api } from '../api.js';
 import { setTitle, tabs } from '../components/layout.js';
+import { record } from '../router.js';
 import { allowed, canManage, groupShell, SAML_SECTIONS } from './group-shell.js';
 import { groupLinks } from './group-links.js';
 import { groupMembers } from './group-members.js';
@@ -22,7 +23,7 @@ export async function groupSamlPage(main, ctx) {
   const active = sections.find((s) => s.key === ctx.params.section) ?? sections.find((s) => s.key === 'members');
   // A section this person may not open (the default Configuration, for a Developer): show the one
   // they may, and say so in the address bar, without a request that would only answer 403.
-  if (active.key !== ctx.params.section) history.replaceState(null, '', `#/groups/${group.id}/saml/${active.key}`);
+  if (active.key !== ctx.params.section) record(`#/groups/${group.id}/saml/${active.key}`, { replace: true });
   setTitle(active.label, 'SAML SSO', group.name);
   const countSlot = h('span', { class: 'tab-count', hidden: true });
   const setCount = (total) => {
