@@ -15,6 +15,16 @@ import { OWNER } from './member.entity.js';
 const GROUP_PATH = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/**
+ * Where a group's deletion takes each registered lock: the order every other transaction locks
+ * those rows in — a person's SCIM identity (a SCIM change; a sign-in's check with SSO enforced),
+ * then their SAML identity (a relink, a link, a resolved mismatch), then the group's row.
+ */
+export enum DeletionLockOrder {
+  ScimIdentities = 1,
+  SamlIdentities = 2,
+}
+
 export interface GroupSettings {
   name?: string;
   allowedEmailDomains?: string[];
@@ -84,24 +94,26 @@ export class GroupsService {
 
   /**
    * Locks, registered by the modules that own rows of a group, taken before the group's row when
-   * the group is deleted (registerDeletionLock).
+   * the group is deleted (registerDeletionLock), in DeletionLockOrder.
    */
-  private readonly deletionLocks: ((tx: Tx, groupId: number) => Promise<void>)[] = [];
+  private readonly deletionLocks: { order: DeletionLockOrder; lock: (tx: Tx, groupId: number) => Promise<void> }[] = [];
 
   /**
    * A module whose transactions lock rows of a group before the group's row (a SCIM change locks
-   * the person's identity, then takes group sync's lock) registers how to lock those rows: the
-   * deletion, which cascades to them, then takes the locks in the same order and never waits in a
-   * cycle with such a change (PostgreSQL answered the deletion "deadlock detected", three times).
+   * the person's identity, then takes group sync's lock; a sign-in that relinks changes the
+   * person's SAML identity, then takes it) registers how to lock those rows: the deletion, which
+   * cascades to them, then takes the locks in the same order and never waits in a cycle with such
+   * a change (PostgreSQL answered the deletion "deadlock detected", or retried the sign-in).
    */
-  registerDeletionLock(lock: (tx: Tx, groupId: number) => Promise<void>): void {
-    this.deletionLocks.push(lock);
+  registerDeletionLock(order: DeletionLockOrder, lock: (tx: Tx, groupId: number) => Promise<void>): void {
+    this.deletionLocks.push({ order, lock });
+    this.deletionLocks.sort((a, b) => a.order - b.order);
   }
 
   /** Deletes the group with everything that belongs to it (see GroupsRepository.delete). Audited at the instance. */
   async delete(actor: Actor, group: GroupEntity): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const lock of this.deletionLocks) await lock(tx, group.id);
+      for (const { lock } of this.deletionLocks) await lock(tx, group.id);
       await this.groups.lock(tx, group.id);
       if (!(await this.groups.delete(tx, group.id))) throw new DomainError('not_found', '404 Group Not Found');
       await this.audit.record(tx, { name: 'group_deleted', actor, scope: INSTANCE, target: { type: 'Group', id: group.id, details: group.path } });

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Page, PageRequest, pageOffset } from '../common/paging.js';
 import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
+import { DeletionLockOrder, GroupsService } from '../groups/groups.service.js';
 import { SamlIdentityEntity } from './saml-identity.entity.js';
 import { SamlIdentitiesRepository } from './saml-identities.repository.js';
 
@@ -32,12 +33,18 @@ function parseExternUid(externUid: unknown): string {
  * the SCIM extern_uid; the admin API reads and edits them.
  */
 @Injectable()
-export class SamlIdentitiesService {
+export class SamlIdentitiesService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly identities: SamlIdentitiesRepository,
     private readonly audit: AuditService,
+    private readonly groups: GroupsService,
   ) {}
+
+  /** A sign-in that relinks changes the identity before it takes the group's row; a group's deletion must lock it first too. */
+  onModuleInit(): void {
+    this.groups.registerDeletionLock(DeletionLockOrder.SamlIdentities, (tx, groupId) => this.identities.lockAllOfGroup(tx, groupId));
+  }
 
   findByUser(scope: Scope, userId: number, em?: Tx): Promise<SamlIdentityEntity | null> {
     return this.identities.findByUser(scope, userId, em);

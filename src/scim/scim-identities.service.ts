@@ -5,7 +5,7 @@ import { Scope } from '../common/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database, isUniqueViolation, Tx } from '../database/database.service.js';
 import { ScimGroupsService } from '../group-sync/scim-groups.service.js';
-import { GroupsService } from '../groups/groups.service.js';
+import { DeletionLockOrder, GroupsService } from '../groups/groups.service.js';
 import { validateExternUid } from './provisioning-input.js';
 import { IdentitySummary, ScimIdentitiesRepository } from './scim-identities.repository.js';
 import { ScimIdentityAliasesService } from './scim-identity-aliases.service.js';
@@ -33,7 +33,7 @@ export class ScimIdentitiesService implements OnModuleInit {
 
   /** A SCIM change locks the identity before the group's row; a group's deletion must too. */
   onModuleInit(): void {
-    this.groups.registerDeletionLock((tx, groupId) => this.identities.lockAllOfGroup(tx, groupId));
+    this.groups.registerDeletionLock(DeletionLockOrder.ScimIdentities, (tx, groupId) => this.identities.lockAllOfGroup(tx, groupId));
   }
 
   findByUser(scope: Scope, userId: number, em?: Tx): Promise<ScimIdentityEntity | null> {
