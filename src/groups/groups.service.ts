@@ -17,12 +17,14 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 
 /**
  * Where a group's deletion takes each registered lock: the order every other transaction locks
- * those rows in — a person's SCIM identity (a SCIM change; a sign-in's check with SSO enforced),
- * then their SAML identity (a relink, a link, a resolved mismatch), then the group's row.
+ * those rows in — a link invitation being redeemed, then a person's SCIM identity (a SCIM change;
+ * a sign-in's check with SSO enforced), then their SAML identity (a relink, a link, a resolved
+ * mismatch), then the group's row.
  */
 export enum DeletionLockOrder {
-  ScimIdentities = 1,
-  SamlIdentities = 2,
+  LinkInvitations = 1,
+  ScimIdentities = 2,
+  SamlIdentities = 3,
 }
 
 export interface GroupSettings {

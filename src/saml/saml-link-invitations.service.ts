@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { nowIso } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Database } from '../database/database.service.js';
 import type { GroupEntity } from '../groups/group.entity.js';
+import { DeletionLockOrder, GroupsService } from '../groups/groups.service.js';
 import { MembershipService } from '../groups/membership.service.js';
 import { SamlProviderService } from '../groups/saml-provider.service.js';
 import { digestSecret, generateSecret } from '../tokens/secret.js';
@@ -54,7 +55,7 @@ export function invitationUrl(baseUrl: string, group: Pick<GroupEntity, 'path' |
  * Every change is audited in its transaction.
  */
 @Injectable()
-export class SamlLinkInvitationsService {
+export class SamlLinkInvitationsService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly invitations: SamlLinkInvitationsRepository,
@@ -63,7 +64,13 @@ export class SamlLinkInvitationsService {
     private readonly providers: SamlProviderService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly groups: GroupsService,
   ) {}
+
+  /** Redeeming an invitation locks it before the person's identities and the group's row; a group's deletion must lock it first too. */
+  onModuleInit(): void {
+    this.groups.registerDeletionLock(DeletionLockOrder.LinkInvitations, (tx, groupId) => this.invitations.lockAllOfGroup(tx, groupId));
+  }
 
   /**
    * An Owner may invite only a member of their group: the link makes the NameID their IdP sends
