@@ -1,5 +1,5 @@
 import type { Roster } from '../support/race-rosters.js';
-import { raceGroup, raceInOneAndTwoProcesses, raceProvision } from '../support/race-rosters.js';
+import { RACE_METRICS_TOKEN, raceGroup, raceInOneAndTwoProcesses, raceProvision, transactionRetries } from '../support/race-rosters.js';
 import { startInvitation } from '../support/link-invitations.js';
 import { groupSp, newSamlId, postSamlResponse } from '../support/test-idp.js';
 
@@ -7,14 +7,6 @@ const ADMIN = 'roster_pat_group-delete-sign-in-0123456789';
 const BASE_URL = 'http://roster.test';
 const ROUNDS = 15;
 const PEOPLE = 4;
-const METRICS_TOKEN = 'group-delete-sign-in-metrics-token';
-
-/** PostgreSQL transactions Roster ran again after a deadlock or a serialization failure, so far. */
-async function retries(roster: Roster): Promise<number> {
-  const text = (await roster.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
-  const line = text.split('\n').find((l) => l.startsWith('roster_db_transaction_retries_total '));
-  return Number(line?.split(' ')[1] ?? 0);
-}
 
 /**
  * A group is deleted while its members sign in through another Roster with a new NameID, which
@@ -25,7 +17,7 @@ async function retries(roster: Roster): Promise<number> {
  */
 async function raceRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
-  const before = (await retries(first)) + (first === second ? 0 : await retries(second));
+  const before = await transactionRetries(first, second);
   const signIns: Record<number, number> = {};
   const problems: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -52,7 +44,7 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
       if (rows.length > 0) problems.push(`round ${round}: ${rows.length} row(s) of ${table} left`);
     }
   }
-  const after = (await retries(first)) + (first === second ? 0 : await retries(second));
+  const after = await transactionRetries(first, second);
   console.log(`group deletion vs relinking sign-ins: ${ROUNDS} rounds × ${PEOPLE} people; sign-in answers ${JSON.stringify(signIns)}; transactions retried ${after - before}`);
   expect(problems).toEqual([]);
   expect(after - before).toBe(0);
@@ -65,7 +57,7 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
  */
 async function invitationRounds(first: Roster, second: Roster): Promise<void> {
   const admin = { Authorization: `Bearer ${ADMIN}` };
-  const before = (await retries(first)) + (first === second ? 0 : await retries(second));
+  const before = await transactionRetries(first, second);
   const redemptions: Record<number, number> = {};
   const problems: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -94,7 +86,7 @@ async function invitationRounds(first: Roster, second: Roster): Promise<void> {
       if (rows.length > 0) problems.push(`round ${round}: ${rows.length} row(s) of ${table} left`);
     }
   }
-  const after = (await retries(first)) + (first === second ? 0 : await retries(second));
+  const after = await transactionRetries(first, second);
   console.log(`group deletion vs link invitations redeemed (SSO enforced): ${ROUNDS} rounds × ${PEOPLE} people; answers ${JSON.stringify(redemptions)}; transactions retried ${after - before}`);
   expect(problems).toEqual([]);
   expect(after - before).toBe(0);
@@ -107,13 +99,13 @@ function delay(ms: number): Promise<void> {
 raceInOneAndTwoProcesses(
   'a group deleted while its members sign in and relink',
   `every sign-in is done first or finds the group or identity gone, nothing is left and no deadlock is retried, in each of ${ROUNDS} rounds`,
-  { ADMIN_TOKEN: ADMIN, BASE_URL, METRICS_TOKEN },
+  { ADMIN_TOKEN: ADMIN, BASE_URL, METRICS_TOKEN: RACE_METRICS_TOKEN },
   raceRounds,
 );
 
 raceInOneAndTwoProcesses(
   'a group deleted while its members redeem link invitations (SSO enforced)',
   `every redemption is done first or finds the group gone, nothing is left and no deadlock is retried, in each of ${ROUNDS} rounds`,
-  { ADMIN_TOKEN: ADMIN, BASE_URL, METRICS_TOKEN },
+  { ADMIN_TOKEN: ADMIN, BASE_URL, METRICS_TOKEN: RACE_METRICS_TOKEN },
   invitationRounds,
 );

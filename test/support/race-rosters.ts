@@ -85,3 +85,21 @@ export async function raceProvision(roster: Roster, group: RaceGroup, overrides:
   const [row] = await roster.sql<{ user_id: number | string }>('SELECT user_id FROM scim_identities WHERE group_id = ? AND extern_uid = ?', [group.id, id]);
   return { id, userId: Number(row.user_id), email: (doc.emails as { value: string }[])[0].value };
 }
+
+/** The token the race files give Roster's /metrics (METRICS_TOKEN in their env). */
+export const RACE_METRICS_TOKEN = 'race-files-metrics-token-0123456789';
+
+/**
+ * PostgreSQL transactions the Rosters ran again after a deadlock or a serialization failure so far
+ * (roster_db_transaction_retries_total), summed over both sides. A race whose locks are taken in
+ * one order everywhere needs none; retries hide a deadlock from the answers, not from this count.
+ */
+export async function transactionRetries(first: Roster, second: Roster): Promise<number> {
+  let total = 0;
+  for (const roster of first === second ? [first] : [first, second]) {
+    const text = (await roster.http().get('/metrics').set('Authorization', `Bearer ${RACE_METRICS_TOKEN}`).expect(200)).text;
+    const line = text.split('\n').find((l) => l.startsWith('roster_db_transaction_retries_total '));
+    total += Number(line?.split(' ')[1] ?? 0);
+  }
+  return total;
+}
