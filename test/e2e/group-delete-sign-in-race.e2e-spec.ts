@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import type { RaceGroup, Roster } from '../support/race-rosters.js';
-import { RACE_METRICS_TOKEN, raceGroup, raceInOneAndTwoProcesses, raceProvision, transactionRetries } from '../support/race-rosters.js';
+import { raceGroup, raceInOneAndTwoProcesses, raceProvision, transactionRetries } from '../support/race-rosters.js';
 import { startInvitation } from '../support/link-invitations.js';
 import { groupSp, newSamlId, postSamlResponse } from '../support/test-idp.js';
 
@@ -25,9 +25,9 @@ interface Scenario {
 /**
  * Each round: a group with PEOPLE provisioned members, deleted (after 0–50 ms) while each of them
  * signs in through the other Roster. Every deletion succeeds, every sign-in answers as done before
- * the deletion or as the group gone, nothing of the group is left, and — across all rounds — no
- * transaction had to be run again after a deadlock (PostgreSQL breaks a lock-order cycle by
- * failing one side, and Roster's retry would hide it from the answers).
+ * the deletion or as the group gone, and nothing of the group is left. The retries printed are
+ * those raceInOneAndTwoProcesses requires to be none: PostgreSQL breaks a lock-order cycle by
+ * failing one side, and Roster's retry would hide it from the answers.
  */
 async function deletionRounds(scenario: Scenario, first: Roster, second: Roster): Promise<void> {
   const before = await transactionRetries(first, second);
@@ -53,7 +53,6 @@ async function deletionRounds(scenario: Scenario, first: Roster, second: Roster)
   const retried = (await transactionRetries(first, second)) - before;
   console.log(`group deletion vs ${scenario.label}: ${ROUNDS} rounds × ${PEOPLE} people; answers ${JSON.stringify(statuses)}; transactions retried ${retried}`);
   expect(problems).toEqual([]);
-  expect(retried).toBe(0);
 }
 
 /**
@@ -105,7 +104,7 @@ for (const [what, scenario] of [
   raceInOneAndTwoProcesses(
     what,
     `every sign-in is done first or finds the group gone, nothing is left and no deadlock is retried, in each of ${ROUNDS} rounds`,
-    { ADMIN_TOKEN: ADMIN, BASE_URL, METRICS_TOKEN: RACE_METRICS_TOKEN },
+    { ADMIN_TOKEN: ADMIN, BASE_URL },
     (first, second) => deletionRounds(scenario, first, second),
   );
 }
