@@ -159,6 +159,16 @@ export class Tx {
   }
 
   /**
+   * Locks `FOR UPDATE`, in id order, every row of `table` that belongs to a group, until the
+   * transaction ends: a group's deletion takes the rows it will cascade to in the order other
+   * transactions lock them (GroupsService.registerDeletionLock). Nothing on SQLite, as lockRow.
+   */
+  async lockGroupRows(table: string, groupId: number): Promise<void> {
+    if (this.kind !== 'postgres') return;
+    await this.select(`SELECT 1 AS "one" FROM "${table}" WHERE "group_id" = ? ORDER BY "id" FOR UPDATE`, [groupId]);
+  }
+
+  /**
    * Serializes transactions that decide something about one key which has no row yet (the person
    * a POST describes): a transaction-scoped advisory lock on PostgreSQL, nothing on SQLite.
    */

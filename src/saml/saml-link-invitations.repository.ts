@@ -35,8 +35,8 @@ export class SamlLinkInvitationsRepository {
   }
 
   /** Locks every invitation of a group, in id order, until `tx` ends: before the group is deleted (PostgreSQL). */
-  async lockAllOfGroup(tx: Tx, groupId: number): Promise<void> {
-    if (this.db.kind === 'postgres') await tx.select('SELECT 1 AS "one" FROM "saml_link_invitations" WHERE "group_id" = ? ORDER BY "id" FOR UPDATE', [groupId]);
+  lockAllOfGroup(tx: Tx, groupId: number): Promise<void> {
+    return tx.lockGroupRows('saml_link_invitations', groupId);
   }
 
   /** The invitation, its row locked until the transaction ends (PostgreSQL), so its use is decided once. */

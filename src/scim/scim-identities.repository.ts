@@ -193,8 +193,8 @@ export class ScimIdentitiesRepository {
   }
 
   /** Locks every identity of a group, in id order, until `tx` ends: before the group is deleted (PostgreSQL). */
-  async lockAllOfGroup(tx: Tx, groupId: number): Promise<void> {
-    if (this.db.kind === 'postgres') await tx.select('SELECT 1 AS "one" FROM "scim_identities" WHERE "group_id" = ? ORDER BY "id" FOR UPDATE', [groupId]);
+  lockAllOfGroup(tx: Tx, groupId: number): Promise<void> {
+    return tx.lockGroupRows('scim_identities', groupId);
   }
 
   /**
