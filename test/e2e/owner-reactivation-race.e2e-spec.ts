@@ -36,40 +36,38 @@ async function raceRounds(first: Roster, second: Roster): Promise<void> {
     .expect(201);
 
   const problems: string[] = [];
+  /** Makes both people Owners set by hand again, as every phase of a round starts. */
+  const bothOwners = () =>
+    first.sql("UPDATE members SET access_level = 50, role_source = 'manual', base_access_level = NULL, base_role_source = NULL, sync_links = NULL WHERE group_id = ?", [groupId]);
+  /** PATCHes both people's `active` at once, the first Owner's through `sides[0]`, the second's through `sides[1]`. */
+  const setActiveAtOnce = (sides: [Roster, Roster], value: boolean) =>
+    Promise.all(
+      owners.map((o, n) =>
+        sides[n]
+          .http()
+          .patch(`${base}/Users/${o.id}`)
+          .set(scim)
+          .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value }] }),
+      ),
+    );
   for (let round = 1; round <= ROUNDS; round++) {
     await first.http().delete(`/api/v4/groups/${groupId}/saml_group_links/Engineering`).set(admin);
     // Both Owners, both identities inactive: a state the admin API reaches by adding people whose
     // IdP assignment ended; written directly here so every round starts from it.
-    await first.sql("UPDATE members SET access_level = 50, role_source = 'manual', base_access_level = NULL, base_role_source = NULL, sync_links = NULL WHERE group_id = ?", [groupId]);
+    await bothOwners();
     await first.sql('UPDATE scim_identities SET active = ? WHERE group_id = ?', [false, groupId]);
     // Grants go to active identities only: the link changes nobody yet.
     await first.http().post(`/api/v4/groups/${groupId}/saml_group_links`).set(admin).send({ saml_group_name: 'Engineering', access_level: LINK_LEVEL }).expect(201);
 
-    const answers = await Promise.all(
-      owners.map((o, n) =>
-        [first, second][n]
-          .http()
-          .patch(`${base}/Users/${o.id}`)
-          .set(scim)
-          .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] }),
-      ),
-    );
+    const answers = await setActiveAtOnce([first, second], true);
     const levels = (await first.sql<{ access_level: number | string }>('SELECT access_level FROM members WHERE group_id = ? ORDER BY access_level', [groupId])).map((r) => Number(r.access_level));
     const statuses = answers.map((a) => a.status);
     if (statuses.some((s) => s !== 204) || levels.join() !== `${LINK_LEVEL},${OWNER}`) problems.push(`round ${round}: reactivations ${JSON.stringify(statuses)}, roles ${levels.join()}`);
 
     // Both Owners again, both deprovisioned at once: one leaves, the other is refused as the last
     // Owner, and the refused change left nothing behind (identity still active).
-    await first.sql("UPDATE members SET access_level = 50, role_source = 'manual', base_access_level = NULL, base_role_source = NULL, sync_links = NULL WHERE group_id = ?", [groupId]);
-    const leaving = await Promise.all(
-      owners.map((o, n) =>
-        [second, first][n]
-          .http()
-          .patch(`${base}/Users/${o.id}`)
-          .set(scim)
-          .send({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }),
-      ),
-    );
+    await bothOwners();
+    const leaving = await setActiveAtOnce([second, first], false);
     const left = leaving.map((a) => a.status);
     const rows = await first.sql<{ active: boolean | number; member: number | string }>(
       'SELECT i.active, (SELECT COUNT(*) FROM members m WHERE m.group_id = i.group_id AND m.user_id = i.user_id AND m.access_level = 50) AS member FROM scim_identities i WHERE i.group_id = ? ORDER BY i.id',
