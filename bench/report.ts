@@ -10,6 +10,10 @@ export interface ScenarioOutcome {
   result?: DriverResult;
   /** Server CPU time (user + system) per completed request during the load, in ms. */
   serverCpuMsPerRequest?: number;
+  /** The same for every `postgres` process on the machine (PostgreSQL runs only). */
+  postgresCpuMsPerRequest?: number;
+  /** Busy CPU time of the whole machine per completed request: Roster, the database and the load driver. */
+  machineCpuMsPerRequest?: number;
   /** Server resident memory right after this scenario, in MB (where memory grows). */
   rssAfterMb?: number;
   ratioToCeiling?: number;
@@ -105,13 +109,16 @@ export function scenarioTable(outcomes: ScenarioOutcome[]): string {
       r ? String(r.p50) : '—',
       r ? String(r.p99) : '—',
       o.serverCpuMsPerRequest !== undefined ? fixed(o.serverCpuMsPerRequest) : '—',
+      o.postgresCpuMsPerRequest !== undefined ? fixed(o.postgresCpuMsPerRequest) : '—',
+      o.machineCpuMsPerRequest !== undefined ? fixed(o.machineCpuMsPerRequest) : '—',
       o.rssAfterMb !== undefined ? int(o.rssAfterMb) : '—',
       o.ratioToCeiling !== undefined ? fixed(o.ratioToCeiling) : '—',
       TARGETS[o.id].text,
       o.note ? `${verdict}: ${o.note}` : verdict,
     ];
   });
-  return table(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'RSS after MB', '× ceiling', 'target', 'result'], rows, new Set([1, 2, 3, 4, 5, 6]));
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'PostgreSQL CPU ms/req', 'machine CPU ms/req', 'RSS after MB', '× ceiling', 'target', 'result'];
+  return table(header, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8]));
 }
 
 export function checkTable(checks: Check[]): string {

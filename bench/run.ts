@@ -13,6 +13,7 @@ import { checkTable, DatasetRun, describeMachine, judge, lookupRatioChecks, post
 import { DriverConfig, SCENARIO_CONNECTIONS, SCENARIO_IDS, ScenarioId, scenarioRequests } from './scenarios.js';
 import { seedDataset, SeedGroup } from './seed-dataset.js';
 import { killAllChildren, RosterServer, track } from './server-process.js';
+import { machineBusySeconds, postgresCpuSeconds } from './cpu-accounting.js';
 
 /**
  * `npm run bench`: quality.md "Performance". The built server runs as `npm start` runs it, on a
@@ -134,10 +135,10 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
       }
       log(`${label}: ${id} (${durationSeconds} s, ${config.connections} connections; probe answered ${probeStatus})`);
       try {
-        const cpuBefore = server.cpuSeconds();
+        const cpuBefore = cpuReadings(server);
         const result = await drive(config);
-        const serverCpuMsPerRequest = result.total > 0 ? ((server.cpuSeconds() - cpuBefore) * 1000) / result.total : undefined;
-        outcomes.push({ id, status: 'measured', probeStatus, result, serverCpuMsPerRequest, rssAfterMb: server.rssMb(), verdict: '—' });
+        const cpu = cpuPerRequest(cpuBefore, cpuReadings(server), result.total);
+        outcomes.push({ id, status: 'measured', probeStatus, result, ...cpu, rssAfterMb: server.rssMb(), verdict: '—' });
       } catch (error) {
         outcomes.push({ id, status: 'failed', probeStatus, verdict: 'miss', note: error instanceof Error ? error.message.slice(0, 300) : String(error) });
       }
@@ -166,6 +167,27 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
     pendingDrops.delete(drop);
     await drop();
   }
+}
+
+interface CpuReadings {
+  server: number;
+  postgres?: number;
+  machine: number;
+}
+
+/** PostgreSQL's processes are counted only when the run is on PostgreSQL (and it runs on this machine). */
+function cpuReadings(server: RosterServer): CpuReadings {
+  return { server: server.cpuSeconds(), postgres: postgresUrl ? postgresCpuSeconds() : undefined, machine: machineBusySeconds() };
+}
+
+function cpuPerRequest(before: CpuReadings, after: CpuReadings, requests: number): Pick<ScenarioOutcome, 'serverCpuMsPerRequest' | 'postgresCpuMsPerRequest' | 'machineCpuMsPerRequest'> {
+  if (requests === 0) return {};
+  const perRequest = (from: number, to: number) => ((to - from) * 1000) / requests;
+  return {
+    serverCpuMsPerRequest: perRequest(before.server, after.server),
+    postgresCpuMsPerRequest: before.postgres === undefined || after.postgres === undefined ? undefined : perRequest(before.postgres, after.postgres),
+    machineCpuMsPerRequest: perRequest(before.machine, after.machine),
+  };
 }
 
 async function main(): Promise<void> {

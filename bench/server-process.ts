@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { processCpuSeconds } from './cpu-accounting.js';
 
 export interface ServerOptions {
   root: string;
@@ -12,8 +13,6 @@ export interface ServerOptions {
 }
 
 const READY_TIMEOUT_MS = 60_000;
-/** USER_HZ: 100 on every Linux architecture Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
 const live = new Set<ChildProcess>();
 
 /** Last resort: whatever happens to the benchmark, no server or driver outlives it. */
@@ -111,10 +110,7 @@ export class RosterServer {
 
   /** CPU time the server has used so far (user + system), from /proc/<pid>/stat, in seconds. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15, in clock ticks.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return processCpuSeconds(this.pid);
   }
 
   /**
