@@ -28,12 +28,12 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /**
- * CPU seconds used so far by every process named `postgres` on this machine: the server, its
- * backends and its helpers (WAL writer, checkpointer); undefined when none runs here (a server
- * elsewhere). A backend that exits between two readings takes its time with it; Roster's pools keep theirs.
+ * CPU seconds used so far by each process named `postgres` on this machine (by pid): the server,
+ * its backends and its helpers (WAL writer, checkpointer); undefined when none runs here (a server
+ * elsewhere). Compare two readings with cpuSpentSince.
  */
-export function postgresCpuSeconds(): number | undefined {
-  let seconds: number | undefined;
+export function postgresCpuSeconds(): Map<number, number> | undefined {
+  const seconds = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -42,9 +42,20 @@ export function postgresCpuSeconds(): number | undefined {
     } catch {
       continue; // exited meanwhile
     }
-    if (statFields(stat).command === 'postgres') seconds = (seconds ?? 0) + statCpuSeconds(stat);
+    if (statFields(stat).command === 'postgres') seconds.set(Number(entry), statCpuSeconds(stat));
   }
-  return seconds;
+  return seconds.size > 0 ? seconds : undefined;
+}
+
+/**
+ * CPU seconds the processes of `after` spent since `before`: a process started meanwhile counts
+ * whole. One that exited meanwhile (a pool's idle connection closing) is not in `after`, and the
+ * time it spent in between is lost — a small undercount rather than a subtraction.
+ */
+export function cpuSpentSince(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** Busy CPU seconds of the whole machine so far, every core: all but idle and I/O wait (/proc/stat's first line). */

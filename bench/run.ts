@@ -13,7 +13,7 @@ import { checkTable, DatasetRun, describeMachine, judge, lookupRatioChecks, post
 import { DriverConfig, SCENARIO_CONNECTIONS, SCENARIO_IDS, ScenarioId, scenarioRequests } from './scenarios.js';
 import { seedDataset, SeedGroup } from './seed-dataset.js';
 import { killAllChildren, RosterServer, track } from './server-process.js';
-import { machineBusySeconds, postgresCpuSeconds } from './cpu-accounting.js';
+import { cpuSpentSince, machineBusySeconds, postgresCpuSeconds } from './cpu-accounting.js';
 
 /**
  * `npm run bench`: quality.md "Performance". The built server runs as `npm start` runs it, on a
@@ -171,7 +171,7 @@ async function runDataset(label: string, members: number, scenarios: ScenarioId[
 
 interface CpuReadings {
   server: number;
-  postgres?: number;
+  postgres?: Map<number, number>;
   machine: number;
 }
 
@@ -182,11 +182,11 @@ function cpuReadings(server: RosterServer): CpuReadings {
 
 function cpuPerRequest(before: CpuReadings, after: CpuReadings, requests: number): Pick<ScenarioOutcome, 'serverCpuMsPerRequest' | 'postgresCpuMsPerRequest' | 'machineCpuMsPerRequest'> {
   if (requests === 0) return {};
-  const perRequest = (from: number, to: number) => ((to - from) * 1000) / requests;
+  const perRequest = (seconds: number) => (seconds * 1000) / requests;
   return {
-    serverCpuMsPerRequest: perRequest(before.server, after.server),
-    postgresCpuMsPerRequest: before.postgres === undefined || after.postgres === undefined ? undefined : perRequest(before.postgres, after.postgres),
-    machineCpuMsPerRequest: perRequest(before.machine, after.machine),
+    serverCpuMsPerRequest: perRequest(after.server - before.server),
+    postgresCpuMsPerRequest: before.postgres && after.postgres ? perRequest(cpuSpentSince(before.postgres, after.postgres)) : undefined,
+    machineCpuMsPerRequest: perRequest(after.machine - before.machine),
   };
 }
 
