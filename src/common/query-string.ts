@@ -7,6 +7,8 @@ import { parse } from 'node:querystring';
  * refused like one instead of silently ignored. Node's parser is used rather than `qs`, because
  * Express parses the query again on every read of req.query, and the last answer is reused for
  * the same text (the handler and the request log both read it). Readers must not modify it.
+ * Under concurrent requests that memo mostly misses; a per-request req.query property instead
+ * made every request dearer, so it stays (README "Performance", PATCH floors).
  */
 export function parseQueryString(text: string): Record<string, string | string[]> {
   if (text === lastText && lastParsed !== undefined) return lastParsed;
