@@ -17,7 +17,7 @@ function statFields(stat: string): { command: string; rest: string[] } {
 }
 
 /** utime + stime of one process (all its threads) from its /proc/<pid>/stat text, in seconds. */
-export function statCpuSeconds(stat: string): number {
+function statCpuSeconds(stat: string): number {
   const { rest } = statFields(stat);
   // utime and stime are fields 14 and 15 of the line; rest starts at field 3.
   return (Number(rest[11]) + Number(rest[12])) / CLOCK_TICKS_PER_SECOND;
